@@ -1,0 +1,48 @@
+# Offline first: every target here runs without AWS credentials or the Pulumi CLI.
+#   make plan   [STACK=prod]  what `pulumi up` would create, its policy verdict and monthly cost
+#   make test                 lint, types, unit tests under mocks, policy pack, app, workflows
+STACK ?= dev
+VENV ?= venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+
+.PHONY: plan graph policy cost compare test lint typecheck unit clean
+
+# The venv is (re)built when a requirements file changes.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+graph: $(STAMP)
+	$(PY) tools/plan.py --stack $(STACK) --quiet
+
+plan: $(STAMP)
+	$(PY) tools/plan.py --stack $(STACK)
+	$(PY) tools/policy_gate.py --stack $(STACK)
+	$(PY) -m tools.cost --stack $(STACK) --total-only
+
+policy: graph
+	$(PY) tools/policy_gate.py --stack $(STACK)
+
+cost: graph
+	$(PY) -m tools.cost --stack $(STACK)
+
+compare: graph
+	$(PY) -m tools.cost --stack $(STACK) --compare
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/basedpyright
+
+unit: $(STAMP)
+	$(PY) -m pytest
+
+test: lint typecheck unit
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,311 @@
+"""Network: a VPC whose private subnets reach AWS only through VPC endpoints (no NAT gateway)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import (
+    REQUIRED_INTERFACE_ENDPOINTS,
+    ConfigError,
+    NetworkConfig,
+    StackConfig,
+    config_key,
+)
+from components.iam import policy_document, service_role
+
+HTTPS = 443
+
+
+def choose_availability_zones(network: NetworkConfig) -> list[str]:
+    """The AZs to use: the configured names, or the first N the account can use.
+
+    AZ names map to different physical zones per account and some are closed to new accounts
+    (ap-northeast-1b), so they are looked up rather than hard-coded.
+    """
+    if network.availability_zones:
+        return list(network.availability_zones)
+    available = aws.get_availability_zones(
+        state="available",
+        # Local Zones and Wavelength Zones need opt-in and host no interface endpoints.
+        filters=[{"name": "opt-in-status", "values": ["opt-in-not-required"]}],
+    ).names
+    if len(available) < network.availability_zone_count:
+        raise ConfigError(
+            f"invalid config {config_key('availabilityZoneCount')} = "
+            f"{network.availability_zone_count}: this account has only {len(available)} "
+            f"available AZs in the region ({', '.join(available)})"
+        )
+    return list(available[: network.availability_zone_count])
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkArgs:
+    region: str
+    vpc_cidr: str
+    availability_zones: Sequence[str]
+    public_subnet_cidrs: Sequence[str]
+    private_subnet_cidrs: Sequence[str]
+    endpoint_placement: str = "every-az"
+    """every-az, or one-az: interface endpoints bill per AZ-hour (cost_model.md)."""
+    extra_endpoint_services: Sequence[str] = ()
+    endpoint_clients_from_vpc_cidr: bool = True
+    """Admit 443 to the endpoints from the whole VPC. Turn off when a task security group will be
+    attached (WebService adds its own rule), so only the tasks reach the endpoints."""
+    flow_logs: bool = False
+    flow_log_retention_days: int = 14
+    permissions_boundary_arn: str = ""
+    protect_logs: bool = True
+
+    @classmethod
+    def from_config(
+        cls, cfg: StackConfig, *, availability_zones: Sequence[str], task_security_group: bool
+    ) -> NetworkArgs:
+        net = cfg.network
+        return cls(
+            region=cfg.region,
+            vpc_cidr=net.vpc_cidr,
+            availability_zones=availability_zones,
+            public_subnet_cidrs=net.public_subnet_cidrs,
+            private_subnet_cidrs=net.private_subnet_cidrs,
+            endpoint_placement=net.endpoint_placement,
+            extra_endpoint_services=net.extra_endpoint_services,
+            endpoint_clients_from_vpc_cidr=not task_security_group,
+            flow_logs=net.flow_logs,
+            flow_log_retention_days=net.flow_log_retention_days,
+            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
+            protect_logs=cfg.general.protect_stateful_resources,
+        )
+
+
+class Network(pulumi.ComponentResource):
+    """VPC with one public and one private subnet per AZ; private subnets have no internet route
+    and reach ECR, S3 and CloudWatch Logs through endpoints."""
+
+    vpc_id: pulumi.Output[str]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
+    public_route_table_id: pulumi.Output[str]
+    private_route_table_ids: pulumi.Output[list[str]]
+    endpoint_security_group_id: pulumi.Output[str]
+    s3_prefix_list_id: pulumi.Output[str]
+    """Managed prefix list of the S3 gateway: task egress to image layers targets it."""
+    internet_route: aws.ec2.Route
+    """The public default route: an internet-facing ALB must wait for it (pitfall: alb-igw-route)."""
+    interface_endpoints: list[aws.ec2.VpcEndpoint]
+
+    def __init__(
+        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-fargate:index:Network", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.vpc_cidr = args.vpc_cidr
+        self.availability_zones = list(args.availability_zones)
+
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.vpc_cidr,
+            # Private DNS on interface endpoints needs both (pitfall: vpc-dns-attrs).
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": f"{name}-vpc"},
+            opts=child,
+        )
+        igw = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child
+        )
+
+        public_subnets: list[aws.ec2.Subnet] = []
+        private_subnets: list[aws.ec2.Subnet] = []
+        for az, public_cidr, private_cidr in zip(
+            args.availability_zones,
+            args.public_subnet_cidrs,
+            args.private_subnet_cidrs,
+            strict=True,
+        ):
+            public_subnets.append(
+                aws.ec2.Subnet(
+                    f"{name}-public-{az}",
+                    vpc_id=vpc.id,
+                    cidr_block=public_cidr,
+                    availability_zone=az,
+                    # The ALB's ENIs get public addresses without it; nothing else lives here.
+                    map_public_ip_on_launch=False,
+                    tags={"Name": f"{name}-public-{az}", "Tier": "public"},
+                    opts=child,
+                )
+            )
+            private_subnets.append(
+                aws.ec2.Subnet(
+                    f"{name}-private-{az}",
+                    vpc_id=vpc.id,
+                    cidr_block=private_cidr,
+                    availability_zone=az,
+                    map_public_ip_on_launch=False,
+                    tags={"Name": f"{name}-private-{az}", "Tier": "private"},
+                    opts=child,
+                )
+            )
+
+        public_route_table = aws.ec2.RouteTable(
+            f"{name}-public-rt", vpc_id=vpc.id, tags={"Name": f"{name}-public-rt"}, opts=child
+        )
+        self.internet_route = aws.ec2.Route(
+            f"{name}-public-default-route",
+            route_table_id=public_route_table.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+            opts=child,
+        )
+        for az, subnet in zip(args.availability_zones, public_subnets, strict=True):
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{az}",
+                subnet_id=subnet.id,
+                route_table_id=public_route_table.id,
+                opts=child,
+            )
+
+        # One private table per AZ, none with a route to the internet: the tasks' only way out
+        # is the endpoints below.
+        private_route_tables: list[aws.ec2.RouteTable] = []
+        for az, subnet in zip(args.availability_zones, private_subnets, strict=True):
+            table = aws.ec2.RouteTable(
+                f"{name}-private-rt-{az}",
+                vpc_id=vpc.id,
+                tags={"Name": f"{name}-private-rt-{az}"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{az}", subnet_id=subnet.id, route_table_id=table.id, opts=child
+            )
+            private_route_tables.append(table)
+
+        # ECR serves image layers from S3: without this gateway on every private table, pulls
+        # time out (pitfall: s3-gateway-path). Gateway endpoints are free.
+        s3_gateway = aws.ec2.VpcEndpoint(
+            f"{name}-s3-gateway",
+            vpc_id=vpc.id,
+            service_name=f"com.amazonaws.{args.region}.s3",
+            vpc_endpoint_type="Gateway",  # pitfall: endpoint-type
+            route_table_ids=[table.id for table in private_route_tables],
+            tags={"Name": f"{name}-s3-gateway"},
+            opts=child,
+        )
+
+        # No inline rules: every rule is a standalone resource, so WebService can add its own
+        # without a perpetual diff on this group.
+        endpoint_security_group = aws.ec2.SecurityGroup(
+            f"{name}-endpoints-sg",
+            vpc_id=vpc.id,
+            description="Interface VPC endpoints: HTTPS from the workloads of this VPC",
+            tags={"Name": f"{name}-endpoints-sg"},
+            opts=child,
+        )
+        if args.endpoint_clients_from_vpc_cidr:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-endpoints-https-from-vpc",
+                security_group_id=endpoint_security_group.id,
+                description="HTTPS from the VPC to the interface endpoints",
+                ip_protocol="tcp",
+                from_port=HTTPS,
+                to_port=HTTPS,
+                cidr_ipv4=args.vpc_cidr,
+                opts=child,
+            )
+
+        # One AZ halves or thirds the endpoint bill; tasks in other AZs then cross AZs to reach
+        # them and lose image pulls and log shipping if that AZ fails (README: endpoint placement).
+        endpoint_subnets = (
+            private_subnets if args.endpoint_placement == "every-az" else private_subnets[:1]
+        )
+        self.interface_endpoints = [
+            aws.ec2.VpcEndpoint(
+                f"{name}-{service.replace('.', '-')}-endpoint",
+                vpc_id=vpc.id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Interface",  # pitfall: endpoint-type
+                # Without private DNS the SDKs resolve the public endpoints and time out
+                # (pitfall: endpoint-private-dns).
+                private_dns_enabled=True,
+                subnet_ids=[subnet.id for subnet in endpoint_subnets],
+                security_group_ids=[endpoint_security_group.id],
+                tags={"Name": f"{name}-{service}"},
+                opts=child,
+            )
+            for service in (*REQUIRED_INTERFACE_ENDPOINTS, *args.extra_endpoint_services)
+        ]
+
+        if args.flow_logs:
+            self._flow_logs(name, args, vpc)
+
+        self.vpc_id = vpc.id
+        self.public_subnet_ids = pulumi.Output.all(*[s.id for s in public_subnets])
+        self.private_subnet_ids = pulumi.Output.all(*[s.id for s in private_subnets])
+        self.public_route_table_id = public_route_table.id
+        self.private_route_table_ids = pulumi.Output.all(*[t.id for t in private_route_tables])
+        self.endpoint_security_group_id = endpoint_security_group.id
+        self.s3_prefix_list_id = s3_gateway.prefix_list_id
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "publicSubnetIds": self.public_subnet_ids,
+                "privateSubnetIds": self.private_subnet_ids,
+                "publicRouteTableId": self.public_route_table_id,
+                "privateRouteTableIds": self.private_route_table_ids,
+                "endpointSecurityGroupId": self.endpoint_security_group_id,
+                "s3PrefixListId": self.s3_prefix_list_id,
+            }
+        )
+
+    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> None:
+        """REJECT-only flow logs: the denied traffic is what an investigation needs, at a
+        fraction of the ingestion cost of ALL."""
+        child = pulumi.ResourceOptions(parent=self)
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            retention_in_days=args.flow_log_retention_days,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.protect_logs),
+        )
+        account_id = aws.get_caller_identity().account_id
+        role = service_role(
+            f"{name}-flow-logs",
+            service="vpc-flow-logs.amazonaws.com",
+            description="VPC Flow Logs delivery to CloudWatch Logs",
+            permissions_boundary_arn=args.permissions_boundary_arn,
+            source_account=account_id,
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.id,
+            policy=log_group.arn.apply(
+                lambda arn: json.dumps(
+                    policy_document(
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "logs:CreateLogStream",
+                                "logs:PutLogEvents",
+                                "logs:DescribeLogStreams",
+                            ],
+                            "Resource": [arn, f"{arn}:*"],
+                        }
+                    )
+                )
+            ),
+            opts=child,
+        )
+        aws.ec2.FlowLog(
+            f"{name}-flow-log",
+            vpc_id=vpc.id,
+            traffic_type="REJECT",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=600,
+            opts=child,
+        )

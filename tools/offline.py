@@ -1,0 +1,383 @@
+"""Run a Pulumi program in-process under mocks and record its full resource graph.
+
+This is how the project is checked without the Pulumi CLI or an AWS account: the program registers
+its resources with a mock engine that records every registration request (type, name, parent,
+inputs, dependencies, resource options), the way the real engine would receive them. The graph
+format is described in docs/offline-graph.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import runpy
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MOCK_ACCOUNT = "123456789012"
+
+# Zones per region as a new account sees them (ap-northeast-1b is closed to new accounts).
+MOCK_ZONES: dict[str, list[tuple[str, str]]] = {
+    "ap-northeast-1": [
+        ("ap-northeast-1a", "apne1-az4"),
+        ("ap-northeast-1c", "apne1-az1"),
+        ("ap-northeast-1d", "apne1-az2"),
+    ],
+    "us-east-1": [(f"us-east-1{s}", f"use1-az{i}") for i, s in enumerate("abcdef", start=1)],
+}
+
+# ARN service names for the type-token modules whose service name differs.
+ARN_SERVICES = {
+    "lb": "elasticloadbalancing",
+    "alb": "elasticloadbalancing",
+    "appautoscaling": "application-autoscaling",
+    "cloudwatch": "cloudwatch",
+    "chatbot": "chatbot",
+}
+GLOBAL_ARN_SERVICES = {"iam", "s3", "route53"}
+
+
+def _suffix(text: str, length: int = 7) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+class ProgramMocks(pulumi.runtime.Mocks):
+    """Answers registrations and invokes with deterministic, unique ids, names and ARNs."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        if not args.custom:
+            return None, self._component_outputs(args)
+        state = dict(args.inputs)
+        physical = self._physical_name(args)
+        arn = self._arn(args.typ, physical)
+        state.setdefault("arn", arn)
+        state.setdefault("name", physical)
+        state.update(self._type_outputs(args, physical, arn))
+        kind = args.typ.split(":")[-1]
+        # AWS-like ids ("subnet-..."), unique because a URN is unique per type and name.
+        resource_id = state.get("id") or f"{kind[0].lower()}{kind[1:]}-{args.name}"
+        state["id"] = resource_id
+        return resource_id, state
+
+    def _component_outputs(self, args: pulumi.runtime.MockResourceArgs) -> dict:
+        # awsx components are remote: the mock stands in for their provider's outputs and must
+        # not echo inputs (toolchain.md: awsx input and output types clash).
+        if args.typ == "awsx:ecr:Image":
+            repository_url = args.inputs.get("repositoryUrl", "unknown")
+            tag = args.inputs.get("imageTag", "latest")
+            return {"imageUri": f"{repository_url}@sha256:{_suffix(f'{repository_url}:{tag}', 64)}"}
+        return {}
+
+    def _physical_name(self, args: pulumi.runtime.MockResourceArgs) -> str:
+        if isinstance(args.inputs.get("name"), str):
+            return args.inputs["name"]
+        if isinstance(args.inputs.get("namePrefix"), str):
+            return args.inputs["namePrefix"] + _suffix(args.name, 20)
+        return f"{args.name}-{_suffix(args.typ + args.name)}"
+
+    def _arn(self, typ: str, physical: str) -> str:
+        module = typ.split(":")[1].split("/")[0]
+        kind = typ.split(":")[-1]
+        kind = kind[0].lower() + kind[1:]
+        service = ARN_SERVICES.get(module, module)
+        if typ == "aws:cloudwatch/logGroup:LogGroup":
+            return f"arn:aws:logs:{self.region}:{MOCK_ACCOUNT}:log-group:{physical}"
+        if service == "s3":
+            return f"arn:aws:s3:::{physical}"
+        if service in GLOBAL_ARN_SERVICES:
+            return f"arn:aws:{service}::{MOCK_ACCOUNT}:{kind}/{physical}"
+        return f"arn:aws:{service}:{self.region}:{MOCK_ACCOUNT}:{kind}/{physical}"
+
+    def _type_outputs(
+        self, args: pulumi.runtime.MockResourceArgs, physical: str, arn: str
+    ) -> dict[str, Any]:
+        typ, inputs = args.typ, args.inputs
+        hex16 = _suffix(args.name, 16)
+        if typ == "aws:lb/loadBalancer:LoadBalancer":
+            arn_suffix = f"app/{physical}/{hex16}"
+            return {
+                "arn": f"arn:aws:elasticloadbalancing:{self.region}:{MOCK_ACCOUNT}:"
+                f"loadbalancer/{arn_suffix}",
+                "arnSuffix": arn_suffix,
+                "dnsName": f"{physical}-{hex16[:10]}.{self.region}.elb.amazonaws.com",
+                "zoneId": "Z14GRHDCWA56QT",
+            }
+        if typ == "aws:lb/targetGroup:TargetGroup":
+            arn_suffix = f"targetgroup/{physical}/{hex16}"
+            return {
+                "arn": f"arn:aws:elasticloadbalancing:{self.region}:{MOCK_ACCOUNT}:{arn_suffix}",
+                "arnSuffix": arn_suffix,
+            }
+        if typ in ("aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"):
+            kind = "listener" if typ.endswith("Listener") else "listener-rule"
+            return {
+                "arn": f"arn:aws:elasticloadbalancing:{self.region}:{MOCK_ACCOUNT}:"
+                f"{kind}/app/{physical}/{hex16}"
+            }
+        if typ == "aws:ecr/repository:Repository":
+            return {
+                "repositoryUrl": f"{MOCK_ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/{physical}",
+                "registryId": MOCK_ACCOUNT,
+            }
+        if typ == "aws:ecs/taskDefinition:TaskDefinition":
+            family = inputs.get("family", physical)
+            return {
+                "arn": f"arn:aws:ecs:{self.region}:{MOCK_ACCOUNT}:task-definition/{family}:1",
+                "arnWithoutRevision": f"arn:aws:ecs:{self.region}:{MOCK_ACCOUNT}:"
+                f"task-definition/{family}",
+                "revision": 1,
+            }
+        if typ == "aws:ec2/vpcEndpoint:VpcEndpoint":
+            return {"prefixListId": f"pl-{hex16[:8]}"}
+        if typ == "aws:s3/bucket:Bucket":
+            bucket = inputs.get("bucket") or (inputs.get("bucketPrefix", "") + hex16) or physical
+            return {
+                "bucket": bucket,
+                "arn": f"arn:aws:s3:::{bucket}",
+                "bucketRegionalDomainName": f"{bucket}.s3.{self.region}.amazonaws.com",
+            }
+        if typ == "aws:kms/key:Key":
+            return {
+                "keyId": f"{hex16}-key",
+                "arn": f"arn:aws:kms:{self.region}:{MOCK_ACCOUNT}:key/{hex16}",
+            }
+        if typ == "aws:acm/certificate:Certificate":
+            domain = inputs.get("domainName", "example.com")
+            return {
+                "domainValidationOptions": [
+                    {
+                        "domainName": domain,
+                        "resourceRecordName": f"_{hex16}.{domain}.",
+                        "resourceRecordType": "CNAME",
+                        "resourceRecordValue": f"_{hex16}.acm-validations.aws.",
+                    }
+                ]
+            }
+        if typ == "aws:acm/certificateValidation:CertificateValidation":
+            return {"certificateArn": inputs.get("certificateArn", arn)}
+        if typ == "aws:route53/record:Record":
+            return {"fqdn": inputs.get("name", physical)}
+        if typ == "aws:sns/topic:Topic":
+            return {"arn": f"arn:aws:sns:{self.region}:{MOCK_ACCOUNT}:{physical}"}
+        if typ in ("aws:ecs/cluster:Cluster", "aws:ecs/service:Service"):
+            return {"name": inputs.get("name", physical)}
+        return {}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]
+        token = args.token
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            zones = MOCK_ZONES.get(self.region) or [
+                (f"{self.region}{s}", f"{self.region}-az{i}") for i, s in enumerate("abc", 1)
+            ]
+            return {
+                "id": self.region,
+                "names": [name for name, _ in zones],
+                "zoneIds": [zone_id for _, zone_id in zones],
+                "state": "available",
+            }
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": MOCK_ACCOUNT,
+                "arn": f"arn:aws:iam::{MOCK_ACCOUNT}:user/offline",
+                "userId": "OFFLINE",
+                "id": MOCK_ACCOUNT,
+            }
+        if token == "aws:index/getRegion:getRegion":
+            return {"name": self.region, "region": self.region, "id": self.region}
+        if token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        raise NotImplementedError(f"the offline mocks do not answer the invoke {token}")
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that also keeps what ``Mocks.new_resource`` cannot see: parents,
+    dependencies and resource options."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.requests: dict[str, dict[str, Any]] = {}
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.requests[response.urn] = {
+                "type": request.type,
+                "name": request.name,
+                "custom": bool(request.custom),
+                "parent": request.parent or None,
+                "inputs": _plain(rpc.deserialize_properties(request.object)),
+                "dependencies": list(request.dependencies),
+                "propertyDependencies": {
+                    prop: list(deps.urns) for prop, deps in request.propertyDependencies.items()
+                },
+                "options": {
+                    "protect": bool(request.protect),
+                    "ignoreChanges": list(request.ignoreChanges),
+                    "retainOnDelete": bool(request.retainOnDelete),
+                    "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+                },
+            }
+        return response
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy of deserialized values: unknowns and assets become strings, and whole
+    numbers become ints again (the wire format carries every number as a double)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _cli_config_value(value: Any) -> str:
+    """Config values reach a program as strings; structured values as JSON (as the CLI does)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
+
+
+def read_project(project_dir: Path) -> dict[str, Any]:
+    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+
+
+def stack_config_map(stack: str, project_dir: Path = REPO_ROOT) -> dict[str, str]:
+    """Pulumi.yaml's declared defaults overlaid by Pulumi.<stack>.yaml, as the CLI merges them."""
+    project = read_project(project_dir)
+    name = project["name"]
+    merged: dict[str, str] = {}
+    for key, declaration in (project.get("config") or {}).items():
+        full_key = key if ":" in key else f"{name}:{key}"
+        if isinstance(declaration, dict) and "default" in declaration:
+            merged[full_key] = _cli_config_value(declaration["default"])
+        elif isinstance(declaration, dict) and "value" in declaration:
+            merged[full_key] = _cli_config_value(declaration["value"])
+        elif not isinstance(declaration, dict):
+            merged[full_key] = _cli_config_value(declaration)
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    if not stack_file.exists():
+        raise FileNotFoundError(f"no stack file {stack_file.name} in {project_dir}")
+    stack_values = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    for key, value in stack_values.items():
+        if isinstance(value, dict) and "secure" in value:
+            raise ValueError(f"{key} is a secret: nothing needed to plan a stack may be a secret")
+        full_key = key if ":" in key else f"{name}:{key}"
+        merged[full_key] = _cli_config_value(value)
+    return merged
+
+
+def _resolve(value: Any) -> Any:
+    if isinstance(value, pulumi.Output):
+        return _resolve(_sync_await(value.future()))
+    if isinstance(value, dict):
+        return {k: _resolve(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_resolve(v) for v in value]
+    return value
+
+
+def run_program(
+    stack: str,
+    *,
+    project_dir: Path = REPO_ROOT,
+    config: Mapping[str, str] | None = None,
+    raise_errors: bool = True,
+) -> dict[str, Any]:
+    """Run ``project_dir/__main__.py`` for ``stack`` under mocks; return the resource graph.
+
+    ``config`` replaces the stack's merged config (tests use it for variants). A program error
+    (a config error is a ``pulumi.RunError``) propagates; with ``raise_errors=False`` it is
+    returned as the graph's ``error``, beside whatever was registered before it.
+    """
+    project_name = read_project(project_dir)["name"]
+    config_map = dict(config) if config is not None else stack_config_map(stack, project_dir)
+    region = config_map.get("aws:region", "us-east-1")
+    mocks = ProgramMocks(region)
+    monitor = RecordingMonitor(mocks)
+    pulumi_settings.ROOT.set(None)
+    set_all_config(config_map)
+    pulumi.runtime.set_mocks(
+        mocks, project=project_name, stack=stack, preview=False, monitor=monitor
+    )
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    root = pulumi_settings.get_root_resource()
+
+    def program() -> None:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+    pulumi_settings._get_rpc_manager().clear()  # as pulumi.runtime.test does between runs
+    error: BaseException | None = None
+    try:
+        _sync_await(run_pulumi_func(program))
+    except Exception as program_error:  # noqa: BLE001 (handed back or re-raised below)
+        if raise_errors:
+            raise
+        error = program_error
+    exports = (
+        _resolve(dict(root.outputs))  # type: ignore[attr-defined]
+        if root is not None and error is None
+        else {}
+    )
+    registered = monitor.get_registered_resources()
+    resources = []
+    for urn, request in monitor.requests.items():
+        explained = {u for deps in request["propertyDependencies"].values() for u in deps}
+        state = registered[urn].state if urn in registered else {}
+        resources.append(
+            {
+                "urn": urn,
+                **request,
+                "id": registered[urn].id if urn in registered else None,
+                "outputs": _plain(state),
+                "dependsOn": [u for u in request["dependencies"] if u not in explained],
+            }
+        )
+    return {
+        "project": project_name,
+        "stack": stack,
+        "region": region,
+        "account": MOCK_ACCOUNT,
+        "config": config_map,
+        "resources": resources,
+        "outputs": _plain(exports),
+        "error": str(error) if error else None,
+    }
+
+
+def plan_stack(stack: str, project_dir: Path = REPO_ROOT) -> dict[str, Any]:
+    """The resource graph of ``stack`` (the program's own stack files and defaults)."""
+    return run_program(stack, project_dir=project_dir)
+
+
+def graph_path(stack: str, project_dir: Path = REPO_ROOT) -> Path:
+    prefix = "" if project_dir == REPO_ROOT else f"{project_dir.name}-"
+    return REPO_ROOT / "build" / f"{prefix}{stack}" / "graph.json"
+
+
+def write_graph(graph: Mapping[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(graph, indent=2, sort_keys=True) + "\n")
