@@ -53,6 +53,7 @@ TEMP_PATH_DIRECTIVES = frozenset(
 PATH_DIRECTIVES = TEMP_PATH_DIRECTIVES | {"pid", "root"}
 REWRITTEN_DIRECTIVES = PATH_DIRECTIVES | {"listen"}
 DEAD_UPSTREAM_PATH = "/__test__/dead-upstream"
+DIRECTORY_PROBE = "/section"
 # Set this to regenerate tests/fixtures/nginx_log_lines.json from a live run.
 WRITE_FIXTURE_ENV = "WRITE_NGINX_LOG_FIXTURE"
 WAIT_SECONDS = 10.0
@@ -234,6 +235,10 @@ def loopback_nginx(nginx_binary: str) -> Iterator[LoopbackNginx]:
         fake_root.chmod(0o755)
         port = unused_port()
         config_path = prepare_fake_root(fake_root, port=port, dead_upstream_port=dead_port)
+        # Test content, not config: a directory to request without its trailing slash.
+        section = mirrored(fake_root, IMAGE_DOCUMENT_ROOT) / DIRECTORY_PROBE.strip("/")
+        section.mkdir()
+        (section / "index.html").write_text("<p>section</p>\n")
         stdout_path = fake_root / "stdout.log"
         stderr_path = fake_root / "stderr.log"
         with stdout_path.open("ab") as stdout, stderr_path.open("ab") as stderr:
@@ -358,6 +363,14 @@ def test_html_is_gzipped_when_the_client_accepts_gzip(loopback_nginx: LoopbackNg
     reply = fetch(loopback_nginx, "/", {"Accept-Encoding": "gzip"})
     assert reply.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in reply.headers["Vary"]
+
+
+def test_directory_redirect_is_relative_so_it_never_names_the_container_port(
+    loopback_nginx: LoopbackNginx,
+) -> None:
+    reply = fetch(loopback_nginx, DIRECTORY_PROBE, {"Host": "app.example.com"})
+    assert reply.status == 301
+    assert reply.headers["Location"] == f"{DIRECTORY_PROBE}/"
 
 
 def test_missing_path_returns_json_404(loopback_nginx: LoopbackNginx) -> None:
