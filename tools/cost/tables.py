@@ -1,0 +1,82 @@
+"""The price table and usage assumptions, loaded from the JSON files next to this module."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent
+PRICES_FILE = DATA_DIR / "prices.json"
+USAGE_FILE = DATA_DIR / "usage.json"
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    usd: float
+    unit: str
+    source: str
+    as_of: str
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    region: str
+    prices: dict[str, UnitPrice]
+    free_tiers: dict[str, float]
+    free_types: frozenset[str]
+    prices_seen: str
+    free_tier_source: str
+
+    @property
+    def known_region(self) -> bool:
+        return bool(self.prices)
+
+    def get(self, item: str) -> UnitPrice | None:
+        return self.prices.get(item)
+
+
+@dataclass(frozen=True)
+class Usage:
+    values: dict[str, float]
+    basis: dict[str, str]
+
+    def __getitem__(self, key: str) -> float:
+        return self.values[key]
+
+    def with_values(self, **overrides: float) -> Usage:
+        return Usage(values={**self.values, **overrides}, basis=self.basis)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_prices(region: str, path: Path = PRICES_FILE) -> PriceTable:
+    """The table for one region; a region the file lacks gives an empty table (all 'not priced')."""
+    raw = _read_json(path)
+    regional = raw["regions"].get(region, {})
+    prices = {item: UnitPrice(**entry) for item, entry in regional.items()}
+    free_tiers = {k: float(v) for k, v in raw["free_tiers"].items() if k != "source"}
+    return PriceTable(
+        region=region,
+        prices=prices,
+        free_tiers=free_tiers,
+        free_types=frozenset(raw["free_types"]["types"]),
+        prices_seen=raw["prices_seen"],
+        free_tier_source=str(raw["free_tiers"]["source"]),
+    )
+
+
+def price_regions(path: Path = PRICES_FILE) -> list[str]:
+    return sorted(_read_json(path)["regions"])
+
+
+def load_usage(path: Path = USAGE_FILE) -> Usage:
+    raw = _read_json(path)
+    entries = {k: v for k, v in raw.items() if isinstance(v, dict)}
+    return Usage(
+        values={k: float(v["value"]) for k, v in entries.items()},
+        basis={k: str(v["basis"]) for k, v in entries.items()},
+    )
