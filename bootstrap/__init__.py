@@ -1,0 +1,1 @@
+"""The bootstrap Pulumi project (``ecs-fargate-bootstrap``): run once per account."""

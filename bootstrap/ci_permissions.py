@@ -1,0 +1,921 @@
+"""What the CI roles may do, as data: each resource type token of the ecs-fargate stacks mapped to
+the IAM actions its create/update/delete needs, and how those actions are confined to one stack.
+
+The deploy role of an environment gets every row; ``tests/test_bootstrap_permissions.py`` fails
+when the dev or prod resource graph holds a type with no row here, so a new resource type cannot
+reach `pulumi up` without its permissions (the portfolio's "CI cannot create half the stack").
+
+Scoping, in order of preference:
+
+- ``NAME_PREFIX``: the ARN carries the physical name, and every logical name of the stack starts
+  with ``ecs-fargate-<env>-`` (auto-naming keeps that prefix), so ``Resource`` is an ARN pattern.
+- ``TAG``: the ARN carries only a generated id (EC2, KMS keys, task definitions). Creation is
+  allowed when the request carries ``Environment=<env>`` (the stack's provider default tags) and
+  every later call when the resource carries it.
+- ``UNSCOPED``: AWS offers no resource-level permission or condition for the action (the
+  ``reason`` says why); ``Resource`` is ``"*"``.
+
+ARN templates take ``{partition}``, ``{region}``, ``{account}`` and ``{prefix}`` (the stack's name
+prefix, e.g. ``ecs-fargate-dev``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+MAIN_PROJECT = "ecs-fargate"
+# The tag key the stacks' provider default tags carry with the environment name (issue 2).
+ENVIRONMENT_TAG = "Environment"
+
+
+class Scope(Enum):
+    NAME_PREFIX = "name-prefix"
+    TAG = "tag"
+    UNSCOPED = "unscoped"
+
+
+@dataclass(frozen=True)
+class Grant:
+    actions: tuple[str, ...]
+    scope: Scope
+    arns: tuple[str, ...] = ()
+    reason: str = ""
+    # Extra IAM condition block, merged into the statement (e.g. the permissions boundary).
+    condition: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TypePermissions:
+    grants: tuple[Grant, ...]
+    # Describe/List calls the provider makes to read the resource back. None of these supports
+    # resource-level permissions, so they are granted on "*" in one shared statement.
+    reads: tuple[str, ...] = ()
+    # For NAME_PREFIX rows: the output that holds the physical name the ARN patterns match, so a
+    # test can check every resource of the type really starts with the stack's prefix.
+    name_output: str | None = "name"
+
+
+# Resource types that make no AWS call of their own.
+NO_AWS_CALLS_PREFIXES = ("pulumi:", f"{MAIN_PROJECT}:")
+
+# The permissions boundary condition every IAM write on a stack role must carry (IAM-19): the
+# deploy role can only create or widen roles that stay inside the bootstrap's boundary.
+BOUNDARY_CONDITION_PLACEHOLDER = "{boundary_arn}"
+_WITH_BOUNDARY = {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY_CONDITION_PLACEHOLDER}}
+
+_EC2 = ("arn:{partition}:ec2:{region}:{account}:*",)
+_ROLE = ("arn:{partition}:iam::{account}:role/{prefix}-*",)
+_LOAD_BALANCER = (
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/app/{prefix}-*/*",
+)
+_TARGET_GROUP = (
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/{prefix}-*/*",
+)
+_LISTENERS = (
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:listener/app/{prefix}-*/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:listener-rule/app/{prefix}-*/*",
+)
+_CLUSTER = ("arn:{partition}:ecs:{region}:{account}:cluster/{prefix}-*",)
+_SERVICE = ("arn:{partition}:ecs:{region}:{account}:service/{prefix}-*/{prefix}-*",)
+_REPOSITORY = ("arn:{partition}:ecr:{region}:{account}:repository/{prefix}-*",)
+_LOG_GROUP = (
+    "arn:{partition}:logs:{region}:{account}:log-group:{prefix}-*",
+    "arn:{partition}:logs:{region}:{account}:log-group:{prefix}-*:*",
+)
+_ALARM = ("arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}-*",)
+_TOPIC = ("arn:{partition}:sns:{region}:{account}:{prefix}-*",)
+_BUCKET = ("arn:{partition}:s3:::{prefix}-*",)
+_BUCKET_OBJECTS = ("arn:{partition}:s3:::{prefix}-*/*",)
+_KMS = ("arn:{partition}:kms:{region}:{account}:key/*",)
+_KMS_ALIAS = ("arn:{partition}:kms:{region}:{account}:alias/{prefix}-*",)
+_WEB_ACL = ("arn:{partition}:wafv2:{region}:{account}:regional/webacl/{prefix}-*/*",)
+
+_NO_ID_FOR_AUTOSCALING = (
+    "scalable targets and policies are addressed by generated ids; Application Auto Scaling "
+    "offers no ARN or tag condition to scope them to one stack"
+)
+
+_EC2_READS = (
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpcAttribute",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSecurityGroupRules",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeTags",
+)
+_ELB_READS = (
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeListenerAttributes",
+    "elasticloadbalancing:DescribeListenerCertificates",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTags",
+)
+_ELB_TAGS = ("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags")
+_ECS_TAGS = ("ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource")
+_LOGS_TAGS = ("logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource")
+_CW_TAGS = (
+    "cloudwatch:TagResource",
+    "cloudwatch:UntagResource",
+    "cloudwatch:ListTagsForResource",
+)
+_ROLE_READS = (
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListRoleTags",
+)
+_IMAGE_PUSH = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:DescribeImages",
+)
+ECR_AUTH = Grant(
+    ("ecr:GetAuthorizationToken",),
+    Scope.UNSCOPED,
+    reason="ecr:GetAuthorizationToken has no resource-level permissions",
+)
+
+
+def _service_linked_role(service: str) -> Grant:
+    """The first load balancer / cluster / scalable target in an account creates the service's
+    service-linked role; the condition stops the deploy role from creating any other."""
+    return Grant(
+        ("iam:CreateServiceLinkedRole",),
+        Scope.NAME_PREFIX,
+        arns=("arn:{partition}:iam::{account}:role/aws-service-role/*",),
+        condition={"StringEquals": {"iam:AWSServiceName": service}},
+    )
+
+
+def _tagged(*actions: str) -> Grant:
+    return Grant(tuple(actions), Scope.TAG, arns=_EC2)
+
+
+_SG_RULE_ACTIONS = (
+    "ec2:ModifySecurityGroupRules",
+    "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+    "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+)
+
+PERMISSIONS: dict[str, TypePermissions] = {
+    # --- network (components/network.py): EC2 ARNs hold generated ids -> tag scoped
+    "aws:ec2/vpc:Vpc": TypePermissions(
+        (_tagged("ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute"),),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/subnet:Subnet": TypePermissions(
+        (_tagged("ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute"),),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/internetGateway:InternetGateway": TypePermissions(
+        (
+            _tagged(
+                "ec2:CreateInternetGateway",
+                "ec2:DeleteInternetGateway",
+                "ec2:AttachInternetGateway",
+                "ec2:DetachInternetGateway",
+            ),
+        ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/routeTable:RouteTable": TypePermissions(
+        (_tagged("ec2:CreateRouteTable", "ec2:DeleteRouteTable"),),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/route:Route": TypePermissions(
+        (_tagged("ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"),),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": TypePermissions(
+        (
+            _tagged(
+                "ec2:AssociateRouteTable",
+                "ec2:DisassociateRouteTable",
+                "ec2:ReplaceRouteTableAssociation",
+            ),
+        ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": TypePermissions(
+        (_tagged("ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"),),
+        reads=(
+            *_EC2_READS,
+            "ec2:DescribeVpcEndpoints",
+            "ec2:DescribeVpcEndpointServices",
+            "ec2:DescribePrefixLists",
+        ),
+        name_output=None,
+    ),
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": TypePermissions(
+        (_tagged("ec2:ModifyVpcEndpoint"),),
+        reads=("ec2:DescribeVpcEndpoints",),
+        name_output=None,
+    ),
+    "aws:ec2/securityGroup:SecurityGroup": TypePermissions(
+        (
+            _tagged(
+                "ec2:CreateSecurityGroup",
+                "ec2:DeleteSecurityGroup",
+                # the provider revokes the default allow-all egress rule of a new group
+                "ec2:RevokeSecurityGroupEgress",
+                "ec2:RevokeSecurityGroupIngress",
+            ),
+        ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": TypePermissions(
+        (
+            _tagged(
+                "ec2:AuthorizeSecurityGroupIngress",
+                "ec2:AuthorizeSecurityGroupEgress",
+                "ec2:RevokeSecurityGroupIngress",
+                "ec2:RevokeSecurityGroupEgress",
+            ),
+        ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": TypePermissions(
+        (
+            _tagged(
+                "ec2:AuthorizeSecurityGroupIngress",
+                "ec2:RevokeSecurityGroupIngress",
+                *_SG_RULE_ACTIONS,
+            ),
+        ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": TypePermissions(
+        (
+            _tagged(
+                "ec2:AuthorizeSecurityGroupEgress",
+                "ec2:RevokeSecurityGroupEgress",
+                *_SG_RULE_ACTIONS,
+            ),
+        ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    "aws:ec2/flowLog:FlowLog": TypePermissions(
+        (_tagged("ec2:CreateFlowLogs", "ec2:DeleteFlowLogs"),),
+        reads=("ec2:DescribeFlowLogs",),
+        name_output=None,
+    ),
+    # --- load balancer (components/service.py)
+    "aws:lb/loadBalancer:LoadBalancer": TypePermissions(
+        (
+            Grant(
+                (
+                    "elasticloadbalancing:CreateLoadBalancer",
+                    "elasticloadbalancing:DeleteLoadBalancer",
+                    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                    "elasticloadbalancing:SetSecurityGroups",
+                    "elasticloadbalancing:SetSubnets",
+                    "elasticloadbalancing:SetIpAddressType",
+                    *_ELB_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=_LOAD_BALANCER,
+            ),
+            _service_linked_role("elasticloadbalancing.amazonaws.com"),
+        ),
+        reads=_ELB_READS,
+    ),
+    "aws:lb/targetGroup:TargetGroup": TypePermissions(
+        (
+            Grant(
+                (
+                    "elasticloadbalancing:CreateTargetGroup",
+                    "elasticloadbalancing:DeleteTargetGroup",
+                    "elasticloadbalancing:ModifyTargetGroup",
+                    "elasticloadbalancing:ModifyTargetGroupAttributes",
+                    *_ELB_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=_TARGET_GROUP,
+            ),
+        ),
+        reads=_ELB_READS,
+    ),
+    "aws:lb/listener:Listener": TypePermissions(
+        (
+            Grant(
+                (
+                    "elasticloadbalancing:CreateListener",
+                    "elasticloadbalancing:DeleteListener",
+                    "elasticloadbalancing:ModifyListener",
+                    "elasticloadbalancing:ModifyListenerAttributes",
+                    "elasticloadbalancing:AddListenerCertificates",
+                    "elasticloadbalancing:RemoveListenerCertificates",
+                    *_ELB_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=(*_LOAD_BALANCER, *_LISTENERS, *_TARGET_GROUP),
+            ),
+        ),
+        reads=_ELB_READS,
+        # a listener's ARN carries its load balancer's name, not a name of its own
+        name_output=None,
+    ),
+    "aws:lb/listenerRule:ListenerRule": TypePermissions(
+        (
+            Grant(
+                (
+                    "elasticloadbalancing:CreateRule",
+                    "elasticloadbalancing:DeleteRule",
+                    "elasticloadbalancing:ModifyRule",
+                    "elasticloadbalancing:SetRulePriorities",
+                    *_ELB_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=(*_LISTENERS, *_TARGET_GROUP),
+            ),
+        ),
+        reads=_ELB_READS,
+        name_output=None,
+    ),
+    # --- compute (components/service.py)
+    "aws:ecs/cluster:Cluster": TypePermissions(
+        (
+            Grant(
+                (
+                    "ecs:CreateCluster",
+                    "ecs:DeleteCluster",
+                    "ecs:UpdateCluster",
+                    "ecs:UpdateClusterSettings",
+                    "ecs:PutClusterCapacityProviders",
+                    *_ECS_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=_CLUSTER,
+            ),
+            _service_linked_role("ecs.amazonaws.com"),
+        ),
+        reads=("ecs:DescribeClusters",),
+    ),
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": TypePermissions(
+        (Grant(("ecs:PutClusterCapacityProviders",), Scope.NAME_PREFIX, arns=_CLUSTER),),
+        reads=("ecs:DescribeClusters",),
+        name_output=None,
+    ),
+    "aws:ecs/taskDefinition:TaskDefinition": TypePermissions(
+        (
+            Grant(
+                (
+                    "ecs:RegisterTaskDefinition",
+                    "ecs:DeregisterTaskDefinition",
+                    "ecs:DeleteTaskDefinitions",
+                    *_ECS_TAGS,
+                ),
+                Scope.TAG,
+                arns=("arn:{partition}:ecs:{region}:{account}:task-definition/{prefix}-*",),
+            ),
+        ),
+        reads=("ecs:DescribeTaskDefinition",),
+        name_output="family",
+    ),
+    "aws:ecs/service:Service": TypePermissions(
+        (
+            Grant(
+                ("ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", *_ECS_TAGS),
+                Scope.NAME_PREFIX,
+                arns=_SERVICE,
+            ),
+        ),
+        # DescribeServices is also what `aws ecs wait services-stable` polls in deploy.yml
+        reads=("ecs:DescribeServices", "ecs:DescribeTaskDefinition"),
+    ),
+    # --- registry and image (components/service.py)
+    "aws:ecr/repository:Repository": TypePermissions(
+        (
+            Grant(
+                (
+                    "ecr:CreateRepository",
+                    "ecr:DeleteRepository",
+                    "ecr:DescribeRepositories",
+                    "ecr:PutImageTagMutability",
+                    "ecr:PutImageScanningConfiguration",
+                    "ecr:ListImages",
+                    # force_delete in dev empties the repository first
+                    "ecr:BatchDeleteImage",
+                    "ecr:TagResource",
+                    "ecr:UntagResource",
+                    "ecr:ListTagsForResource",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_REPOSITORY,
+            ),
+        ),
+    ),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": TypePermissions(
+        (
+            Grant(
+                ("ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy"),
+                Scope.NAME_PREFIX,
+                arns=_REPOSITORY,
+            ),
+        ),
+        name_output="repository",
+    ),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": TypePermissions(
+        (
+            Grant(
+                (
+                    "ecr:SetRepositoryPolicy",
+                    "ecr:GetRepositoryPolicy",
+                    "ecr:DeleteRepositoryPolicy",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_REPOSITORY,
+            ),
+        ),
+        name_output="repository",
+    ),
+    # awsx builds app/ and pushes it: the push goes to the stack's own repository only.
+    "awsx:ecr:Image": TypePermissions(
+        (Grant(_IMAGE_PUSH, Scope.NAME_PREFIX, arns=_REPOSITORY), ECR_AUTH),
+        name_output=None,
+    ),
+    # --- IAM for the stack's own roles (task, execution, flow logs, ECS infrastructure, Chatbot)
+    "aws:iam/role:Role": TypePermissions(
+        (
+            Grant(
+                (
+                    "iam:CreateRole",
+                    "iam:PutRolePermissionsBoundary",
+                    "iam:PutRolePolicy",
+                    "iam:DeleteRolePolicy",
+                    "iam:AttachRolePolicy",
+                    "iam:DetachRolePolicy",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_ROLE,
+                condition=_WITH_BOUNDARY,
+            ),
+            Grant(
+                (
+                    "iam:DeleteRole",
+                    "iam:UpdateRole",
+                    "iam:UpdateRoleDescription",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:TagRole",
+                    "iam:UntagRole",
+                    *_ROLE_READS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=_ROLE,
+            ),
+        ),
+    ),
+    "aws:iam/rolePolicy:RolePolicy": TypePermissions(
+        (
+            Grant(
+                ("iam:PutRolePolicy", "iam:DeleteRolePolicy"),
+                Scope.NAME_PREFIX,
+                arns=_ROLE,
+                condition=_WITH_BOUNDARY,
+            ),
+            Grant(_ROLE_READS, Scope.NAME_PREFIX, arns=_ROLE),
+        ),
+        name_output="role",
+    ),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": TypePermissions(
+        (
+            Grant(
+                ("iam:AttachRolePolicy", "iam:DetachRolePolicy"),
+                Scope.NAME_PREFIX,
+                arns=_ROLE,
+                condition=_WITH_BOUNDARY,
+            ),
+            Grant(_ROLE_READS, Scope.NAME_PREFIX, arns=_ROLE),
+        ),
+        name_output="role",
+    ),
+    "aws:iam/policy:Policy": TypePermissions(
+        (
+            Grant(
+                (
+                    "iam:CreatePolicy",
+                    "iam:DeletePolicy",
+                    "iam:GetPolicy",
+                    "iam:GetPolicyVersion",
+                    "iam:ListPolicyVersions",
+                    "iam:CreatePolicyVersion",
+                    "iam:DeletePolicyVersion",
+                    "iam:TagPolicy",
+                    "iam:UntagPolicy",
+                ),
+                Scope.NAME_PREFIX,
+                arns=("arn:{partition}:iam::{account}:policy/{prefix}-*",),
+            ),
+        ),
+    ),
+    # --- autoscaling (components/service.py)
+    "aws:appautoscaling/target:Target": TypePermissions(
+        (
+            Grant(
+                (
+                    "application-autoscaling:RegisterScalableTarget",
+                    "application-autoscaling:DeregisterScalableTarget",
+                    "application-autoscaling:TagResource",
+                    "application-autoscaling:UntagResource",
+                    "application-autoscaling:ListTagsForResource",
+                ),
+                Scope.UNSCOPED,
+                reason=_NO_ID_FOR_AUTOSCALING,
+            ),
+            _service_linked_role("ecs.application-autoscaling.amazonaws.com"),
+        ),
+        reads=("application-autoscaling:DescribeScalableTargets",),
+        name_output=None,
+    ),
+    "aws:appautoscaling/policy:Policy": TypePermissions(
+        (
+            Grant(
+                (
+                    "application-autoscaling:PutScalingPolicy",
+                    "application-autoscaling:DeleteScalingPolicy",
+                ),
+                Scope.UNSCOPED,
+                reason=_NO_ID_FOR_AUTOSCALING,
+            ),
+            # target tracking creates and deletes its alarms with the caller's permissions
+            Grant(
+                ("cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"),
+                Scope.NAME_PREFIX,
+                arns=(
+                    "arn:{partition}:cloudwatch:{region}:{account}:alarm:"
+                    "TargetTracking-service/{prefix}-*",
+                ),
+            ),
+        ),
+        reads=("application-autoscaling:DescribeScalingPolicies", "cloudwatch:DescribeAlarms"),
+        name_output=None,
+    ),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": TypePermissions(
+        (
+            Grant(
+                (
+                    "application-autoscaling:PutScheduledAction",
+                    "application-autoscaling:DeleteScheduledAction",
+                ),
+                Scope.UNSCOPED,
+                reason=_NO_ID_FOR_AUTOSCALING,
+            ),
+        ),
+        reads=("application-autoscaling:DescribeScheduledActions",),
+        name_output=None,
+    ),
+    # --- logs and alarms (components/service.py, components/observability.py)
+    "aws:cloudwatch/logGroup:LogGroup": TypePermissions(
+        (
+            Grant(
+                (
+                    "logs:CreateLogGroup",
+                    "logs:DeleteLogGroup",
+                    "logs:PutRetentionPolicy",
+                    "logs:DeleteRetentionPolicy",
+                    "logs:AssociateKmsKey",
+                    "logs:DisassociateKmsKey",
+                    *_LOGS_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=_LOG_GROUP,
+            ),
+        ),
+        reads=("logs:DescribeLogGroups",),
+    ),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": TypePermissions(
+        (
+            Grant(
+                ("logs:PutMetricFilter", "logs:DeleteMetricFilter"),
+                Scope.NAME_PREFIX,
+                arns=_LOG_GROUP,
+            ),
+        ),
+        reads=("logs:DescribeMetricFilters",),
+        name_output="logGroupName",
+    ),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": TypePermissions(
+        (
+            Grant(
+                (
+                    "cloudwatch:PutMetricAlarm",
+                    "cloudwatch:DeleteAlarms",
+                    "cloudwatch:EnableAlarmActions",
+                    "cloudwatch:DisableAlarmActions",
+                    *_CW_TAGS,
+                ),
+                Scope.NAME_PREFIX,
+                arns=_ALARM,
+            ),
+        ),
+        reads=("cloudwatch:DescribeAlarms",),
+    ),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": TypePermissions(
+        (
+            Grant(
+                ("cloudwatch:PutCompositeAlarm", "cloudwatch:DeleteAlarms", *_CW_TAGS),
+                Scope.NAME_PREFIX,
+                arns=_ALARM,
+            ),
+        ),
+        reads=("cloudwatch:DescribeAlarms",),
+        name_output="alarmName",
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": TypePermissions(
+        (
+            Grant(
+                (
+                    "cloudwatch:PutDashboard",
+                    "cloudwatch:DeleteDashboards",
+                    "cloudwatch:GetDashboard",
+                ),
+                Scope.NAME_PREFIX,
+                arns=("arn:{partition}:cloudwatch::{account}:dashboard/{prefix}-*",),
+            ),
+        ),
+        name_output="dashboardName",
+    ),
+    # --- notification (components/observability.py)
+    "aws:sns/topic:Topic": TypePermissions(
+        (
+            Grant(
+                (
+                    "sns:CreateTopic",
+                    "sns:DeleteTopic",
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:TagResource",
+                    "sns:UntagResource",
+                    "sns:ListTagsForResource",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_TOPIC,
+            ),
+        ),
+    ),
+    "aws:sns/topicPolicy:TopicPolicy": TypePermissions(
+        (
+            Grant(
+                ("sns:SetTopicAttributes", "sns:GetTopicAttributes"),
+                Scope.NAME_PREFIX,
+                arns=_TOPIC,
+            ),
+        ),
+        name_output=None,
+    ),
+    "aws:sns/topicSubscription:TopicSubscription": TypePermissions(
+        (
+            Grant(
+                (
+                    "sns:Subscribe",
+                    "sns:Unsubscribe",
+                    "sns:GetSubscriptionAttributes",
+                    "sns:SetSubscriptionAttributes",
+                ),
+                Scope.NAME_PREFIX,
+                # a subscription ARN is its topic's ARN plus ":<uuid>"
+                arns=_TOPIC,
+            ),
+        ),
+        name_output=None,
+    ),
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": TypePermissions(
+        (
+            Grant(
+                (
+                    "chatbot:CreateSlackChannelConfiguration",
+                    "chatbot:UpdateSlackChannelConfiguration",
+                    "chatbot:DeleteSlackChannelConfiguration",
+                    "chatbot:TagResource",
+                    "chatbot:UntagResource",
+                    "chatbot:ListTagsForResource",
+                ),
+                Scope.NAME_PREFIX,
+                arns=(
+                    "arn:{partition}:chatbot::{account}:chat-configuration/slack-channel/{prefix}-*",
+                ),
+            ),
+        ),
+        reads=("chatbot:DescribeSlackChannelConfigurations",),
+        name_output="configurationName",
+    ),
+    # --- encryption (SNS and log CMKs)
+    "aws:kms/key:Key": TypePermissions(
+        (
+            Grant(
+                (
+                    "kms:CreateKey",
+                    "kms:DescribeKey",
+                    "kms:GetKeyPolicy",
+                    "kms:PutKeyPolicy",
+                    "kms:GetKeyRotationStatus",
+                    "kms:EnableKeyRotation",
+                    "kms:UpdateKeyDescription",
+                    "kms:ListResourceTags",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion",
+                ),
+                Scope.TAG,
+                arns=_KMS,
+            ),
+        ),
+        name_output=None,
+    ),
+    "aws:kms/alias:Alias": TypePermissions(
+        (
+            Grant(
+                ("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"),
+                Scope.NAME_PREFIX,
+                arns=_KMS_ALIAS,
+            ),
+            # the same calls are also authorised against the target key
+            Grant(
+                ("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"),
+                Scope.TAG,
+                arns=_KMS,
+            ),
+        ),
+        reads=("kms:ListAliases",),
+    ),
+    # --- optional ALB access-log bucket (policy rule ALB-06)
+    "aws:s3/bucket:Bucket": TypePermissions(
+        (
+            Grant(
+                (
+                    "s3:CreateBucket",
+                    "s3:DeleteBucket",
+                    "s3:ListBucket",
+                    "s3:ListBucketVersions",
+                    "s3:GetBucketTagging",
+                    "s3:PutBucketTagging",
+                    "s3:GetBucketAcl",
+                    "s3:GetBucketCORS",
+                    "s3:GetBucketWebsite",
+                    "s3:GetBucketVersioning",
+                    "s3:GetAccelerateConfiguration",
+                    "s3:GetBucketRequestPayment",
+                    "s3:GetBucketLogging",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:GetReplicationConfiguration",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetBucketObjectLockConfiguration",
+                    "s3:GetBucketPolicy",
+                    "s3:GetBucketOwnershipControls",
+                    "s3:GetBucketPublicAccessBlock",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET,
+            ),
+            # force_destroy on a disposable log bucket deletes its objects first
+            Grant(
+                ("s3:DeleteObject", "s3:DeleteObjectVersion"),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET_OBJECTS,
+            ),
+        ),
+        name_output="bucket",
+    ),
+    "aws:s3/bucketVersioning:BucketVersioning": TypePermissions(
+        (
+            Grant(
+                ("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET,
+            ),
+        ),
+        name_output="bucket",
+    ),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": TypePermissions(
+        (
+            Grant(
+                ("s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET,
+            ),
+        ),
+        name_output="bucket",
+    ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        TypePermissions(
+            (
+                Grant(
+                    ("s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"),
+                    Scope.NAME_PREFIX,
+                    arns=_BUCKET,
+                ),
+            ),
+            name_output="bucket",
+        )
+    ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": TypePermissions(
+        (
+            Grant(
+                ("s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET,
+            ),
+        ),
+        name_output="bucket",
+    ),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypePermissions(
+        (
+            Grant(
+                ("s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET,
+            ),
+        ),
+        name_output="bucket",
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": TypePermissions(
+        (
+            Grant(
+                ("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
+                Scope.NAME_PREFIX,
+                arns=_BUCKET,
+            ),
+        ),
+        name_output="bucket",
+    ),
+    # --- edge protection (components/service.py, WAF)
+    "aws:wafv2/webAcl:WebAcl": TypePermissions(
+        (
+            Grant(
+                (
+                    "wafv2:CreateWebACL",
+                    "wafv2:UpdateWebACL",
+                    "wafv2:DeleteWebACL",
+                    "wafv2:GetWebACL",
+                    "wafv2:TagResource",
+                    "wafv2:UntagResource",
+                    "wafv2:ListTagsForResource",
+                ),
+                Scope.NAME_PREFIX,
+                arns=(
+                    *_WEB_ACL,
+                    # AWS managed rule groups referenced by the ACL
+                    "arn:{partition}:wafv2:{region}:{account}:regional/managedruleset/*/*",
+                ),
+            ),
+        ),
+    ),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": TypePermissions(
+        (
+            Grant(
+                ("wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource"),
+                Scope.NAME_PREFIX,
+                arns=(*_WEB_ACL, *_LOAD_BALANCER),
+            ),
+            Grant(("elasticloadbalancing:SetWebAcl",), Scope.NAME_PREFIX, arns=_LOAD_BALANCER),
+        ),
+        name_output=None,
+    ),
+}
+
+# Invokes the program makes (not resources, so not in the graph's resource list).
+INVOKE_READS: tuple[str, ...] = ("ec2:DescribeAvailabilityZones",)
+
+
+def needs_permissions(resource_type: str) -> bool:
+    return not resource_type.startswith(NO_AWS_CALLS_PREFIXES)
+
+
+def missing_types(resource_types: set[str]) -> list[str]:
+    """The types in ``resource_types`` that make AWS calls but have no row in the table."""
+    return sorted(t for t in resource_types if needs_permissions(t) and t not in PERMISSIONS)
+
+
+def read_actions() -> tuple[str, ...]:
+    """Every describe/list call any row needs, deduplicated and sorted."""
+    reads = {a for row in PERMISSIONS.values() for a in row.reads} | set(INVOKE_READS)
+    return tuple(sorted(reads))
