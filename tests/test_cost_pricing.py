@@ -330,3 +330,19 @@ def test_free_tier_is_a_separate_line_and_leaves_the_headline_unchanged() -> Non
     assert result.total_usd == pytest.approx(4 * 3.00)
     assert result.free_tier_usd == pytest.approx(-3 * 3.00)
     assert result.total_after_free_tiers_usd == pytest.approx(3.00)
+
+
+def test_flow_log_is_vended_log_delivery_and_sets_its_log_group_storage() -> None:
+    group = hand_resource("aws:cloudwatch/logGroup:LogGroup", "flow-logs", retentionInDays=90)
+    flow_log = hand_resource(
+        "aws:ec2/flowLog:FlowLog",
+        "flow-log",
+        logDestination=group["outputs"]["arn"],
+        logDestinationType="cloud-watch-logs",
+        trafficType="REJECT",
+    )
+    gb = load_usage()["flow_log_gb_per_month"]
+    result = price([group, flow_log])
+    assert charged(result, "VPC flow log delivery") == pytest.approx(gb * LOG_INGEST)
+    assert charged(result, "Log storage") == pytest.approx(gb * 90 / 30 * LOG_STORAGE)
+    assert charged(result, "Log ingestion") == 0

@@ -57,6 +57,7 @@ T_COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 T_METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 T_DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 T_LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+T_FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 T_SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 T_SCALING_TARGET = "aws:appautoscaling/target:Target"
 T_SCHEDULED_ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction"
@@ -82,6 +83,7 @@ PRICED_TYPES = frozenset(
         T_METRIC_FILTER,
         T_DASHBOARD,
         T_LOG_GROUP,
+        T_FLOW_LOG,
         T_WEB_ACL,
         T_KMS_KEY,
         T_ECR_REPOSITORY,
@@ -324,6 +326,7 @@ class _Pricer:
             T_METRIC_FILTER: self.metric_filters,
             T_DASHBOARD: self.dashboards_,
             T_LOG_GROUP: self.log_groups,
+            T_FLOW_LOG: self.flow_logs,
             T_WEB_ACL: self.web_acls,
             T_KMS_KEY: self.kms_keys,
             T_ECR_REPOSITORY: self.ecr_repositories,
@@ -762,35 +765,63 @@ class _Pricer:
                 "cw_dashboard",
             )
 
+    def stored_months(self, group: Resource) -> float:
+        retention = _as_int(inputs_of(group).get("retentionInDays")) or 0
+        return retention / 30 if retention else self.usage["log_storage_months_if_never_expire"]
+
+    def flow_log_groups(self) -> list[Resource]:
+        destinations = [inputs_of(f).get("logDestination") for f in self.graph.of_type(T_FLOW_LOG)]
+        found = [self.graph.resolve(d) for d in destinations]
+        return [g for g in found if g is not None and g.get("type") == T_LOG_GROUP]
+
     def log_groups(self, groups: list[Resource]) -> None:
-        if not groups:
-            return
-        ingest = self.usage["log_ingest_gb_per_month"]
-        share = ingest / len(groups)
-        stored = 0.0
-        for group in groups:
-            retention = _as_int(inputs_of(group).get("retentionInDays")) or 0
-            months = (
-                retention / 30 if retention else self.usage["log_storage_months_if_never_expire"]
+        flow_groups = self.flow_log_groups()
+        app_groups = [g for g in groups if g not in flow_groups]
+        if app_groups:
+            ingest = self.usage["log_ingest_gb_per_month"]
+            share = ingest / len(app_groups)
+            self.log_ingest_gb += ingest
+            self.charge(
+                "Observability",
+                f"Log ingestion, {_fmt_qty(ingest)} GB/month over {len(app_groups)} log groups "
+                "(usage.json)",
+                [name_of(g) for g in app_groups],
+                ingest,
+                "cw_logs_ingest_gb",
             )
-            stored += share * months
-        names = [name_of(g) for g in groups]
-        self.log_ingest_gb += ingest
+            self.log_storage(app_groups, share)
+        if flow_groups:
+            self.log_storage(flow_groups, self.usage["flow_log_gb_per_month"])
+
+    def log_storage(self, groups: list[Resource], gb_per_group: float) -> None:
+        stored = sum(gb_per_group * self.stored_months(g) for g in groups)
         self.log_storage_gb += stored
         self.charge(
             "Observability",
-            f"Log ingestion, {_fmt_qty(ingest)} GB/month over {len(groups)} log groups (usage.json)",
-            names,
-            ingest,
-            "cw_logs_ingest_gb",
-        )
-        self.charge(
-            "Observability",
-            f"Log storage, {_fmt_qty(stored)} GB held (ingest x retention days / 30)",
-            names,
+            f"Log storage, {_fmt_qty(stored)} GB held (GB/month x retention days / 30)",
+            [name_of(g) for g in groups],
             stored,
             "cw_logs_storage_gb_month",
         )
+
+    def flow_logs(self, flow_logs: list[Resource]) -> None:
+        gb = self.usage["flow_log_gb_per_month"]
+        for flow_log in flow_logs:
+            inputs = inputs_of(flow_log)
+            name = name_of(flow_log)
+            if (inputs.get("logDestinationType") or "cloud-watch-logs") != "cloud-watch-logs":
+                self.not_priced(
+                    "Observability", "VPC flow log delivery", [name], "only CloudWatch Logs priced"
+                )
+                continue
+            self.charge(
+                "Observability",
+                f"VPC flow log delivery ({inputs.get('trafficType', 'ALL')}), {_fmt_qty(gb)} GB "
+                "(usage.json assumption)",
+                [name],
+                gb,
+                "cw_vended_logs_gb",
+            )
 
     def target_tracking_alarms(self) -> None:
         policies = [

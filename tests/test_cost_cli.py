@@ -1,0 +1,68 @@
+"""The `python -m tools.cost` command line: the one-line total, Markdown and --compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tools.cost.__main__ import main
+from tools.cost.portfolio import hand_graph, hand_resource, portfolio_graph
+
+
+def test_total_only_prints_one_line_with_the_headline_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--portfolio", "--total-only"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert "$116.96/month at list price before free tiers" in line
+    assert "$111.87 after always-free tiers" in line
+
+
+def test_graph_file_is_priced_in_its_own_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph_file = tmp_path / "graph.json"
+    graph_file.write_text(json.dumps(portfolio_graph("us-east-1")))
+    assert main(["--stack", "portfolio", "--graph", str(graph_file), "--total-only"]) == 0
+    assert "(us-east-1): $93.10/month" in capsys.readouterr().out
+
+
+def test_text_report_names_unpriced_resources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph_file = tmp_path / "graph.json"
+    resources = [hand_resource("aws:rds/instance:Instance", "db")]
+    graph_file.write_text(json.dumps(hand_graph(resources)))
+    assert main(["--stack", "hand", "--graph", str(graph_file)]) == 0
+    assert "NOT PRICED (1)" in capsys.readouterr().out
+
+
+def test_markdown_table_has_the_price_date_and_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--portfolio", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "list prices seen 2026-11-28" in out
+    assert "| **Total, before free tiers** | | | **116.96** |" in out
+
+
+def test_markdown_summary_has_one_column_per_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph_file = tmp_path / "graph.json"
+    graph_file.write_text(json.dumps(portfolio_graph("ap-northeast-1")))
+    assert main(["--stack", "copy", "--graph", str(graph_file), "--portfolio", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "| **Total, before free tiers** | **116.96** | **116.96** |" in out
+
+
+def test_compare_states_its_method_and_each_difference(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--portfolio", "--compare"]) == 0
+    out = capsys.readouterr().out
+    assert "same line formulas" in out
+    assert "interface endpoints in 1 AZ" in out
+    assert "-$30.66" in out
