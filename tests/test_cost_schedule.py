@@ -38,15 +38,16 @@ def test_expressions_outside_the_subset_are_refused(expression: str) -> None:
         parse_cron(expression)
 
 
-def test_weeknight_and_weekend_shutdown_leaves_fifty_five_hours_a_week() -> None:
-    # Up 08:00-19:00 Monday to Friday: 11 h x 5 = 55 h of 168.
+def test_weeknight_schedule_also_keeps_tasks_off_over_the_weekend() -> None:
+    # The stack's default: down 21:00 and up 08:00 Monday to Friday, so tasks run 13 h x 5 = 65 h
+    # of 168; Friday's scale-in holds until Monday morning.
     events = [
         ScalingEvent(parse_cron("cron(0 8 ? * MON-FRI *)"), 1, 4, "up"),
-        ScalingEvent(parse_cron("cron(0 19 ? * MON-FRI *)"), 0, 0, "down"),
+        ScalingEvent(parse_cron("cron(0 21 ? * MON-FRI *)"), 0, 0, "down"),
     ]
     periods = {p.tasks: p.fraction_of_week for p in week_periods(2, events)}
-    assert periods[2] == pytest.approx(55 / 168)
-    assert periods[0] == pytest.approx(113 / 168)
+    assert periods[2] == pytest.approx(65 / 168)
+    assert periods[0] == pytest.approx(103 / 168)
 
 
 def scheduled_service(down: str, up: str) -> list[dict[str, object]]:

@@ -251,7 +251,7 @@ def _as_int(value: object) -> int | None:
     return None
 
 
-def _fmt_qty(value: float) -> str:
+def format_quantity(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
@@ -374,7 +374,7 @@ class _Pricer:
             self.charge("Load balancing", f"{prefix} hours", [name], self.hours, hour_item)
             self.charge(
                 "Load balancing",
-                f"{prefix} capacity units ({_fmt_qty(lcu)} average, usage.json)",
+                f"{prefix} capacity units ({format_quantity(lcu)} average, usage.json)",
                 [name],
                 lcu * self.hours,
                 capacity_item,
@@ -451,7 +451,7 @@ class _Pricer:
         for provider, hours in task_hours.items():
             if hours == 0:
                 continue
-            label = f"Fargate {provider} {architecture}, {_fmt_qty(hours)} task-h x {size}"
+            label = f"Fargate {provider} {architecture}, {format_quantity(hours)} task-h x {size}"
             label += f" ({schedule_text})"
             for dimension, per_task in (("vcpu", vcpu), ("gb", memory_gb)):
                 price = self.fargate_price(architecture, provider, dimension)
@@ -473,7 +473,7 @@ class _Pricer:
             if extra_storage > 0:
                 self.charge(
                     "Compute",
-                    f"Fargate ephemeral storage above 20 GB, {extra_storage} GB x {_fmt_qty(hours)} task-h",
+                    f"Fargate ephemeral storage above 20 GB, {extra_storage} GB x {format_quantity(hours)} task-h",
                     resources,
                     extra_storage * hours,
                     "fargate_ephemeral_gb_hour",
@@ -529,9 +529,6 @@ class _Pricer:
             if inputs_of(providers).get("clusterName") in names:
                 return list(inputs_of(providers).get("defaultCapacityProviderStrategies") or [])
         return []
-
-    def service_resource_ids(self, service: Resource) -> set[str]:
-        return physical_names(service)
 
     def matches_service(self, resource: Resource, service: Resource) -> bool:
         resource_id = str(inputs_of(resource).get("resourceId") or "")
@@ -645,7 +642,7 @@ class _Pricer:
         if interface:
             self.charge(
                 "Network",
-                f"Interface endpoint data, {_fmt_qty(gb)} GB (usage.json)",
+                f"Interface endpoint data, {format_quantity(gb)} GB (usage.json)",
                 [name_of(e) for e in interface],
                 gb,
                 "interface_endpoint_gb",
@@ -654,7 +651,7 @@ class _Pricer:
             nats = [name_of(n) for n in self.graph.of_type(T_NAT)] or ["(design alternative)"]
             self.charge(
                 "Network",
-                f"NAT gateway data, {_fmt_qty(gb)} GB (usage.json)",
+                f"NAT gateway data, {format_quantity(gb)} GB (usage.json)",
                 nats,
                 gb,
                 "nat_gateway_gb",
@@ -783,7 +780,7 @@ class _Pricer:
             self.log_ingest_gb += ingest
             self.charge(
                 "Observability",
-                f"Log ingestion, {_fmt_qty(ingest)} GB/month over {len(app_groups)} log groups "
+                f"Log ingestion, {format_quantity(ingest)} GB/month over {len(app_groups)} log groups "
                 "(usage.json)",
                 [name_of(g) for g in app_groups],
                 ingest,
@@ -798,7 +795,7 @@ class _Pricer:
         self.log_storage_gb += stored
         self.charge(
             "Observability",
-            f"Log storage, {_fmt_qty(stored)} GB held (GB/month x retention days / 30)",
+            f"Log storage, {format_quantity(stored)} GB held (GB/month x retention days / 30)",
             [name_of(g) for g in groups],
             stored,
             "cw_logs_storage_gb_month",
@@ -816,7 +813,7 @@ class _Pricer:
                 continue
             self.charge(
                 "Observability",
-                f"VPC flow log delivery ({inputs.get('trafficType', 'ALL')}), {_fmt_qty(gb)} GB "
+                f"VPC flow log delivery ({inputs.get('trafficType', 'ALL')}), {format_quantity(gb)} GB "
                 "(usage.json assumption)",
                 [name],
                 gb,
@@ -860,7 +857,7 @@ class _Pricer:
             resources = [name_of(cluster), *(name_of(s) for s in services)]
             self.charge(
                 "Observability (implied)",
-                f"Container Insights ({mode}) metrics: {_fmt_qty(metrics)} custom metrics "
+                f"Container Insights ({mode}) metrics: {format_quantity(metrics)} custom metrics "
                 f"for 1 cluster + {len(services)} services (usage.json assumption)",
                 resources,
                 metrics,
@@ -872,8 +869,8 @@ class _Pricer:
                 self.log_ingest_gb += gb
                 self.charge(
                     "Observability (implied)",
-                    f"Container Insights performance logs, {_fmt_qty(gb)} GB "
-                    f"({_fmt_qty(task_months)} task-months, usage.json assumption)",
+                    f"Container Insights performance logs, {format_quantity(gb)} GB "
+                    f"({format_quantity(task_months)} task-months, usage.json assumption)",
                     resources,
                     gb,
                     "cw_logs_ingest_gb",
@@ -901,7 +898,7 @@ class _Pricer:
                 self.charge("Security", f"WAF rules x {rules}", [name], rules, "waf_rule")
             self.charge(
                 "Security",
-                f"WAF requests, {_fmt_qty(requests)} million (usage.json)",
+                f"WAF requests, {format_quantity(requests)} million (usage.json)",
                 [name],
                 requests,
                 "waf_million_requests",
@@ -932,7 +929,7 @@ class _Pricer:
         if repositories:
             self.charge(
                 "Storage",
-                f"ECR storage, {_fmt_qty(gb)} GB x {len(repositories)} repositories (usage.json)",
+                f"ECR storage, {format_quantity(gb)} GB x {len(repositories)} repositories (usage.json)",
                 [name_of(r) for r in repositories],
                 gb * len(repositories),
                 "ecr_storage_gb_month",
@@ -943,7 +940,7 @@ class _Pricer:
         if buckets:
             self.charge(
                 "Storage",
-                f"S3 Standard storage, {_fmt_qty(gb)} GB x {len(buckets)} buckets (usage.json)",
+                f"S3 Standard storage, {format_quantity(gb)} GB x {len(buckets)} buckets (usage.json)",
                 [name_of(b) for b in buckets],
                 gb * len(buckets),
                 "s3_standard_gb_month",
@@ -960,14 +957,14 @@ class _Pricer:
             reads = self.usage["dynamodb_million_reads_per_month"]
             self.charge(
                 "Storage",
-                f"DynamoDB on-demand writes, {_fmt_qty(writes)}M (usage.json)",
+                f"DynamoDB on-demand writes, {format_quantity(writes)}M (usage.json)",
                 [name],
                 writes,
                 "dynamodb_million_write_units",
             )
             self.charge(
                 "Storage",
-                f"DynamoDB on-demand reads, {_fmt_qty(reads)}M (usage.json)",
+                f"DynamoDB on-demand reads, {format_quantity(reads)}M (usage.json)",
                 [name],
                 reads,
                 "dynamodb_million_read_units",
@@ -989,7 +986,7 @@ class _Pricer:
             self.sns_notifications += count
             self.charge(
                 "Messaging",
-                f"SNS e-mail notifications, {_fmt_qty(count)}/month (usage.json)",
+                f"SNS e-mail notifications, {format_quantity(count)}/month (usage.json)",
                 [name_of(t) for t in topics],
                 count,
                 "sns_email",
@@ -1061,7 +1058,7 @@ class _Pricer:
         self.lines.append(
             Line(
                 "Free tier",
-                f"Always-free {item}: {_fmt_qty(covered)} of {_fmt_qty(used)}",
+                f"Always-free {item}: {format_quantity(covered)} of {format_quantity(used)}",
                 (),
                 covered,
                 price.unit,

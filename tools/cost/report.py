@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tools.cost.compare import METHOD, Comparison
-from tools.cost.pricing import Estimate, Line
+from tools.cost.pricing import Estimate, Line, format_quantity
 from tools.cost.tables import Usage
 
 SECTION_ORDER = (
@@ -30,10 +30,6 @@ def unit_price(value: float) -> str:
     whole, _, decimals = digits.partition(".")
     sign = "-" if value < 0 else ""
     return f"{sign}${int(whole):,}.{decimals.ljust(2, '0')}"
-
-
-def _qty(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
 def _charges_by_section(estimate: Estimate) -> list[tuple[str, list[Line]]]:
@@ -62,7 +58,7 @@ def render_text(estimate: Estimate, usage: Usage, graph_label: str) -> str:
     for section, lines in _charges_by_section(estimate):
         out.append(section)
         for line in lines:
-            formula = f"{_qty(line.quantity)} {line.unit} x {unit_price(line.unit_usd)}"
+            formula = f"{format_quantity(line.quantity)} {line.unit} x {unit_price(line.unit_usd)}"
             out.append(f"  {line.item:<78} {usd(line.monthly_usd):>10}")
             out.append(f"      {formula}; {', '.join(line.resources)}")
             out.append(f"      source: {line.source}" + (f"; {line.note}" if line.note else ""))
@@ -130,7 +126,7 @@ def render_markdown(estimate: Estimate) -> str:
         out.append(f"| **{section}** | | | |")
         for line in lines:
             out.append(
-                f"| {line.item} | {_qty(line.quantity)} {line.unit} | "
+                f"| {line.item} | {format_quantity(line.quantity)} {line.unit} | "
                 f"{unit_price(line.unit_usd)} | {line.monthly_usd:,.2f} |"
             )
     out.append(f"| **Total, before free tiers** | | | **{estimate.total_usd:,.2f}** |")

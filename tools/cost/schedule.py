@@ -123,14 +123,14 @@ def week_periods(
     for minute, _, event in timeline:
         if minute > cursor:
             periods.append(
-                WeekPeriod((minute - cursor) / MINUTES_PER_WEEK, _tasks(desired_count, low, high))
+                WeekPeriod((minute - cursor) / MINUTES_PER_WEEK, _clamp(desired_count, low, high))
             )
         low, high = _apply(event, low, high)
         cursor = minute
     if cursor < MINUTES_PER_WEEK:
         periods.append(
             WeekPeriod(
-                (MINUTES_PER_WEEK - cursor) / MINUTES_PER_WEEK, _tasks(desired_count, low, high)
+                (MINUTES_PER_WEEK - cursor) / MINUTES_PER_WEEK, _clamp(desired_count, low, high)
             )
         )
     return _merge(periods)
@@ -140,10 +140,6 @@ def _apply(event: ScalingEvent, low: int, high: int | None) -> tuple[int, int | 
     new_low = low if event.min_capacity is None else event.min_capacity
     new_high = high if event.max_capacity is None else event.max_capacity
     return new_low, new_high
-
-
-def _tasks(desired_count: int, low: int, high: int | None) -> int:
-    return _clamp(desired_count, low, high)
 
 
 def _merge(periods: Iterable[WeekPeriod]) -> list[WeekPeriod]:
