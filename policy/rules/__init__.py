@@ -1,0 +1,26 @@
+"""The pack's policies, one module per AWS service; `__main__.py` only builds the PolicyPack."""
+
+from __future__ import annotations
+
+from pulumi_policy import Policy
+
+from . import adjacent, alb, cloudwatch, dynamodb, ecr, ecs, iam, kms, s3, security_groups, vpc
+from ._common import CATALOG, RuleInfo
+
+ALL_POLICIES: list[Policy] = [
+    *vpc.POLICIES,
+    *security_groups.POLICIES,
+    *alb.POLICIES,
+    *ecs.POLICIES,
+    *ecr.POLICIES,
+    *iam.POLICIES,
+    *cloudwatch.POLICIES,
+    *s3.POLICIES,
+    *kms.POLICIES,
+    *dynamodb.POLICIES,
+    *adjacent.POLICIES,
+]
+
+PACK_NAME = "ecs-fargate-guardrails"
+
+__all__ = ["ALL_POLICIES", "CATALOG", "PACK_NAME", "RuleInfo"]
