@@ -54,7 +54,8 @@ class TypePermissions:
     # resource-level permissions, so they are granted on "*" in one shared statement.
     reads: tuple[str, ...] = ()
     # For NAME_PREFIX rows: the output that holds the physical name the ARN patterns match, so a
-    # test can check every resource of the type really starts with the stack's prefix.
+    # test can check every resource of the type really starts with the stack's prefix. None
+    # where the ARN holds another resource's name (policies, attachments, bucket settings).
     name_output: str | None = "name"
 
 
@@ -442,7 +443,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_REPOSITORY,
             ),
         ),
-        name_output="repository",
+        name_output=None,
     ),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": TypePermissions(
         (
@@ -456,7 +457,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_REPOSITORY,
             ),
         ),
-        name_output="repository",
+        name_output=None,
     ),
     # awsx builds app/ and pushes it: the push goes to the stack's own repository only.
     "awsx:ecr:Image": TypePermissions(
@@ -504,7 +505,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
             ),
             Grant(_ROLE_READS, Scope.NAME_PREFIX, arns=_ROLE),
         ),
-        name_output="role",
+        name_output=None,
     ),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": TypePermissions(
         (
@@ -516,7 +517,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
             ),
             Grant(_ROLE_READS, Scope.NAME_PREFIX, arns=_ROLE),
         ),
-        name_output="role",
+        name_output=None,
     ),
     "aws:iam/policy:Policy": TypePermissions(
         (
@@ -813,7 +814,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_BUCKET,
             ),
         ),
-        name_output="bucket",
+        name_output=None,
     ),
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": TypePermissions(
         (
@@ -823,7 +824,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_BUCKET,
             ),
         ),
-        name_output="bucket",
+        name_output=None,
     ),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
         TypePermissions(
@@ -834,7 +835,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                     arns=_BUCKET,
                 ),
             ),
-            name_output="bucket",
+            name_output=None,
         )
     ),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": TypePermissions(
@@ -845,7 +846,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_BUCKET,
             ),
         ),
-        name_output="bucket",
+        name_output=None,
     ),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypePermissions(
         (
@@ -855,7 +856,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_BUCKET,
             ),
         ),
-        name_output="bucket",
+        name_output=None,
     ),
     "aws:s3/bucketPolicy:BucketPolicy": TypePermissions(
         (
@@ -865,7 +866,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_BUCKET,
             ),
         ),
-        name_output="bucket",
+        name_output=None,
     ),
     # --- edge protection (components/service.py, WAF)
     "aws:wafv2/webAcl:WebAcl": TypePermissions(
