@@ -66,7 +66,7 @@ def _retention_year(args: ResourceValidationArgs) -> Iterator[str]:
     minimum = int(args.get_config().get("minRetentionDays", 365))
     days = args.props.get("retentionInDays")
     if days and int(days) < minimum:
-        yield f"retention is {days} days, below {minimum}"
+        yield f"retention is {int(days)} days, below {minimum}"
 
 
 retention_year = resource_rule(
