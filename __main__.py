@@ -4,6 +4,7 @@ import pulumi
 
 from components.config import load_stack_config
 from components.network import Network, NetworkArgs, choose_availability_zones
+from components.service import WebService, WebServiceArgs
 
 # Every config mistake stops here, before any resource is registered.
 cfg = load_stack_config()
@@ -13,10 +14,20 @@ network = Network(
     NetworkArgs.from_config(
         cfg,
         availability_zones=choose_availability_zones(cfg.network),
-        task_security_group=False,
+        # The WebService admits its task security group to the endpoints, and nothing else.
+        task_security_group=True,
     ),
 )
+
+# internet -> ALB -> Fargate tasks in private subnets -> VPC endpoints (ECR, Logs, S3)
+web = WebService(cfg.name_prefix, WebServiceArgs.from_config(cfg, network=network))
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("privateSubnetIds", network.private_subnet_ids)
 pulumi.export("availabilityZones", network.availability_zones)
+pulumi.export("url", web.url)
+pulumi.export("albDnsName", web.load_balancer.dns_name)
+pulumi.export("clusterName", web.cluster.name)
+pulumi.export("serviceName", web.service.name)
+pulumi.export("repositoryUrl", web.repository.repository_url)
+pulumi.export("imageUri", web.image_uri)

@@ -547,6 +547,18 @@ def _validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -
             )
 
 
+def _validate_execute_command(svc: ServiceConfig, net: NetworkConfig) -> None:
+    # Without NAT, ECS Exec's SSM channels reach AWS only through this endpoint; an explicit
+    # entry keeps its per-AZ-hour cost visible in the stack file.
+    if svc.enable_execute_command and "ssmmessages" not in net.extra_endpoint_services:
+        raise config_error(
+            config_key("enableExecuteCommand"),
+            True,
+            "ECS Exec needs the ssmmessages interface endpoint: add ssmmessages to "
+            f"{config_key('extraEndpointServices')}",
+        )
+
+
 def _validate_capacity_providers(strategy: tuple[CapacityProviderShare, ...]) -> None:
     key = config_key("capacityProviderStrategy")
     if not strategy:
@@ -713,6 +725,7 @@ def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackCon
     _validate_general(general)
     _validate_network(network)
     _validate_service(service, general, region)
+    _validate_execute_command(service, network)
     _validate_observability(observability, service)
     default_tags = _validate_default_tags(raw_config, general.environment)
     return StackConfig(
