@@ -57,6 +57,8 @@ class TypePermissions:
     # test can check every resource of the type really starts with the stack's prefix. None
     # where the ARN holds another resource's name (policies, attachments, bucket settings).
     name_output: str | None = "name"
+    # Shell patterns the physical names must match ({prefix} = ecs-fargate-<env>).
+    name_patterns: tuple[str, ...] = ("{prefix}-*",)
 
 
 # Resource types that make no AWS call of their own.
@@ -85,6 +87,9 @@ _REPOSITORY = ("arn:{partition}:ecr:{region}:{account}:repository/{prefix}-*",)
 _LOG_GROUP = (
     "arn:{partition}:logs:{region}:{account}:log-group:{prefix}-*",
     "arn:{partition}:logs:{region}:{account}:log-group:{prefix}-*:*",
+    # WAF logs only to groups named aws-waf-logs-* (an AWS rule)
+    "arn:{partition}:logs:{region}:{account}:log-group:aws-waf-logs-{prefix}*",
+    "arn:{partition}:logs:{region}:{account}:log-group:aws-waf-logs-{prefix}*:*",
 )
 _ALARM = ("arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}-*",)
 _TOPIC = ("arn:{partition}:sns:{region}:{account}:{prefix}-*",)
@@ -93,6 +98,10 @@ _BUCKET_OBJECTS = ("arn:{partition}:s3:::{prefix}-*/*",)
 _KMS = ("arn:{partition}:kms:{region}:{account}:key/*",)
 _KMS_ALIAS = ("arn:{partition}:kms:{region}:{account}:alias/{prefix}-*",)
 _WEB_ACL = ("arn:{partition}:wafv2:{region}:{account}:regional/webacl/{prefix}-*/*",)
+
+_CREATED_WITHOUT_ARN = (
+    "the call creates the resource, so there is no ARN to name; aws:RequestTag confines it"
+)
 
 _NO_ID_FOR_AUTOSCALING = (
     "scalable targets and policies are addressed by generated ids; Application Auto Scaling "
@@ -389,8 +398,13 @@ PERMISSIONS: dict[str, TypePermissions] = {
     "aws:ecs/taskDefinition:TaskDefinition": TypePermissions(
         (
             Grant(
+                ("ecs:RegisterTaskDefinition", "ecs:TagResource"),
+                Scope.TAG,
+                arns=("*",),
+                reason=_CREATED_WITHOUT_ARN,
+            ),
+            Grant(
                 (
-                    "ecs:RegisterTaskDefinition",
                     "ecs:DeregisterTaskDefinition",
                     "ecs:DeleteTaskDefinitions",
                     *_ECS_TAGS,
@@ -612,6 +626,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
             ),
         ),
         reads=("logs:DescribeLogGroups",),
+        name_patterns=("{prefix}-*", "aws-waf-logs-{prefix}*"),
     ),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": TypePermissions(
         (
@@ -622,7 +637,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
             ),
         ),
         reads=("logs:DescribeMetricFilters",),
-        name_output="logGroupName",
+        name_output=None,
     ),
     "aws:cloudwatch/metricAlarm:MetricAlarm": TypePermissions(
         (
@@ -733,8 +748,13 @@ PERMISSIONS: dict[str, TypePermissions] = {
     "aws:kms/key:Key": TypePermissions(
         (
             Grant(
+                ("kms:CreateKey", "kms:TagResource"),
+                Scope.TAG,
+                arns=("*",),
+                reason=_CREATED_WITHOUT_ARN,
+            ),
+            Grant(
                 (
-                    "kms:CreateKey",
                     "kms:DescribeKey",
                     "kms:GetKeyPolicy",
                     "kms:PutKeyPolicy",
@@ -804,7 +824,6 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_BUCKET_OBJECTS,
             ),
         ),
-        name_output="bucket",
     ),
     "aws:s3/bucketVersioning:BucketVersioning": TypePermissions(
         (
@@ -898,6 +917,80 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=(*_WEB_ACL, *_LOAD_BALANCER),
             ),
             Grant(("elasticloadbalancing:SetWebAcl",), Scope.NAME_PREFIX, arns=_LOAD_BALANCER),
+        ),
+        name_output=None,
+    ),
+    # --- HTTPS for prod (components/service.py): certificate validated through DNS
+    "aws:acm/certificate:Certificate": TypePermissions(
+        (
+            Grant(
+                ("acm:RequestCertificate", "acm:AddTagsToCertificate"),
+                Scope.TAG,
+                arns=("*",),
+                reason=_CREATED_WITHOUT_ARN,
+            ),
+            Grant(
+                (
+                    "acm:DeleteCertificate",
+                    "acm:AddTagsToCertificate",
+                    "acm:RemoveTagsFromCertificate",
+                    "acm:ListTagsForCertificate",
+                ),
+                Scope.TAG,
+                arns=("arn:{partition}:acm:{region}:{account}:certificate/*",),
+            ),
+        ),
+        reads=("acm:DescribeCertificate",),
+        name_output=None,
+    ),
+    "aws:acm/certificateValidation:CertificateValidation": TypePermissions(
+        (), reads=("acm:DescribeCertificate",), name_output=None
+    ),
+    # The hosted zone is the stack's config (hostedZoneId), unknown here: any zone of the account.
+    "aws:route53/record:Record": TypePermissions(
+        (
+            Grant(
+                (
+                    "route53:ChangeResourceRecordSets",
+                    "route53:ListResourceRecordSets",
+                    "route53:GetHostedZone",
+                ),
+                Scope.NAME_PREFIX,
+                arns=("arn:{partition}:route53:::hostedzone/*",),
+            ),
+            Grant(
+                ("route53:GetChange",),
+                Scope.NAME_PREFIX,
+                arns=("arn:{partition}:route53:::change/*",),
+            ),
+        ),
+        name_output=None,
+    ),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": TypePermissions(
+        (
+            Grant(
+                (
+                    "wafv2:PutLoggingConfiguration",
+                    "wafv2:DeleteLoggingConfiguration",
+                    "wafv2:GetLoggingConfiguration",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_WEB_ACL,
+            ),
+            # WAF delivers to CloudWatch Logs through vended log deliveries
+            Grant(
+                (
+                    "logs:CreateLogDelivery",
+                    "logs:DeleteLogDelivery",
+                    "logs:GetLogDelivery",
+                    "logs:ListLogDeliveries",
+                    "logs:PutResourcePolicy",
+                    "logs:DescribeResourcePolicies",
+                ),
+                Scope.UNSCOPED,
+                reason="log-delivery and resource-policy calls have no resource-level permissions",
+            ),
+            _service_linked_role("wafv2.amazonaws.com"),
         ),
         name_output=None,
     ),

@@ -32,8 +32,8 @@ PASSABLE_SERVICES = (
 # What the repository's own Pulumi.dev.yaml / Pulumi.prod.yaml pass; a test derives the same sets
 # from the offline graphs, so this cannot drift from the program.
 DEFAULT_PASSED_TO_SERVICES: dict[str, tuple[str, ...]] = {
-    "dev": (),
-    "prod": ("vpc-flow-logs.amazonaws.com",),
+    "dev": ("ecs-tasks.amazonaws.com",),
+    "prod": ("ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"),
 }
 
 # GitHub's rules: owner 1-39 alphanumerics or single inner hyphens; repository 1-100 of

@@ -237,6 +237,7 @@ def grant_statements(grant: Grant, account: Account, environment: str) -> list[d
             statement["Condition"] = condition
         return [statement]
     # TAG: create only with the stack's Environment tag in the request, touch only what carries it
+    tag_sources = ("RequestTag",) if resources == ["*"] else ("RequestTag", "ResourceTag")
     statements = [
         {
             "Effect": "Allow",
@@ -250,7 +251,7 @@ def grant_statements(grant: Grant, account: Account, environment: str) -> list[d
                 },
             },
         }
-        for tag_source in ("RequestTag", "ResourceTag")
+        for tag_source in tag_sources
     ]
     ec2_creates = sorted(a.removeprefix("ec2:") for a in actions if a.startswith("ec2:Create"))
     if ec2_creates:
@@ -329,7 +330,7 @@ def merge_statements(statements: Iterable[Mapping[str, Any]]) -> list[dict[str, 
 POLICY_GROUPS: dict[str, tuple[str, ...]] = {
     "network": ("ec2",),
     "edge": ("elasticloadbalancing", "wafv2"),
-    "compute": ("ecs", "ecr", "application-autoscaling"),
+    "compute": ("ecs", "ecr", "application-autoscaling", "acm", "route53"),
     "observability": ("logs", "cloudwatch", "sns", "chatbot", "kms"),
     "iam-storage": ("iam", "s3"),
 }

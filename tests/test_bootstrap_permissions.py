@@ -4,6 +4,7 @@ more (the portfolio's CI could create only half its stack, and passed any role a
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from typing import Any
 
@@ -96,7 +97,7 @@ def test_derivation_finds_the_flow_log_role_passed_to_its_service(prod_graph: Gr
 def test_name_scoped_resources_of_the_stack_start_with_the_stack_prefix(
     stack_graph: Graph,
 ) -> None:
-    prefix = f"ecs-fargate-{stack_graph.data['stack']}-"
+    prefix = f"ecs-fargate-{stack_graph.data['stack']}"
     outside = []
     for resource in stack_graph.resources:
         row = PERMISSIONS.get(resource["type"])
@@ -105,9 +106,10 @@ def test_name_scoped_resources_of_the_stack_start_with_the_stack_prefix(
         if not any(g.scope is Scope.NAME_PREFIX for g in row.grants):
             continue
         name = str(resource["outputs"].get(row.name_output, ""))
-        if not name.startswith(prefix):
-            outside.append((resource["type"], name))
-    assert outside == [], f"the deploy role's ARN patterns need the prefix {prefix!r}"
+        patterns = [p.format(prefix=prefix) for p in row.name_patterns]
+        if not any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            outside.append((resource["type"], name, patterns))
+    assert outside == [], "the deploy role's ARN patterns cannot reach these names"
 
 
 def test_stack_tags_every_resource_with_the_environment_the_deploy_role_checks(
