@@ -1,0 +1,187 @@
+"""The Golden Signals dashboard body, built from data (one spec per widget) into CloudWatch's JSON.
+
+Pure: takes plain values (the arn suffixes and names already resolved), so tests parse the body
+without Pulumi. Widget layout is a two-column grid in the order the specs are listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from components.slo import error_ratio_expression
+
+ALB = "AWS/ApplicationELB"
+ECS = "AWS/ECS"
+CONTAINER_INSIGHTS = "ECS/ContainerInsights"
+WIDGET_WIDTH = 12
+WIDGET_HEIGHT = 6
+COLUMNS = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class DashboardTargets:
+    region: str
+    load_balancer: str
+    """``LoadBalancer`` dimension: the ALB's arn_suffix (pitfall alarm-alb-dimensions)."""
+    target_group: str
+    cluster: str
+    service: str
+    latency_slo_seconds: float
+    error_budget: float
+    burn_rate_min_requests: int
+    burn_rates: Sequence[float]
+    container_insights: bool
+    log_namespace: str
+    log_metric_names: Sequence[str]
+    alarm_arns: Sequence[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricWidget:
+    title: str
+    metrics: list[list[Any]]
+    period: int = 60
+    stat: str = "Sum"
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    y_min: float | None = 0
+
+    def properties(self, region: str) -> dict[str, Any]:
+        properties: dict[str, Any] = {
+            "title": self.title,
+            "region": region,
+            "view": "timeSeries",
+            "stacked": False,
+            "period": self.period,
+            "stat": self.stat,
+            "metrics": self.metrics,
+        }
+        if self.annotations:
+            properties["annotations"] = {"horizontal": self.annotations}
+        if self.y_min is not None:
+            properties["yAxis"] = {"left": {"min": self.y_min}}
+        return properties
+
+
+def _hidden(metric_id: str, stat: str = "Sum") -> dict[str, Any]:
+    return {"id": metric_id, "visible": False, "stat": stat}
+
+
+def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
+    lb = ("LoadBalancer", t.load_balancer)
+    tg = ("TargetGroup", t.target_group)
+    ecs = ("ClusterName", t.cluster, "ServiceName", t.service)
+    ratio = error_ratio_expression(t.burn_rate_min_requests)
+    hidden_5xx_inputs = [
+        [ALB, "HTTPCode_Target_5XX_Count", *lb, _hidden("m1")],
+        [ALB, "HTTPCode_ELB_5XX_Count", *lb, _hidden("m2")],
+        [ALB, "RequestCount", *lb, _hidden("m3")],
+    ]
+    if t.container_insights:
+        tasks = [
+            [CONTAINER_INSIGHTS, "RunningTaskCount", *ecs, {"label": "running"}],
+            [CONTAINER_INSIGHTS, "DesiredTaskCount", *ecs, {"label": "desired"}],
+        ]
+    else:
+        # Without Container Insights the target group's healthy count is the task count that
+        # matters: tasks that serve.
+        tasks = [
+            [ALB, "HealthyHostCount", *tg, *lb, {"label": "healthy targets"}],
+            [ALB, "UnHealthyHostCount", *tg, *lb, {"label": "unhealthy targets"}],
+        ]
+    return [
+        MetricWidget(
+            title="Latency: target response time",
+            stat="p99",
+            metrics=[
+                [ALB, "TargetResponseTime", *lb, *tg, {"stat": stat, "label": stat}]
+                for stat in ("p50", "p90", "p99")
+            ],
+            annotations=[{"label": "p99 SLO", "value": t.latency_slo_seconds}],
+        ),
+        MetricWidget(
+            title="Traffic: requests per minute",
+            metrics=[[ALB, "RequestCount", *lb, {"label": "requests"}]],
+        ),
+        MetricWidget(
+            title="Errors: 5xx responses and error ratio",
+            metrics=[
+                [ALB, "HTTPCode_Target_5XX_Count", *lb, {"id": "m1", "label": "target 5xx"}],
+                [ALB, "HTTPCode_ELB_5XX_Count", *lb, {"id": "m2", "label": "load balancer 5xx"}],
+                [ALB, "RequestCount", *lb, _hidden("m3")],
+                [
+                    {
+                        "expression": "(FILL(m1,0)+FILL(m2,0))/FILL(m3,0)",
+                        "label": "5xx ratio",
+                        "id": "ratio",
+                        "yAxis": "right",
+                    }
+                ],
+            ],
+        ),
+        MetricWidget(
+            title="Error budget: burn rate (1 = budget lasts exactly the SLO window)",
+            period=300,
+            metrics=[
+                *hidden_5xx_inputs,
+                [{"expression": ratio, "id": "ratio", "visible": False}],
+                [
+                    {
+                        "expression": f"ratio/{t.error_budget}",
+                        "label": "burn rate (5 min)",
+                        "id": "burn",
+                    }
+                ],
+            ],
+            annotations=[
+                {"label": f"{rate}x burn", "value": rate} for rate in sorted(t.burn_rates)
+            ],
+        ),
+        MetricWidget(
+            title="Saturation: CPU and memory",
+            stat="Average",
+            metrics=[
+                [ECS, "CPUUtilization", *ecs, {"label": "CPU %"}],
+                [ECS, "MemoryUtilization", *ecs, {"label": "memory %"}],
+            ],
+            annotations=[{"label": "alarm", "value": 80}],
+        ),
+        MetricWidget(title="Saturation: tasks", stat="Minimum", metrics=tasks),
+        MetricWidget(
+            title="App logs: 5xx, slow requests, error lines",
+            period=300,
+            metrics=[[t.log_namespace, name, {"label": name}] for name in t.log_metric_names],
+        ),
+    ]
+
+
+def dashboard_body(t: DashboardTargets) -> dict[str, Any]:
+    widgets: list[dict[str, Any]] = []
+    for index, spec in enumerate(widget_specs(t)):
+        widgets.append(
+            {
+                "type": "metric",
+                "x": (index % COLUMNS) * WIDGET_WIDTH,
+                "y": (index // COLUMNS) * WIDGET_HEIGHT,
+                "width": WIDGET_WIDTH,
+                "height": WIDGET_HEIGHT,
+                "properties": spec.properties(t.region),
+            }
+        )
+    rows = (len(widgets) + COLUMNS - 1) // COLUMNS
+    widgets.append(
+        {
+            "type": "alarm",
+            "x": 0,
+            "y": rows * WIDGET_HEIGHT,
+            "width": WIDGET_WIDTH * COLUMNS,
+            "height": WIDGET_HEIGHT,
+            "properties": {
+                "title": "Alarms",
+                "alarms": list(t.alarm_arns),
+                "sortBy": "stateUpdatedTimestamp",
+            },
+        }
+    )
+    return {"start": "-PT6H", "periodOverride": "inherit", "widgets": widgets}

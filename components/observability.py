@@ -1,0 +1,795 @@
+"""Observability: SLO burn-rate alarms, service alarms, log-based alarms, their notification
+topic (e-mail, optional Slack), a Golden Signals dashboard and saved Logs Insights queries.
+
+Every notifying alarm sends ALARM and OK to one SNS topic and links its runbook section
+(``docs/runbook.md#<alarm-id>``). The short-window alarms that roll back a bad deploy belong to
+WebService, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import NightSchedule, SloTargets, StackConfig
+from components.dashboard import DashboardTargets, dashboard_body
+from components.iam import policy_document, service_role
+from components.log_patterns import any_term, json_numeric_comparison
+from components.slo import (
+    BURN_RATE_ALERTS,
+    BurnRateAlert,
+    error_budget,
+    error_ratio_expression,
+    error_ratio_threshold,
+    window_label,
+)
+
+RUNBOOK = "docs/runbook.md"
+ALB = "AWS/ApplicationELB"
+ECS = "AWS/ECS"
+CONTAINER_INSIGHTS = "ECS/ContainerInsights"
+# Amazon Q Developer in chat applications (AWS Chatbot) serves its API from these regions only
+# (Chatbot API reference, "Welcome"); the stack region is used when it is one of them.
+CHATBOT_REGIONS = ("us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1")
+# Read-only: what the Chatbot channel may do, both as the role's permissions and as the channel
+# guardrail (the guardrail defaults to AdministratorAccess when left unset).
+CHATBOT_READ_ONLY_POLICY = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
+# EventBridge Scheduler universal targets: the scheduler calls the CloudWatch API itself.
+DISABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions"
+ENABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions"
+
+# Log-based metrics (custom metrics, $0.30 each per month: cost_model.md §1b).
+HTTP_5XX_METRIC = "Http5xxResponses"
+SLOW_REQUEST_METRIC = "SlowRequests"
+ERROR_LOG_METRIC = "ErrorLogLines"
+LOG_METRICS = (HTTP_5XX_METRIC, SLOW_REQUEST_METRIC, ERROR_LOG_METRIC)
+LOG_WINDOW_SECONDS = 300
+# Counts per 5 minutes before a log-based alarm pages. The ALB burn-rate alarms are the SLO
+# signal; these catch what the ALB cannot see (slow-but-successful requests, nginx errors), so
+# they tolerate a few stray events.
+HTTP_5XX_LOG_THRESHOLD = 10
+SLOW_REQUEST_LOG_THRESHOLD = 10
+ERROR_LOG_THRESHOLD = 5
+SATURATION_PERCENT = 80
+
+
+def runbook_link(alarm_id: str) -> str:
+    return f"{RUNBOOK}#{alarm_id}"
+
+
+def alarm_description(summary: str, runbook_id: str) -> str:
+    return f"{summary} Runbook: {runbook_link(runbook_id)}"
+
+
+def chatbot_region(stack_region: str) -> str:
+    """The Chatbot API region nearest the stack (configuration data is stored there)."""
+    if stack_region in CHATBOT_REGIONS:
+        return stack_region
+    if stack_region.startswith(("ap-", "me-", "il-")):
+        return "ap-southeast-1"
+    if stack_region.startswith(("eu-", "af-")):
+        return "eu-west-1"
+    if stack_region.startswith(("us-west-", "ca-west-", "mx-")):
+        return "us-west-2"
+    return "us-east-2"
+
+
+class MonitoredService(Protocol):
+    """What Observability reads off the WebService component."""
+
+    @property
+    def load_balancer(self) -> aws.lb.LoadBalancer: ...
+    @property
+    def target_group(self) -> aws.lb.TargetGroup: ...
+    @property
+    def cluster(self) -> aws.ecs.Cluster: ...
+    @property
+    def service(self) -> aws.ecs.Service: ...
+    @property
+    def log_group(self) -> aws.cloudwatch.LogGroup: ...
+    @property
+    def min_capacity(self) -> int: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObservabilityArgs:
+    region: str
+    load_balancer_arn_suffix: pulumi.Input[str]
+    """``LoadBalancer`` dimension: the arn_suffix ``app/<name>/<id>``, never the name or ARN
+    (pitfall alarm-alb-dimensions)."""
+    target_group_arn_suffix: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    service_name: pulumi.Input[str]
+    log_group_name: pulumi.Input[str]
+    """The app's log group: nginx JSON access lines and error lines."""
+    min_healthy_hosts: int
+    """The autoscaling minimum: fewer healthy targets than this for minutes is an incident."""
+    metric_namespace: str
+    """Namespace of the log-based metrics, one per stack (``EcsFargate/<stack>``)."""
+    slo: SloTargets = SloTargets()
+    alarm_emails: Sequence[str] = ()
+    alarm_topic_cmk: bool = True
+    slack_workspace_id: str = ""
+    slack_channel_id: str = ""
+    burn_rate_min_requests: int = 50
+    dashboard: bool = True
+    container_insights: bool = True
+    running_tasks_alarm: bool = True
+    error_log_terms: Sequence[str] = ("[error]", "[crit]", "[alert]", "[emerg]")
+    night_schedule: NightSchedule | None = None
+    """Set when the service scales to zero at night: availability alarm actions pause then."""
+    permissions_boundary_arn: str = ""
+
+    @classmethod
+    def from_config(cls, cfg: StackConfig, *, service: MonitoredService) -> ObservabilityArgs:
+        obs = cfg.observability
+        return cls(
+            region=cfg.region,
+            load_balancer_arn_suffix=service.load_balancer.arn_suffix,
+            target_group_arn_suffix=service.target_group.arn_suffix,
+            cluster_name=service.cluster.name,
+            service_name=service.service.name,
+            log_group_name=service.log_group.name,
+            min_healthy_hosts=service.min_capacity,
+            metric_namespace=f"EcsFargate/{cfg.stack}",
+            slo=obs.slo,
+            alarm_emails=obs.alarm_emails,
+            alarm_topic_cmk=obs.alarm_topic_cmk,
+            slack_workspace_id=obs.slack_workspace_id,
+            slack_channel_id=obs.slack_channel_id,
+            burn_rate_min_requests=obs.burn_rate_min_requests,
+            dashboard=obs.dashboard,
+            container_insights=cfg.service.container_insights,
+            running_tasks_alarm=obs.running_tasks_alarm,
+            error_log_terms=obs.error_log_terms,
+            night_schedule=cfg.service.night_schedule,
+            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
+        )
+
+    @property
+    def slack(self) -> bool:
+        return bool(self.slack_workspace_id and self.slack_channel_id)
+
+
+class Observability(pulumi.ComponentResource):
+    """Alarms on the SLOs and the service's health, delivered to one SNS topic."""
+
+    alarm_topic_arn: pulumi.Output[str]
+    dashboard_name: pulumi.Output[str] | None
+    alarm_names: list[str]
+    """Every alarm that notifies (composites and standalone alarms), by physical name."""
+
+    def __init__(
+        self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ecs-fargate:index:Observability", name, None, opts)
+        self._name = name
+        self._args = args
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._account_id = aws.get_caller_identity().account_id
+        self._partition = aws.get_partition().partition
+        self._notifying: dict[str, aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm] = {}
+
+        topic = self._alarm_topic()
+        self._actions = [topic.arn]
+        if args.slack:
+            self._slack(topic)
+
+        composites = [self._burn_rate_alarm(alert) for alert in BURN_RATE_ALERTS]
+        self._latency_alarm()
+        self._target_health_alarms()
+        if args.running_tasks_alarm:
+            self._running_tasks_alarm()
+        self._utilization_alarms()
+        self._log_alarms()
+        self._saved_queries()
+        if args.night_schedule is not None:
+            paused = [*composites, self._notifying["healthy-hosts-low"]]
+            if "running-tasks-low" in self._notifying:
+                paused.append(self._notifying["running-tasks-low"])
+            self._pause_at_night(args.night_schedule, paused)
+
+        self.alarm_topic_arn = topic.arn
+        self.alarm_names = [f"{name}-{alarm_id}" for alarm_id in self._notifying]
+        self.dashboard_name = self._dashboard().dashboard_name if args.dashboard else None
+        self.register_outputs(
+            {
+                "alarmTopicArn": self.alarm_topic_arn,
+                "dashboardName": self.dashboard_name,
+                "alarmNames": self.alarm_names,
+            }
+        )
+
+    # --- notification -------------------------------------------------------------------------
+
+    def _alarm_topic(self) -> aws.sns.Topic:
+        name, args = self._name, self._args
+        key = None
+        if args.alarm_topic_cmk:
+            key = aws.kms.Key(
+                f"{name}-alarm-topic-key",
+                description=f"Encrypts the alarm topic of {name}; CloudWatch alarms may use it",
+                enable_key_rotation=True,
+                # Nothing stays encrypted under this key (SNS keeps no messages), so the
+                # shortest window is safe.
+                deletion_window_in_days=7,
+                policy=json.dumps(self._topic_key_policy()),
+                opts=self._child,
+            )
+        topic = aws.sns.Topic(
+            f"{name}-alarms",
+            # A customer-managed key, never alias/aws/sns: the AWS-managed key's policy cannot
+            # grant CloudWatch, and alarm deliveries are then dropped silently (pitfall sns-kms).
+            kms_master_key_id=key.arn if key else None,
+            opts=self._child,
+        )
+        aws.sns.TopicPolicy(
+            f"{name}-alarms",
+            arn=topic.arn,
+            policy=topic.arn.apply(lambda arn: json.dumps(self._topic_policy(arn))),
+            opts=self._child,
+        )
+        for email in args.alarm_emails:
+            # Stays PendingConfirmation until the recipient clicks the link AWS mails
+            # (pitfall sns-email-pending): the README's deploy steps say so.
+            aws.sns.TopicSubscription(
+                f"{name}-alarms-{re.sub(r'[^a-z0-9]+', '-', email.lower())}",
+                topic=topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=self._child,
+            )
+        return topic
+
+    def _topic_key_policy(self) -> dict[str, Any]:
+        return policy_document(
+            {
+                "Sid": "AccountAdministersTheKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{self._partition}:iam::{self._account_id}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                # Pitfall sns-kms: without this, alarms fail with KMS AccessDeniedException and
+                # no notification arrives.
+                "Sid": "CloudWatchAlarmsPublishToTheEncryptedTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+            },
+        )
+
+    def _topic_policy(self, topic_arn: str) -> dict[str, Any]:
+        args, account = self._args, self._account_id
+        return policy_document(
+            {
+                "Sid": "AccountManagesTheTopic",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{self._partition}:iam::{account}:root"},
+                "Action": [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                    "sns:Publish",
+                ],
+                "Resource": topic_arn,
+            },
+            {
+                "Sid": "CloudWatchAlarmsOfThisAccountPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {
+                        "aws:SourceArn": f"arn:{self._partition}:cloudwatch:{args.region}:"
+                        f"{account}:alarm:*"
+                    },
+                },
+            },
+        )
+
+    def _slack(self, topic: aws.sns.Topic) -> None:
+        """Slack delivery through Amazon Q Developer in chat applications (AWS Chatbot).
+
+        The workspace must have been authorised once in the Chatbot console; only then do the
+        ids below resolve. pulumi-aws v7's per-resource ``region`` reaches a Chatbot API region
+        with the stack's own provider, so the stack's default tags still apply (an explicit
+        provider would not inherit them).
+        """
+        name, args = self._name, self._args
+        role = service_role(
+            f"{name}-chatbot",
+            service="chatbot.amazonaws.com",
+            description="Slack channel of the alarm topic: read-only CloudWatch",
+            permissions_boundary_arn=args.permissions_boundary_arn,
+            source_account=self._account_id,
+            opts=self._child,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-chatbot-read-only",
+            role=role.name,
+            policy_arn=CHATBOT_READ_ONLY_POLICY,
+            opts=self._child,
+        )
+        aws.chatbot.SlackChannelConfiguration(
+            f"{name}-slack",
+            configuration_name=f"{name}-alarms",
+            region=chatbot_region(args.region),
+            iam_role_arn=role.arn,
+            slack_team_id=args.slack_workspace_id,
+            slack_channel_id=args.slack_channel_id,
+            sns_topic_arns=[topic.arn],
+            guardrail_policy_arns=[CHATBOT_READ_ONLY_POLICY],
+            logging_level="ERROR",
+            opts=self._child,
+        )
+
+    # --- alarms -------------------------------------------------------------------------------
+
+    def _metric_alarm(
+        self,
+        alarm_id: str,
+        summary: str,
+        *,
+        runbook_id: str | None = None,
+        notify: bool = True,
+        **settings: Any,
+    ) -> aws.cloudwatch.MetricAlarm:
+        """An alarm named ``<component>-<alarm_id>``; a notifying one sends ALARM and OK."""
+        physical_name = f"{self._name}-{alarm_id}"
+        alarm = aws.cloudwatch.MetricAlarm(
+            physical_name,
+            name=physical_name,
+            alarm_description=alarm_description(summary, runbook_id or alarm_id),
+            alarm_actions=self._actions if notify else [],
+            ok_actions=self._actions if notify else [],
+            opts=self._child,
+            **settings,
+        )
+        if notify:
+            self._notifying[alarm_id] = alarm
+        return alarm
+
+    def _error_ratio_window(self, alert: BurnRateAlert, seconds: int) -> aws.cloudwatch.MetricAlarm:
+        args = self._args
+        burn = alert.burn_rate(args.slo.window_days)
+
+        def alb_sum(
+            query_id: str, metric_name: str
+        ) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
+            return {
+                "id": query_id,
+                "return_data": False,
+                "metric": {
+                    "namespace": ALB,
+                    "metric_name": metric_name,
+                    "stat": "Sum",
+                    "period": seconds,
+                    # ALB-level counts carry only the LoadBalancer dimension.
+                    "dimensions": {"LoadBalancer": args.load_balancer_arn_suffix},
+                },
+            }
+
+        return self._metric_alarm(
+            f"{alert.alarm_id}-{window_label(seconds)}",
+            f"Availability SLO {args.slo.availability_percent}%: 5xx ratio over "
+            f"{window_label(seconds)} above {burn}x the error budget. Member of "
+            f"{self._name}-{alert.alarm_id}; does not notify on its own.",
+            runbook_id=alert.alarm_id,
+            # Only the composite pages: one window alone is either not significant (short) or
+            # slow to reset (long).
+            notify=False,
+            comparison_operator="GreaterThanThreshold",
+            threshold=error_ratio_threshold(args.slo.availability_percent, burn),
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+            # No requests is not an outage: the expression is 0 below the request floor, and a
+            # window with no data at all stays OK.
+            treat_missing_data="notBreaching",
+            metric_queries=[
+                alb_sum("m1", "HTTPCode_Target_5XX_Count"),
+                alb_sum("m2", "HTTPCode_ELB_5XX_Count"),
+                alb_sum("m3", "RequestCount"),
+                {
+                    "id": "ratio",
+                    "label": "5xx ratio",
+                    "expression": error_ratio_expression(args.burn_rate_min_requests),
+                    "return_data": True,
+                },
+            ],
+        )
+
+    def _burn_rate_alarm(self, alert: BurnRateAlert) -> aws.cloudwatch.CompositeAlarm:
+        args = self._args
+        long_window, short_window = (
+            self._error_ratio_window(alert, seconds) for seconds in alert.windows
+        )
+        burn = alert.burn_rate(args.slo.window_days)
+        composite_name = f"{self._name}-{alert.alarm_id}"
+        composite = aws.cloudwatch.CompositeAlarm(
+            composite_name,
+            alarm_name=composite_name,
+            alarm_description=alarm_description(
+                f"Availability SLO {args.slo.availability_percent}% over "
+                f"{args.slo.window_days} days: the error budget burns {burn}x too fast "
+                f"({window_label(alert.long_window_seconds)} and "
+                f"{window_label(alert.short_window_seconds)} windows); "
+                f"{alert.budget_fraction:.0%} of it is gone.",
+                alert.alarm_id,
+            ),
+            alarm_rule=pulumi.Output.format(
+                'ALARM("{0}") AND ALARM("{1}")', long_window.name, short_window.name
+            ),
+            alarm_actions=self._actions,
+            ok_actions=self._actions,
+            opts=self._child,
+        )
+        self._notifying[alert.alarm_id] = composite
+        return composite
+
+    def _latency_alarm(self) -> None:
+        args = self._args
+        self._metric_alarm(
+            "latency-p99",
+            f"Latency SLO: p99 target response time above {args.slo.latency_p99_seconds} s "
+            "in 3 of the last 5 minutes.",
+            namespace=ALB,
+            metric_name="TargetResponseTime",
+            dimensions={
+                "LoadBalancer": args.load_balancer_arn_suffix,
+                "TargetGroup": args.target_group_arn_suffix,
+            },
+            # A percentile goes in extended_statistic, never statistic (pitfall
+            # alarm-percentile).
+            extended_statistic="p99",
+            # A p99 of a handful of requests is one slow request, not a trend.
+            evaluate_low_sample_count_percentiles="ignore",
+            period=60,
+            evaluation_periods=5,
+            datapoints_to_alarm=3,
+            comparison_operator="GreaterThanThreshold",
+            threshold=args.slo.latency_p99_seconds,
+            # No requests, no datapoint: quiet is not slow.
+            treat_missing_data="notBreaching",
+        )
+
+    def _target_health_alarms(self) -> None:
+        args = self._args
+        target_dimensions = {
+            "TargetGroup": args.target_group_arn_suffix,
+            "LoadBalancer": args.load_balancer_arn_suffix,
+        }
+        self._metric_alarm(
+            "unhealthy-hosts",
+            "A target has failed its load-balancer health check for 3 minutes.",
+            namespace=ALB,
+            metric_name="UnHealthyHostCount",
+            dimensions=target_dimensions,
+            statistic="Maximum",
+            period=60,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            # The count is published every minute while the target group serves; no data
+            # means no targets to be unhealthy (healthy-hosts-low covers that case).
+            treat_missing_data="notBreaching",
+        )
+        self._metric_alarm(
+            "healthy-hosts-low",
+            f"Fewer than {args.min_healthy_hosts} healthy targets (the autoscaling minimum) "
+            "for 5 minutes.",
+            namespace=ALB,
+            metric_name="HealthyHostCount",
+            dimensions=target_dimensions,
+            statistic="Minimum",
+            # Five minutes: a Spot interruption or a crashed task is replaced within about
+            # three; a shortage beyond that is capacity the service cannot get back.
+            period=60,
+            evaluation_periods=5,
+            datapoints_to_alarm=5,
+            comparison_operator="LessThanThreshold",
+            threshold=args.min_healthy_hosts,
+            # The ALB publishes this count every minute, traffic or not, while targets are
+            # registered; silence means nothing is registered, which is an outage. During the
+            # dev night schedule (no tasks on purpose) the alarm's actions are paused instead.
+            treat_missing_data="breaching",
+        )
+
+    def _running_tasks_alarm(self) -> None:
+        args = self._args
+        service_dimensions = {"ClusterName": args.cluster_name, "ServiceName": args.service_name}
+
+        def task_count(
+            query_id: str, metric_name: str
+        ) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
+            return {
+                "id": query_id,
+                "return_data": False,
+                "metric": {
+                    "namespace": CONTAINER_INSIGHTS,
+                    "metric_name": metric_name,
+                    "stat": "Average",
+                    "period": 60,
+                    "dimensions": service_dimensions,
+                },
+            }
+
+        self._metric_alarm(
+            "running-tasks-low",
+            "Fewer tasks running than the service wants, for 5 minutes (Container Insights).",
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            evaluation_periods=5,
+            datapoints_to_alarm=5,
+            # No Container Insights data is not a missing task: healthy-hosts-low watches
+            # the service from the load balancer's side.
+            treat_missing_data="notBreaching",
+            metric_queries=[
+                task_count("desired", "DesiredTaskCount"),
+                task_count("running", "RunningTaskCount"),
+                {
+                    "id": "missing",
+                    "label": "desired - running",
+                    "expression": "FILL(desired,0) - FILL(running,0)",
+                    "return_data": True,
+                },
+            ],
+        )
+
+    def _utilization_alarms(self) -> None:
+        args = self._args
+        for alarm_id, metric_name, what in (
+            ("ecs-cpu-high", "CPUUtilization", "CPU"),
+            ("ecs-memory-high", "MemoryUtilization", "memory"),
+        ):
+            self._metric_alarm(
+                alarm_id,
+                f"Service {what} at or above {SATURATION_PERCENT}% of the task size for 5 minutes.",
+                namespace=ECS,
+                metric_name=metric_name,
+                dimensions={"ClusterName": args.cluster_name, "ServiceName": args.service_name},
+                statistic="Average",
+                period=60,
+                evaluation_periods=5,
+                datapoints_to_alarm=5,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                threshold=SATURATION_PERCENT,
+                # No running tasks publish nothing; that is healthy-hosts-low's business.
+                treat_missing_data="notBreaching",
+            )
+
+    # --- logs ---------------------------------------------------------------------------------
+
+    def log_filter_patterns(self) -> dict[str, str]:
+        """Metric name -> filter pattern; every pattern is in log_patterns' tested subset."""
+        args = self._args
+        return {
+            HTTP_5XX_METRIC: json_numeric_comparison("status", ">=", 500),
+            SLOW_REQUEST_METRIC: json_numeric_comparison(
+                "request_time", ">", args.slo.latency_p99_seconds
+            ),
+            ERROR_LOG_METRIC: any_term(args.error_log_terms),
+        }
+
+    def _log_alarms(self) -> None:
+        name, args = self._name, self._args
+        patterns = self.log_filter_patterns()
+        for metric_name, pattern in patterns.items():
+            aws.cloudwatch.LogMetricFilter(
+                f"{name}-{metric_name}",
+                log_group_name=args.log_group_name,
+                pattern=pattern,
+                metric_transformation={
+                    "name": metric_name,
+                    "namespace": args.metric_namespace,
+                    "value": "1",
+                    # 0 for every non-matching event: while logs flow the metric is a real
+                    # series, so a count of 0 is distinguishable from no logs at all.
+                    "default_value": "0",
+                    "unit": "Count",
+                },
+                opts=self._child,
+            )
+        for alarm_id, metric_name, threshold, summary in (
+            (
+                "app-5xx-responses",
+                HTTP_5XX_METRIC,
+                HTTP_5XX_LOG_THRESHOLD,
+                "nginx logged 5xx responses",
+            ),
+            (
+                "app-slow-requests",
+                SLOW_REQUEST_METRIC,
+                SLOW_REQUEST_LOG_THRESHOLD,
+                f"nginx logged requests slower than {args.slo.latency_p99_seconds} s",
+            ),
+            (
+                "app-error-log",
+                ERROR_LOG_METRIC,
+                ERROR_LOG_THRESHOLD,
+                f"nginx logged error lines ({', '.join(args.error_log_terms)})",
+            ),
+        ):
+            self._metric_alarm(
+                alarm_id,
+                f"{summary}: {threshold} or more in 5 minutes.",
+                namespace=args.metric_namespace,
+                metric_name=metric_name,
+                statistic="Sum",
+                period=LOG_WINDOW_SECONDS,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                threshold=threshold,
+                # No log events (no traffic) is not an outage.
+                treat_missing_data="notBreaching",
+            )
+
+    def saved_queries(self) -> dict[str, str]:
+        """Logs Insights query name -> query, on the app's log group."""
+        args = self._args
+        error_regex = "|".join(_regex_escape(term) for term in args.error_log_terms)
+        return {
+            f"{self._name}/top-5xx-paths": (
+                "fields @timestamp, status, path\n"
+                "| filter status >= 500\n"
+                "| stats count(*) as responses by status, path\n"
+                "| sort responses desc\n"
+                "| limit 20"
+            ),
+            f"{self._name}/slowest-requests": (
+                "fields @timestamp, request_time, status, method, uri, trace_id\n"
+                "| filter ispresent(request_time)\n"
+                "| sort request_time desc\n"
+                "| limit 50"
+            ),
+            # Pick the time range around the alarm in the console; the query lists every error
+            # line in it, oldest first, with its stream (one stream per task).
+            f"{self._name}/error-lines": (
+                "fields @timestamp, @logStream, @message\n"
+                f"| filter @message like /{error_regex}/\n"
+                "| sort @timestamp asc\n"
+                "| limit 200"
+            ),
+        }
+
+    def _saved_queries(self) -> None:
+        for query_name, query in self.saved_queries().items():
+            aws.cloudwatch.QueryDefinition(
+                f"{self._name}-query-{query_name.rsplit('/', 1)[-1]}",
+                name=query_name,
+                query_string=query,
+                log_group_names=[self._args.log_group_name],
+                opts=self._child,
+            )
+
+    # --- night schedule -----------------------------------------------------------------------
+
+    def _pause_at_night(
+        self,
+        night: NightSchedule,
+        alarms: Sequence[aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm],
+    ) -> None:
+        """Disable the availability alarms' actions while the dev service is scaled to zero.
+
+        At night the ALB answers 503 (no targets) and HealthyHostCount is 0, which is intended.
+        EventBridge Scheduler disables the actions on the same cron and time zone as the
+        scale-in and re-enables them at scale-out. A composite actions_suppressor was the
+        alternative, but it needs a suppressor alarm that is in ALARM exactly at night (no
+        metric says "scaled to zero on purpose" without Container Insights) and it cannot
+        silence the metric alarm on healthy hosts. States still change at night; only the
+        notifications stop, so an alarm still in ALARM after scale-out notifies when it
+        returns to OK.
+        """
+        name, args = self._name, self._args
+        alarm_names = [_alarm_name(alarm) for alarm in alarms]
+        alarm_arns = [alarm.arn for alarm in alarms]
+        role = service_role(
+            f"{name}-alarm-schedule",
+            service="scheduler.amazonaws.com",
+            description="Pauses the availability alarms' actions during the night schedule",
+            permissions_boundary_arn=args.permissions_boundary_arn,
+            source_account=self._account_id,
+            opts=self._child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-alarm-schedule",
+            role=role.id,
+            policy=pulumi.Output.all(*alarm_arns).apply(
+                lambda arns: json.dumps(
+                    policy_document(
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "cloudwatch:DisableAlarmActions",
+                                "cloudwatch:EnableAlarmActions",
+                            ],
+                            "Resource": sorted(arns),
+                        }
+                    )
+                )
+            ),
+            opts=self._child,
+        )
+        request = pulumi.Output.all(*alarm_names).apply(
+            lambda names: json.dumps({"AlarmNames": list(names)})
+        )
+        for suffix, cron, target_arn in (
+            ("alarms-off-at-night", night.scale_in_cron, DISABLE_ALARM_ACTIONS),
+            ("alarms-on-in-the-morning", night.scale_out_cron, ENABLE_ALARM_ACTIONS),
+        ):
+            aws.scheduler.Schedule(
+                f"{name}-{suffix}",
+                description=f"{suffix.replace('-', ' ')}: the dev night schedule of {name}",
+                schedule_expression=cron,
+                schedule_expression_timezone=night.timezone,
+                # Exactly on time: a late "off" would let the scale-in 503s page someone.
+                flexible_time_window={"mode": "OFF"},
+                target={"arn": target_arn, "role_arn": role.arn, "input": request},
+                opts=self._child,
+            )
+
+    # --- dashboard ----------------------------------------------------------------------------
+
+    def _dashboard(self) -> aws.cloudwatch.Dashboard:
+        args = self._args
+        alarm_arns = [alarm.arn for alarm in self._notifying.values()]
+        slo = args.slo
+        body = pulumi.Output.all(
+            args.load_balancer_arn_suffix,
+            args.target_group_arn_suffix,
+            args.cluster_name,
+            args.service_name,
+            *alarm_arns,
+        ).apply(
+            lambda values: json.dumps(
+                dashboard_body(
+                    DashboardTargets(
+                        region=args.region,
+                        load_balancer=values[0],
+                        target_group=values[1],
+                        cluster=values[2],
+                        service=values[3],
+                        latency_slo_seconds=slo.latency_p99_seconds,
+                        error_budget=error_budget(slo.availability_percent),
+                        burn_rate_min_requests=args.burn_rate_min_requests,
+                        burn_rates=[a.burn_rate(slo.window_days) for a in BURN_RATE_ALERTS],
+                        container_insights=args.container_insights,
+                        log_namespace=args.metric_namespace,
+                        log_metric_names=LOG_METRICS,
+                        alarm_arns=values[4:],
+                    )
+                )
+            )
+        )
+        return aws.cloudwatch.Dashboard(
+            f"{self._name}-dashboard",
+            dashboard_name=self._name,
+            dashboard_body=body,
+            opts=self._child,
+        )
+
+
+def _alarm_name(
+    alarm: aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm,
+) -> pulumi.Output[str]:
+    if isinstance(alarm, aws.cloudwatch.CompositeAlarm):
+        return alarm.alarm_name
+    return alarm.name
+
+
+def _regex_escape(term: str) -> str:
+    """Escape a literal for a Logs Insights ``/regex/``: only metacharacters and the slash."""
+    return re.sub(r"([\\.^$|?*+()\[\]{}/])", r"\\\1", term)
