@@ -536,12 +536,16 @@ def cases() -> Iterator[Case]:
         res(assoc, "a", {"resourceArn": "x"}, deps={"resourceArn": ["good"]}),
     )
     acl = "aws:wafv2/webAcl:WebAcl"
-    managed = lambda name, override: {
-        "name": name,
-        "priority": 1,
-        "overrideAction": {override: {}},  # noqa: E731
-        "statement": {"managedRuleGroupStatement": {"name": name, "vendorName": "AWS"}},
-    }
+
+    def managed(name: str, override: str) -> dict[str, Any]:
+        statement = {"managedRuleGroupStatement": {"name": name, "vendorName": "AWS"}}
+        return {
+            "name": name,
+            "priority": 1,
+            "overrideAction": {override: {}},
+            "statement": statement,
+        }
+
     yield from one(
         "waf-known-bad-inputs",
         acl,

@@ -1,0 +1,221 @@
+"""The gate end to end: the stacks' graphs, an insecure dev variant, unknowns, config rules."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policy.rules import CATALOG
+from tools.offline import run_program
+from tools.policy_gate import (
+    POLICY_DIR,
+    PolicyPackClient,
+    check_policy_config,
+    load_policy_config,
+    policy_pack,
+    run_with_client,
+)
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+NAMES = [info.name for info in CATALOG]
+
+
+@pytest.fixture(scope="module")
+def pack() -> Iterator[PolicyPackClient]:
+    with policy_pack() as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def graphs() -> dict[str, dict[str, Any]]:
+    return {stack: run_program(stack) for stack in ("dev", "prod")}
+
+
+def stack_config(stack: str) -> dict[str, Any]:
+    return load_policy_config(POLICY_DIR / "config" / f"{stack}.json")
+
+
+OPEN_COMPONENT_FINDINGS = (
+    "reported to the lead, fix in components/Pulumi.prod.yaml, then drop this marker: "
+    "SG-08 default SG not adopted (both stacks); prod: VPC-09 S3 gateway endpoint has no policy, "
+    "IAM-19 flow-logs role has no permissions boundary (permissionsBoundaryArn unset), "
+    "CW-03 logRetentionDays 90 < 365"
+)
+
+
+@pytest.mark.xfail(reason=OPEN_COMPONENT_FINDINGS, strict=False)
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_has_no_mandatory_violation(
+    pack: PolicyPackClient, graphs: dict[str, dict[str, Any]], stack: str
+) -> None:
+    result = run_with_client(pack, graphs[stack], stack_config(stack), stack)
+    assert [d.message for d in result.mandatory] == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_advisory_violation_is_explained_in_the_stack_config(
+    pack: PolicyPackClient, graphs: dict[str, dict[str, Any]], stack: str
+) -> None:
+    result = run_with_client(pack, graphs[stack], stack_config(stack), stack)
+    assert result.unexplained_advisories == [] and result.config_errors == []
+
+
+def _by_type(graph: dict[str, Any], type_: str) -> list[dict[str, Any]]:
+    return [r for r in graph["resources"] if r["type"] == type_]
+
+
+def insecure_dev(graph: dict[str, Any]) -> dict[str, Any]:
+    """The dev graph with one subnet handing out public IPs and one SG rule opening SSH."""
+    insecure = copy.deepcopy(graph)
+    subnet = _by_type(insecure, "aws:ec2/subnet:Subnet")[0]
+    subnet["inputs"]["mapPublicIpOnLaunch"] = True
+    subnet["outputs"]["mapPublicIpOnLaunch"] = True
+    rule = _by_type(insecure, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")[0]
+    for props in (rule["inputs"], rule["outputs"]):
+        props.update(ipProtocol="tcp", fromPort=20, toPort=30, cidrIpv4="0.0.0.0/0")
+        props.pop("referencedSecurityGroupId", None)
+    return insecure
+
+
+def test_insecure_dev_variant_yields_exactly_the_expected_mandatory_violations(
+    pack: PolicyPackClient, graphs: dict[str, dict[str, Any]]
+) -> None:
+    baseline = run_with_client(pack, graphs["dev"], stack_config("dev"), "dev")
+    graph = insecure_dev(graphs["dev"])
+    subnet = _by_type(graph, "aws:ec2/subnet:Subnet")[0]["name"]
+    rule = _by_type(graph, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")[0]["name"]
+    result = run_with_client(pack, graph, stack_config("dev"), "dev")
+    new = {(d.policy, d.urn.rsplit("::", 1)[-1]) for d in result.mandatory} - {
+        (d.policy, d.urn.rsplit("::", 1)[-1]) for d in baseline.mandatory
+    }
+    assert new == {
+        ("aws-ec2-no-public-ip-subnet", subnet),
+        ("aws-ec2-no-public-ingress-sgr", rule),
+        ("sg-public-ingress-only-on-alb", rule),
+    }
+
+
+def with_unknowns(graph: dict[str, Any]) -> dict[str, Any]:
+    """What a preview sees before ids exist: every id-like reference is unknown."""
+    unknown = copy.deepcopy(graph)
+    for resource in unknown["resources"]:
+        for props in (resource["inputs"], resource.get("outputs") or {}):
+            for key in list(props):
+                if key.endswith(("Id", "Ids", "Arn")) or key in ("id", "arn", "policy"):
+                    props[key] = UNKNOWN
+    return unknown
+
+
+def test_unknown_values_are_skipped_not_reported(
+    pack: PolicyPackClient, graphs: dict[str, dict[str, Any]]
+) -> None:
+    known = run_with_client(pack, graphs["prod"], {"all": "mandatory"}, "prod")
+    result = run_with_client(pack, with_unknowns(graphs["prod"]), {"all": "mandatory"}, "prod")
+    skipped = sorted({n.policy for n in result.not_applicable})
+    print("policies that skip on unknown values:", skipped)
+    assert skipped, "no policy touched an unknown value"
+    assert all("can't be known during preview" in n.reason for n in result.not_applicable)
+    assert not any("during preview" in d.message for d in result.diagnostics)
+    assert {d.policy for d in result.diagnostics} <= {d.policy for d in known.diagnostics} | set(
+        skipped
+    )
+
+
+def test_prod_waiver_without_a_reason_is_a_config_error() -> None:
+    config = {"all": "mandatory", "elb-deletion-protection-enabled": "disabled"}
+    assert check_policy_config(config, NAMES, "prod") == [
+        'elb-deletion-protection-enabled: disabled without a reason (add "reason": "...")',
+        "elb-deletion-protection-enabled: disabled in prod without a reason",
+    ]
+
+
+def test_prod_advisory_without_a_reason_is_a_config_error() -> None:
+    config = {"elb-logging-enabled": {"enforcementLevel": "advisory"}}
+    assert check_policy_config(config, NAMES, "prod") == [
+        "elb-logging-enabled: advisory in prod without a reason"
+    ]
+
+
+def test_config_key_that_names_no_policy_is_an_error() -> None:
+    assert check_policy_config({"elb-loging-enabled": "advisory"}, NAMES, "dev") == [
+        "elb-loging-enabled: no such policy in the pack"
+    ]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_config_files_are_valid(stack: str) -> None:
+    assert check_policy_config(stack_config(stack), NAMES, stack) == []
+
+
+def _level(config: dict[str, Any], name: str) -> str:
+    entry = config.get(name, {})
+    level = entry if isinstance(entry, str) else entry.get("enforcementLevel")
+    return level or config.get("all", "mandatory")
+
+
+def test_dev_config_follows_the_reference_dev_column() -> None:
+    allowed = {
+        "M": {"mandatory"},
+        "A": {"advisory", "mandatory"},
+        "W": {"disabled", "advisory", "mandatory"},
+        "N/A": {"mandatory"},
+    }
+    config = stack_config("dev")
+    wrong = {
+        i.name: _level(config, i.name)
+        for i in CATALOG
+        if _level(config, i.name) not in allowed[i.dev]
+    }
+    assert wrong == {}
+
+
+def test_prod_runs_every_policy_mandatory_unless_waived_with_a_reason() -> None:
+    config = stack_config("prod")
+    for info in CATALOG:
+        if _level(config, info.name) != "mandatory":
+            assert config[info.name].get("reason", "").strip(), info.name
+
+
+def test_gate_cli_exits_nonzero_on_a_mandatory_violation(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    graph = {
+        "project": "ecs-fargate",
+        "stack": "dev",
+        "config": {},
+        "resources": [
+            {
+                "urn": "urn:pulumi:dev::ecs-fargate::aws:ec2/subnet:Subnet::public",
+                "type": "aws:ec2/subnet:Subnet",
+                "name": "public",
+                "inputs": {"mapPublicIpOnLaunch": True},
+                "outputs": {},
+            }
+        ],
+    }
+    (tmp_path / "graph.json").write_text(json.dumps(graph))
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "tools/policy_gate.py",
+            "--stack",
+            "dev",
+            "--graph",
+            str(tmp_path / "graph.json"),
+        ],
+        cwd=POLICY_DIR.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 1
+    assert re.search(
+        r"\[aws-ec2-no-public-ip-subnet\] public \(Subnet\): .* Fix: ", completed.stdout
+    )
