@@ -1023,6 +1023,29 @@ def cases() -> Iterator[Case]:
         res(topic, "alerts"),
         res(alarm, "good", {"alarmActions": ["x"]}, deps={"alarmActions": ["alerts"]}),
     )
+    composite = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+    yield case(
+        "alarm-notifies-project-topic",
+        "passes child of a notifying composite",
+        res(topic, "alerts"),
+        res(alarm, "burn-1h", {}),
+        res(
+            composite,
+            "burn",
+            {"alarmRule": 'ALARM("burn-1h")', "alarmActions": ["x"]},
+            deps={"alarmActions": ["alerts"]},
+        ),
+    )
+    yield case(
+        "alarm-notifies-project-topic",
+        "passes ECS rollback alarm",
+        res(alarm, "deploy-5xx", {}),
+        res(
+            "service",
+            "svc",
+            {"alarms": {"alarmNames": ["deploy-5xx"], "enable": True, "rollback": True}},
+        ),
+    )
     yield from one("aws-sns-enable-topic-encryption", topic, {}, {"kmsMasterKeyId": "arn:k"})
     yield from one(
         "aws-sns-topic-encryption-use-cmk",

@@ -12,7 +12,9 @@ from ._common import (
     account_of_arn,
     anyone_principal,
     as_list,
+    identities_of,
     is_false,
+    is_true,
     resource_rule,
     stack_rule,
     statements,
@@ -101,8 +103,31 @@ actions_enabled = resource_rule(
 )
 
 
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+ECS_SERVICE = "aws:ecs/service:Service"
+
+
+def _acted_on_elsewhere(stack: Stack, alarm: PolicyResource) -> bool:
+    """A child of a notifying composite alarm, or an ECS deployment alarm (its action is the
+    rollback), needs no actions of its own."""
+    names = identities_of(alarm) | {alarm.name}
+    for composite in stack.of_type(COMPOSITE_ALARM):
+        rule = str(composite.props.get("alarmRule") or "")
+        if stack.referenced(composite, "alarmActions", TOPIC) and any(
+            f'"{n}"' in rule for n in names
+        ):
+            return True
+    for service in stack.of_type(ECS_SERVICE):
+        alarms = service.props.get("alarms") or {}
+        if is_true(alarms.get("rollback")) and names & set(as_list(alarms.get("alarmNames"))):
+            return True
+    return False
+
+
 def _alarm_topic(stack: Stack, alarm: PolicyResource) -> Iterator[StackFinding]:
     actions = as_list(alarm.props.get("alarmActions"))
+    if not actions and _acted_on_elsewhere(stack, alarm):
+        return
     if not actions:
         yield StackFinding(alarm, "the alarm has no alarm_actions, so nobody hears it")
         return
@@ -114,7 +139,7 @@ alarm_topic = stack_rule(
     name="alarm-notifies-project-topic",
     rows=["CW-05"],
     description="Alarms notify the stack's SNS topic.",
-    subjects=[METRIC_ALARM],
+    subjects=[METRIC_ALARM, COMPOSITE_ALARM],
     fix="set alarm_actions=[alerts.arn] and ok_actions=[alerts.arn]",
     severity="low",
     dev="M",
