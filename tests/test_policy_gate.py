@@ -42,10 +42,10 @@ def stack_config(stack: str) -> dict[str, Any]:
 
 
 OPEN_COMPONENT_FINDINGS = (
-    "reported to the lead, fix in components/Pulumi.prod.yaml, then drop this marker: "
-    "SG-08 default SG not adopted (both stacks); prod: VPC-09 S3 gateway endpoint has no policy, "
-    "IAM-19 flow-logs role has no permissions boundary (permissionsBoundaryArn unset), "
-    "CW-03 logRetentionDays 90 < 365"
+    "reported to the lead; drop this marker once fixed: SG-08 the VPC's default SG is not "
+    "adopted (both stacks); prod: S3-07 ALB log bucket unversioned, IAM-19 task/execution/flow-"
+    "logs roles have no permissions boundary (permissionsBoundaryArn unset), CW-03 "
+    "logRetentionDays 90 < 365 on 3 log groups, VPC-09 S3 gateway endpoint without a policy"
 )
 
 
