@@ -1,0 +1,164 @@
+"""ECR repository, the image built from app/ and its content-hash tag."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, PlanVariant
+from test_service_support import (
+    IMAGE,
+    REPOSITORY,
+    ROLE_POLICY,
+    container,
+    policy_statements,
+    web_resources,
+)
+
+from components.task_definition import (
+    content_hash_tag,
+    ecr_lifecycle_policy,
+    repository_arn_of_image,
+)
+from tools.graph import Graph, json_input
+
+EXTERNAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shared/web@sha256:" + "ab" * 32
+
+
+@pytest.fixture
+def app_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "app"
+    shutil.copytree(REPO_ROOT / "app", copy)
+    return copy
+
+
+def test_image_tag_is_stable_for_unchanged_app_content(app_copy: Path) -> None:
+    assert content_hash_tag(app_copy) == content_hash_tag(REPO_ROOT / "app")
+    assert content_hash_tag(app_copy) == content_hash_tag(app_copy)
+
+
+def test_image_tag_ignores_modification_times(app_copy: Path) -> None:
+    before = content_hash_tag(app_copy)
+    (app_copy / "nginx.conf").touch()
+    assert content_hash_tag(app_copy) == before
+
+
+def test_image_tag_changes_when_a_file_in_app_changes(app_copy: Path) -> None:
+    before = content_hash_tag(app_copy)
+    page = app_copy / "html" / "index.html"
+    page.write_text(page.read_text() + "<!-- changed -->\n")
+    assert content_hash_tag(app_copy) != before
+
+
+def test_image_tag_changes_when_a_file_is_added_or_renamed(app_copy: Path) -> None:
+    before = content_hash_tag(app_copy)
+    (app_copy / "html" / "extra.txt").write_text("x")
+    added = content_hash_tag(app_copy)
+    (app_copy / "html" / "extra.txt").rename(app_copy / "html" / "other.txt")
+    assert len({before, added, content_hash_tag(app_copy)}) == 3
+
+
+def test_image_tag_is_a_valid_ecr_tag(app_copy: Path) -> None:
+    tag = content_hash_tag(app_copy)
+    assert tag != "latest" and len(tag) <= 128
+    assert tag.replace("-", "").isalnum()
+
+
+def test_image_is_built_from_app_with_the_content_tag_for_the_task_architecture(
+    stack_graph: Graph,
+) -> None:
+    image = stack_graph.one(IMAGE)["inputs"]
+    assert image["context"] == "app"
+    assert image["imageTag"] == content_hash_tag(REPO_ROOT / "app")
+    assert image["platform"] == "linux/arm64"
+    assert image["repositoryUrl"] == stack_graph.one(REPOSITORY)["outputs"]["repositoryUrl"]
+
+
+def test_x86_stacks_build_an_amd64_image(plan_variant: PlanVariant) -> None:
+    graph = plan_variant("dev", cpuArchitecture="X86_64")
+    assert graph.one(IMAGE)["inputs"]["platform"] == "linux/amd64"
+    task = graph.one("aws:ecs/taskDefinition:TaskDefinition")["inputs"]
+    assert task["runtimePlatform"]["cpuArchitecture"] == "X86_64"
+
+
+def test_task_runs_the_digest_the_image_resource_returned(stack_graph: Graph) -> None:
+    image_uri = stack_graph.one(IMAGE)["outputs"]["imageUri"]
+    assert "@sha256:" in image_uri
+    assert container(stack_graph)["image"] == image_uri
+    assert stack_graph.data["outputs"]["imageUri"] == image_uri
+
+
+def test_repository_has_immutable_tags_scan_on_push_and_encryption(stack_graph: Graph) -> None:
+    repository = stack_graph.one(REPOSITORY)["inputs"]
+    assert repository["imageTagMutability"] == "IMMUTABLE"
+    assert repository["imageScanningConfiguration"] == {"scanOnPush": True}
+    assert repository["encryptionConfigurations"] == [{"encryptionType": "AES256"}]
+
+
+def test_dev_repository_is_force_deleted_and_unprotected(dev_graph: Graph) -> None:
+    repository = dev_graph.one(REPOSITORY)
+    assert repository["inputs"]["forceDelete"] is True
+    assert repository["options"]["protect"] is False
+
+
+def test_prod_repository_is_protected_retained_and_never_force_deleted(prod_graph: Graph) -> None:
+    repository = prod_graph.one(REPOSITORY)
+    assert repository["inputs"]["forceDelete"] is False
+    assert repository["options"]["protect"] is True
+    assert repository["options"]["retainOnDelete"] is True
+
+
+def test_lifecycle_policy_expires_untagged_after_a_day_and_keeps_ten_images(
+    stack_graph: Graph,
+) -> None:
+    lifecycle = stack_graph.one("aws:ecr/lifecyclePolicy:LifecyclePolicy")
+    assert lifecycle["inputs"]["repository"] == stack_graph.one(REPOSITORY)["outputs"]["name"]
+    rules = json_input(lifecycle, "policy")["rules"]
+    by_status = {rule["selection"]["tagStatus"]: rule for rule in rules}
+    assert by_status["untagged"]["selection"] == {
+        "tagStatus": "untagged",
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 1,
+    }
+    assert by_status["any"]["selection"] == {
+        "tagStatus": "any",
+        "countType": "imageCountMoreThan",
+        "countNumber": 10,
+    }
+    assert all(rule["action"] == {"type": "expire"} for rule in rules)
+
+
+def test_lifecycle_rules_satisfy_ecr_validation() -> None:
+    rules = ecr_lifecycle_policy()["rules"]
+    priorities = [rule["rulePriority"] for rule in rules]
+    assert len(set(priorities)) == len(priorities)
+    any_rules = [rule for rule in rules if rule["selection"]["tagStatus"] == "any"]
+    assert [rule["rulePriority"] for rule in any_rules] == [max(priorities)]
+    for rule in rules:
+        selection = rule["selection"]
+        assert None not in selection.values()
+        if selection["countType"] == "sinceImagePushed":
+            assert selection["countUnit"] == "days"
+        if selection["tagStatus"] != "tagged":
+            assert "tagPrefixList" not in selection and "tagPatternList" not in selection
+
+
+def test_a_configured_image_is_used_instead_of_building_app(plan_variant: PlanVariant) -> None:
+    graph = plan_variant("dev", image=EXTERNAL_IMAGE)
+    assert graph.of_type(IMAGE) == []
+    assert container(graph)["image"] == EXTERNAL_IMAGE
+
+
+def test_a_configured_image_scopes_pulls_to_its_own_repository(plan_variant: PlanVariant) -> None:
+    graph = plan_variant("dev", image=EXTERNAL_IMAGE)
+    (pull,) = [s for s in policy_statements(graph, "execution") if s["Sid"] == "PullAppImage"]
+    assert pull["Resource"] == ("arn:aws:ecr:ap-northeast-1:123456789012:repository/shared/web")
+    assert len(web_resources(graph, ROLE_POLICY)) == 1
+
+
+def test_repository_arn_is_derived_from_the_image_uri() -> None:
+    assert repository_arn_of_image(EXTERNAL_IMAGE).endswith(":repository/shared/web")
+    with pytest.raises(ValueError):
+        repository_arn_of_image("nginx:latest")
