@@ -4,6 +4,7 @@ import pulumi
 
 from components.config import load_stack_config
 from components.network import Network, NetworkArgs, choose_availability_zones
+from components.observability import Observability, ObservabilityArgs
 from components.service import WebService, WebServiceArgs
 
 # Every config mistake stops here, before any resource is registered.
@@ -22,6 +23,9 @@ network = Network(
 # internet -> ALB -> Fargate tasks in private subnets -> VPC endpoints (ECR, Logs, S3)
 web = WebService(cfg.name_prefix, WebServiceArgs.from_config(cfg, network=network))
 
+# SLO burn-rate, health and log alarms -> SNS topic (e-mail, optional Slack); dashboard
+observability = Observability(cfg.name_prefix, ObservabilityArgs.from_config(cfg, service=web))
+
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("privateSubnetIds", network.private_subnet_ids)
 pulumi.export("availabilityZones", network.availability_zones)
@@ -31,3 +35,6 @@ pulumi.export("clusterName", web.cluster.name)
 pulumi.export("serviceName", web.service.name)
 pulumi.export("repositoryUrl", web.repository.repository_url)
 pulumi.export("imageUri", web.image_uri)
+pulumi.export("alarmTopicArn", observability.alarm_topic_arn)
+if observability.dashboard_name is not None:
+    pulumi.export("dashboardName", observability.dashboard_name)

@@ -222,17 +222,17 @@ class Observability(pulumi.ComponentResource):
                 policy=json.dumps(self._topic_key_policy()),
                 opts=self._child,
             )
+        topic_name = f"{name}-alarms"
+        topic_arn = f"arn:{self._partition}:sns:{args.region}:{self._account_id}:{topic_name}"
         topic = aws.sns.Topic(
-            f"{name}-alarms",
+            topic_name,
+            name=topic_name,
             # A customer-managed key, never alias/aws/sns: the AWS-managed key's policy cannot
             # grant CloudWatch, and alarm deliveries are then dropped silently (pitfall sns-kms).
             kms_master_key_id=key.arn if key else None,
-            opts=self._child,
-        )
-        aws.sns.TopicPolicy(
-            f"{name}-alarms",
-            arn=topic.arn,
-            policy=topic.arn.apply(lambda arn: json.dumps(self._topic_policy(arn))),
+            # Inline, so the topic never exists with the default policy; the ARN is known
+            # because the name is explicit.
+            policy=json.dumps(self._topic_policy(topic_arn)),
             opts=self._child,
         )
         for email in args.alarm_emails:
@@ -775,8 +775,8 @@ class Observability(pulumi.ComponentResource):
             )
         )
         return aws.cloudwatch.Dashboard(
-            f"{self._name}-dashboard",
-            dashboard_name=self._name,
+            f"{self._name}-golden-signals",
+            dashboard_name=f"{self._name}-golden-signals",
             dashboard_body=body,
             opts=self._child,
         )

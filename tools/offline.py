@@ -176,6 +176,20 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return {"arn": f"arn:aws:sns:{self.region}:{MOCK_ACCOUNT}:{physical}"}
         if typ in ("aws:ecs/cluster:Cluster", "aws:ecs/service:Service"):
             return {"name": inputs.get("name", physical)}
+        if typ in (
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+        ):
+            alarm_name = inputs.get("alarmName") or inputs.get("name") or physical
+            return {
+                "arn": f"arn:aws:cloudwatch:{self.region}:{MOCK_ACCOUNT}:alarm:{alarm_name}",
+                "alarmName" if "alarmName" in inputs else "name": alarm_name,
+            }
+        if typ == "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":
+            return {
+                "chatConfigurationArn": f"arn:aws:chatbot::{MOCK_ACCOUNT}:chat-configuration/"
+                f"slack-channel/{inputs.get('configurationName', physical)}"
+            }
         return {}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]
