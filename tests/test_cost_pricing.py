@@ -346,3 +346,17 @@ def test_flow_log_is_vended_log_delivery_and_sets_its_log_group_storage() -> Non
     assert charged(result, "VPC flow log delivery") == pytest.approx(gb * LOG_INGEST)
     assert charged(result, "Log storage") == pytest.approx(gb * 90 / 30 * LOG_STORAGE)
     assert charged(result, "Log ingestion") == 0
+
+
+def test_waf_logging_is_vended_log_delivery_into_its_own_log_group() -> None:
+    group = hand_resource("aws:cloudwatch/logGroup:LogGroup", "waf-logs", retentionInDays=30)
+    logging = hand_resource(
+        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+        "waf",
+        logDestinationConfigs=[group["outputs"]["arn"]],
+    )
+    gb = load_usage()["waf_log_gb_per_month"]
+    result = price([group, logging])
+    assert charged(result, "WAF log delivery") == pytest.approx(gb * LOG_INGEST)
+    assert charged(result, "Log storage") == pytest.approx(gb * LOG_STORAGE)
+    assert not result.not_priced

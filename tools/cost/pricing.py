@@ -58,6 +58,7 @@ T_METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 T_DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 T_LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 T_FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+T_WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 T_SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 T_SCALING_TARGET = "aws:appautoscaling/target:Target"
 T_SCHEDULED_ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction"
@@ -84,6 +85,7 @@ PRICED_TYPES = frozenset(
         T_DASHBOARD,
         T_LOG_GROUP,
         T_FLOW_LOG,
+        T_WAF_LOGGING,
         T_WEB_ACL,
         T_KMS_KEY,
         T_ECR_REPOSITORY,
@@ -94,6 +96,8 @@ PRICED_TYPES = frozenset(
         T_SECRET,
     }
 )
+# Logs AWS services deliver to CloudWatch Logs at the vended rate, with their volume key.
+VENDED_LOG_USAGE = {T_FLOW_LOG: "flow_log_gb_per_month", T_WAF_LOGGING: "waf_log_gb_per_month"}
 
 
 @dataclass(frozen=True)
@@ -326,7 +330,6 @@ class _Pricer:
             T_METRIC_FILTER: self.metric_filters,
             T_DASHBOARD: self.dashboards_,
             T_LOG_GROUP: self.log_groups,
-            T_FLOW_LOG: self.flow_logs,
             T_WEB_ACL: self.web_acls,
             T_KMS_KEY: self.kms_keys,
             T_ECR_REPOSITORY: self.ecr_repositories,
@@ -339,6 +342,7 @@ class _Pricer:
             handler(self.graph.of_type(type_token))
         self.s3_buckets([r for t in T_S3_BUCKETS for r in self.graph.of_type(t)])
         self.endpoint_traffic()
+        self.vended_logs()
         self.design_nat_gateways()
         self.target_tracking_alarms()
         self.container_insights()
@@ -451,20 +455,22 @@ class _Pricer:
         for provider, hours in task_hours.items():
             if hours == 0:
                 continue
-            label = f"Fargate {provider} {architecture}, {format_quantity(hours)} task-h x {size}"
-            label += f" ({schedule_text})"
+            task_note = f"{format_quantity(hours)} task-h x {size}, {schedule_text}"
             for dimension, per_task in (("vcpu", vcpu), ("gb", memory_gb)):
                 price = self.fargate_price(architecture, provider, dimension)
-                dim_label = "vCPU-h" if dimension == "vcpu" else "GB-h"
+                item = (
+                    f"Fargate {provider} {architecture} {'vCPU' if dimension == 'vcpu' else 'GB'}-h"
+                )
                 if price is None:
-                    self.not_priced("Compute", f"{label}: {dim_label}", resources, "no price")
+                    self.not_priced("Compute", item, resources, "no price")
                     continue
                 self.charge(
                     "Compute",
-                    f"{label}: {dim_label}",
+                    f"{item}, {format_quantity(hours)} task-h",
                     resources,
                     hours * per_task,
                     "",
+                    task_note,
                     unit_price=price,
                 )
             extra_storage = (
@@ -766,14 +772,27 @@ class _Pricer:
         retention = _as_int(inputs_of(group).get("retentionInDays")) or 0
         return retention / 30 if retention else self.usage["log_storage_months_if_never_expire"]
 
-    def flow_log_groups(self) -> list[Resource]:
-        destinations = [inputs_of(f).get("logDestination") for f in self.graph.of_type(T_FLOW_LOG)]
-        found = [self.graph.resolve(d) for d in destinations]
+    def vended_log_destinations(self, source: Resource) -> list[Resource]:
+        inputs = inputs_of(source)
+        references = [inputs.get("logDestination"), *(inputs.get("logDestinationConfigs") or [])]
+        found = [self.graph.resolve(reference) for reference in references]
         return [g for g in found if g is not None and g.get("type") == T_LOG_GROUP]
 
+    def vended_log_sources(self) -> list[tuple[Resource, float]]:
+        """Flow logs and WAF logging, each with its assumed monthly GB (usage.json)."""
+        return [
+            (source, self.usage[usage_key])
+            for type_token, usage_key in VENDED_LOG_USAGE.items()
+            for source in self.graph.of_type(type_token)
+        ]
+
     def log_groups(self, groups: list[Resource]) -> None:
-        flow_groups = self.flow_log_groups()
-        app_groups = [g for g in groups if g not in flow_groups]
+        vended = {
+            name_of(group): (group, gb)
+            for source, gb in self.vended_log_sources()
+            for group in self.vended_log_destinations(source)
+        }
+        app_groups = [g for g in groups if name_of(g) not in vended]
         if app_groups:
             ingest = self.usage["log_ingest_gb_per_month"]
             share = ingest / len(app_groups)
@@ -787,8 +806,8 @@ class _Pricer:
                 "cw_logs_ingest_gb",
             )
             self.log_storage(app_groups, share)
-        if flow_groups:
-            self.log_storage(flow_groups, self.usage["flow_log_gb_per_month"])
+        for group, gb in vended.values():
+            self.log_storage([group], gb)
 
     def log_storage(self, groups: list[Resource], gb_per_group: float) -> None:
         stored = sum(gb_per_group * self.stored_months(g) for g in groups)
@@ -801,20 +820,23 @@ class _Pricer:
             "cw_logs_storage_gb_month",
         )
 
-    def flow_logs(self, flow_logs: list[Resource]) -> None:
-        gb = self.usage["flow_log_gb_per_month"]
-        for flow_log in flow_logs:
-            inputs = inputs_of(flow_log)
-            name = name_of(flow_log)
-            if (inputs.get("logDestinationType") or "cloud-watch-logs") != "cloud-watch-logs":
+    def vended_logs(self) -> None:
+        for source, gb in self.vended_log_sources():
+            inputs = inputs_of(source)
+            name = name_of(source)
+            kind = "VPC flow log" if source.get("type") == T_FLOW_LOG else "WAF log"
+            if not self.vended_log_destinations(source):
                 self.not_priced(
-                    "Observability", "VPC flow log delivery", [name], "only CloudWatch Logs priced"
+                    "Observability",
+                    f"{kind} delivery",
+                    [name],
+                    "destination is not CloudWatch Logs",
                 )
                 continue
+            detail = f" ({inputs['trafficType']})" if inputs.get("trafficType") else ""
             self.charge(
                 "Observability",
-                f"VPC flow log delivery ({inputs.get('trafficType', 'ALL')}), {format_quantity(gb)} GB "
-                "(usage.json assumption)",
+                f"{kind} delivery{detail}, {format_quantity(gb)} GB (usage.json assumption)",
                 [name],
                 gb,
                 "cw_vended_logs_gb",
