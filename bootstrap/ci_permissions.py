@@ -639,6 +639,17 @@ PERMISSIONS: dict[str, TypePermissions] = {
         reads=("logs:DescribeMetricFilters",),
         name_output=None,
     ),
+    "aws:cloudwatch/queryDefinition:QueryDefinition": TypePermissions(
+        (
+            Grant(
+                ("logs:PutQueryDefinition", "logs:DeleteQueryDefinition"),
+                Scope.UNSCOPED,
+                reason="saved Logs Insights queries have no ARN of their own",
+            ),
+        ),
+        reads=("logs:DescribeQueryDefinitions",),
+        name_output=None,
+    ),
     "aws:cloudwatch/metricAlarm:MetricAlarm": TypePermissions(
         (
             Grant(
