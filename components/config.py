@@ -19,9 +19,11 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
 PROJECT = "ecs-fargate"
@@ -51,6 +53,8 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     16384: tuple(range(32768, 122881, 8192)),
 }
 CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+BOUNDARY_ARN = r"arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+"
+BOUNDARY_NAME = r"[\w+=,.@-]{1,128}"
 
 
 class ConfigError(pulumi.RunError):
@@ -424,14 +428,15 @@ def _validate_network(net: NetworkConfig) -> None:
 
 def _validate_general(general: GeneralConfig) -> None:
     _require_choice(config_key("environment"), general.environment, ENVIRONMENTS)
-    if general.permissions_boundary_arn and not re.fullmatch(
-        r"arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+",
-        general.permissions_boundary_arn,
+    boundary = general.permissions_boundary_arn
+    if boundary and not (
+        re.fullmatch(BOUNDARY_ARN, boundary) or re.fullmatch(BOUNDARY_NAME, boundary)
     ):
         raise config_error(
             config_key("permissionsBoundaryArn"),
-            general.permissions_boundary_arn,
-            "an IAM managed policy ARN (arn:aws:iam::<account>:policy/<name>) or empty",
+            boundary,
+            "an IAM managed policy ARN (arn:aws:iam::<account>:policy/<name>), a policy name "
+            "in this account (ecs-fargate-permissions-boundary), or empty",
         )
     _require_choice(
         config_key("logRetentionDays"),
@@ -545,6 +550,30 @@ def _validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -
                 svc.night_schedule.timezone,
                 "an IANA time zone such as Asia/Tokyo",
             )
+
+
+APP_CONTRACT = Path(__file__).resolve().parent.parent / "app" / "runtime-contract.json"
+
+
+def _validate_against_app_contract(svc: ServiceConfig) -> None:
+    """Settings that must agree with the image built from app/ (docs/app.md)."""
+    contract = json.loads(APP_CONTRACT.read_text())
+    if not svc.image and svc.container_port != contract["containerPort"]:
+        raise config_error(
+            config_key("containerPort"),
+            svc.container_port,
+            f"the image built from app/ listens on {contract['containerPort']} "
+            "(app/runtime-contract.json)",
+        )
+    # The ALB must close idle connections before nginx does, or it reuses a connection nginx
+    # just closed and answers 502.
+    keepalive = contract["keepaliveTimeoutSeconds"]
+    if svc.alb_idle_timeout_seconds >= keepalive:
+        raise config_error(
+            config_key("albIdleTimeoutSeconds"),
+            svc.alb_idle_timeout_seconds,
+            f"must be below nginx's keepalive_timeout ({keepalive} s, app/runtime-contract.json)",
+        )
 
 
 def _validate_execute_command(svc: ServiceConfig, net: NetworkConfig) -> None:
@@ -726,6 +755,7 @@ def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackCon
     _validate_network(network)
     _validate_service(service, general, region)
     _validate_execute_command(service, network)
+    _validate_against_app_contract(service)
     _validate_observability(observability, service)
     default_tags = _validate_default_tags(raw_config, general.environment)
     return StackConfig(
@@ -748,7 +778,16 @@ def raw_stack_config() -> dict[str, Any]:
 def load_stack_config(
     raw: Mapping[str, Any] | None = None, *, stack: str | None = None
 ) -> StackConfig:
-    return parse_stack_config(
-        raw if raw is not None else raw_stack_config(),
-        stack=stack or pulumi.get_stack(),
+    """Parse and validate the running stack's config; a boundary given by policy name becomes
+    that policy's ARN in this account (stack files stay account-independent)."""
+    cfg = parse_stack_config(
+        raw if raw is not None else raw_stack_config(), stack=stack or pulumi.get_stack()
     )
+    boundary = cfg.general.permissions_boundary_arn
+    if not boundary or boundary.startswith("arn:"):
+        return cfg
+    account_id = aws.get_caller_identity().account_id
+    partition = aws.get_partition().partition
+    arn = f"arn:{partition}:iam::{account_id}:policy/{boundary}"
+    general = dataclasses.replace(cfg.general, permissions_boundary_arn=arn)
+    return dataclasses.replace(cfg, general=general)

@@ -43,6 +43,19 @@ def choose_availability_zones(network: NetworkConfig) -> list[str]:
     return list(available[: network.availability_zone_count])
 
 
+def s3_gateway_policy(region: str) -> dict[str, object]:
+    """Endpoint policy of the S3 gateway: read ECR's image layers in this region, nothing else."""
+    return policy_document(
+        {
+            "Sid": "EcrImageLayers",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*",
+        }
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class NetworkArgs:
     region: str
@@ -114,6 +127,11 @@ class Network(pulumi.ComponentResource):
             enable_dns_hostnames=True,
             tags={"Name": f"{name}-vpc"},
             opts=child,
+        )
+        # Adopting the default security group with no rules strips its allow-from-self and
+        # allow-all egress, so nothing placed in it by accident can talk (policy SG-08).
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg", vpc_id=vpc.id, tags={"Name": f"{name}-default-sg"}, opts=child
         )
         igw = aws.ec2.InternetGateway(
             f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child
@@ -192,6 +210,10 @@ class Network(pulumi.ComponentResource):
             service_name=f"com.amazonaws.{args.region}.s3",
             vpc_endpoint_type="Gateway",  # pitfall: endpoint-type
             route_table_ids=[table.id for table in private_route_tables],
+            # Only ECR's layer bucket: the tasks read image layers and nothing else from S3, so
+            # a compromised task cannot use the endpoint to reach other buckets (policy VPC-09).
+            # An endpoint policy must keep an Allow (pitfall: endpoint-access).
+            policy=json.dumps(s3_gateway_policy(args.region)),
             tags={"Name": f"{name}-s3-gateway"},
             opts=child,
         )

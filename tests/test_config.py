@@ -150,3 +150,20 @@ def test_service_defaults_are_secure() -> None:
     assert defaults.alb_deletion_protection is True
     assert defaults.waf is True
     assert json.dumps(defaults.deployment_strategy) == '"rolling"'
+
+
+def test_a_boundary_policy_name_resolves_to_its_arn_in_the_deploying_account(
+    dev_graph,
+) -> None:
+    roles = dev_graph.of_type("aws:iam/role:Role")
+    assert roles
+    for role in roles:
+        assert (
+            role["inputs"]["permissionsBoundary"]
+            == "arn:aws:iam::123456789012:policy/ecs-fargate-permissions-boundary"
+        ), role["name"]
+
+
+def test_a_role_arn_is_not_accepted_as_a_permissions_boundary() -> None:
+    with pytest.raises(ConfigError, match="permissionsBoundaryArn"):
+        parse("dev", permissionsBoundaryArn="arn:aws:iam::123456789012:role/admin")

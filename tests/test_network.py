@@ -8,7 +8,7 @@ import pytest
 import yaml
 from conftest import REPO_ROOT, PlanVariant
 
-from tools.graph import Graph, Resource
+from tools.graph import Graph, Resource, json_input
 from tools.offline import run_program
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -234,3 +234,20 @@ def test_mock_ids_and_arns_are_unique_per_resource(stack_graph: Graph) -> None:
     custom = [r for r in stack_graph.resources if r["custom"]]
     assert len({r["id"] for r in custom}) == len(custom)
     assert len({r["outputs"]["arn"] for r in custom}) == len(custom)
+
+
+def test_default_security_group_is_adopted_with_no_rules(stack_graph: Graph) -> None:
+    default_sg = stack_graph.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert default_sg["inputs"]["vpcId"] == stack_graph.one("aws:ec2/vpc:Vpc")["id"]
+    assert not default_sg["inputs"].get("ingress")
+    assert not default_sg["inputs"].get("egress")
+
+
+def test_s3_gateway_policy_allows_only_reading_ecr_image_layers(stack_graph: Graph) -> None:
+    (gateway,) = [
+        e for e in stack_graph.of_type(ENDPOINT) if e["inputs"]["vpcEndpointType"] == "Gateway"
+    ]
+    (statement,) = json_input(gateway, "policy")["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Action"] == "s3:GetObject"
+    assert statement["Resource"] == "arn:aws:s3:::prod-ap-northeast-1-starport-layer-bucket/*"
