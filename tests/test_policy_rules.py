@@ -773,6 +773,40 @@ def cases() -> Iterator[Case]:
             )
         },
     )
+    passed_to_ecs = {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+    yield case(
+        "aws-iam-filter-passrole-access",
+        "flags-every-role-in-the-account",
+        res(
+            rp,
+            "bad",
+            {
+                "policy": doc(
+                    allow(
+                        "iam:PassRole", "arn:aws:iam::123456789012:role/*", Condition=passed_to_ecs
+                    )
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-iam-filter-passrole-access",
+        "passes-a-stack-name-prefix",
+        res(
+            rp,
+            "good",
+            {
+                "policy": doc(
+                    allow(
+                        "iam:PassRole",
+                        "arn:aws:iam::123456789012:role/ecs-fargate-dev-*",
+                        Condition=passed_to_ecs,
+                    )
+                )
+            },
+        ),
+    )
     yield from one(
         "iam-no-credentials-exposure",
         rp,

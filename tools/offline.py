@@ -145,7 +145,9 @@ class ProgramMocks(pulumi.runtime.Mocks):
         if typ == "aws:ec2/vpcEndpoint:VpcEndpoint":
             return {"prefixListId": f"pl-{hex16[:8]}"}
         if typ == "aws:s3/bucket:Bucket":
-            bucket = inputs.get("bucket") or (inputs.get("bucketPrefix", "") + hex16) or physical
+            bucket = inputs.get("bucket") or (
+                inputs["bucketPrefix"] + hex16 if "bucketPrefix" in inputs else physical
+            )
             return {
                 "bucket": bucket,
                 "arn": f"arn:aws:s3:::{bucket}",

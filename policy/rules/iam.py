@@ -245,12 +245,31 @@ s3_full_access = resource_rule(
 )
 
 
+def passes_any_role(statement: Statement) -> bool:
+    """PassRole reaches every role: `*`, NotResource, another account's wildcard, or a role ARN
+    whose name part starts with a wildcard (`role/*`, `role/path/*`). A name prefix
+    (`role/ecs-fargate-dev-*`) is the pattern AWS documents for roles not created yet."""
+    if statement.not_resources:
+        return True
+    for resource in statement.resources:
+        role = re.fullmatch(r"arn:aws[\w-]*:iam::(\d{12}|\*):role/(.*)", resource)
+        if role is None:
+            if wildcard_resource(resource):
+                return True
+            continue
+        account, name = role.groups()
+        name_prefix = name.split("*", 1)[0].rsplit("/", 1)[-1]
+        if account == "*" or ("*" in name and not name_prefix):
+            return True
+    return False
+
+
 def _passrole(args: ResourceValidationArgs) -> Iterator[str]:
     for label, stmts in _documents(args):
         for i, s in enumerate(stmts):
             if not allows_action(s, "iam:PassRole"):
                 continue
-            if on_any_resource(s):
+            if passes_any_role(s):
                 yield f"{_sid(i, label)} allows iam:PassRole on any role"
             elif "iam:passedtoservice" not in condition_keys(s):
                 yield f"{_sid(i, label)} allows iam:PassRole without an iam:PassedToService condition"
