@@ -17,8 +17,6 @@ from components.config import (
     CapacityProviderShare,
     NightSchedule,
     StackConfig,
-    config_error,
-    config_key,
 )
 from components.iam import policy_document, service_role
 from components.network import Network
@@ -133,21 +131,6 @@ class WebServiceArgs:
     ) -> WebServiceArgs:
         svc = cfg.service
         contract = RuntimeContract.load(app_dir / "runtime-contract.json")
-        if not svc.image and svc.container_port != contract.container_port:
-            raise config_error(
-                config_key("containerPort"),
-                svc.container_port,
-                f"the image built from app/ listens on {contract.container_port} "
-                "(app/runtime-contract.json)",
-            )
-        # The ALB must close idle connections before nginx does, or it reuses a connection
-        # nginx just closed and answers 502 (docs/app.md).
-        if svc.alb_idle_timeout_seconds >= contract.keepalive_timeout_seconds:
-            raise config_error(
-                config_key("albIdleTimeoutSeconds"),
-                svc.alb_idle_timeout_seconds,
-                f"must be below nginx's keepalive_timeout ({contract.keepalive_timeout_seconds} s)",
-            )
         return cls(
             region=cfg.region,
             vpc_id=network.vpc_id,

@@ -14,6 +14,7 @@ from test_service_support import (
     TARGET_GROUP,
     ecs_service,
     listener_on,
+    log_retention_days,
     rule_chain,
 )
 
@@ -250,7 +251,7 @@ def test_access_logs_expire_with_the_log_retention(prod_graph: Graph) -> None:
         "inputs"
     ]["rules"]
     assert rule["status"] == "Enabled"
-    assert rule["expiration"] == {"days": 90}
+    assert rule["expiration"] == {"days": log_retention_days(prod_graph)}
     assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 1}
 
 

@@ -101,5 +101,9 @@ def deployment_alarms(graph: Graph) -> dict[str, Resource]:
     return {a["outputs"]["name"]: a for a in web_resources(graph, ALARM)}
 
 
+def log_retention_days(graph: Graph) -> int:
+    return int(graph.data["config"]["ecs-fargate:logRetentionDays"])
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True)

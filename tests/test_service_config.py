@@ -1,0 +1,68 @@
+"""Service settings that stop the program before any resource is registered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import PlanVariant
+
+FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "0" * 64
+
+# (stack, overrides, the key named in the message, the shown value, the allowed-values text)
+SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
+    ("dev", {"cpu": 256, "memory": 4096}, "ecs-fargate:memory", "4096", "with cpu 256 Fargate allows memory 512-2048 MiB"),
+    ("dev", {"cpu": 300}, "ecs-fargate:cpu", "300", "Fargate cpu units: 256, 512"),
+    ("dev", {"desiredCount": 5}, "ecs-fargate:desiredCount", "5", "within the autoscaling bounds minCapacity..maxCapacity (2..4)"),
+    ("dev", {"desiredCount": 1}, "ecs-fargate:desiredCount", "1", "within the autoscaling bounds"),
+    ("dev", {"maxCapacity": 1}, "ecs-fargate:maxCapacity", "1", "must be >= minCapacity (2)"),
+    ("dev", {"deploymentStrategy": "canary"}, "ecs-fargate:deploymentStrategy", "canary", "rolling, blue_green"),
+    ("dev", {"image": "nginx:latest"}, "ecs-fargate:image", "nginx:latest", "an ECR image pinned by digest"),
+    ("dev", {"image": "public.ecr.aws/nginx/nginx@sha256:" + "0" * 64}, "ecs-fargate:image", "public.ecr.aws", "an ECR image pinned by digest"),
+    ("dev", {"image": FOREIGN_REGION_IMAGE}, "ecs-fargate:image", "us-east-1", "must be in the stack region ap-northeast-1"),
+    ("prod", {"domainName": None, "hostedZoneId": None}, "ecs-fargate:domainName", "''", "prod serves HTTPS only"),
+    ("dev", {"domainName": "app.example.com"}, "ecs-fargate:hostedZoneId", "''", "set both or neither"),
+    ("dev", {"enableExecuteCommand": True}, "ecs-fargate:enableExecuteCommand", "true", "add ssmmessages to ecs-fargate:extraEndpointServices"),
+    ("dev", {"containerPort": 9090}, "ecs-fargate:containerPort", "9090", "listens on 8080"),
+    ("dev", {"albIdleTimeoutSeconds": 75}, "ecs-fargate:albIdleTimeoutSeconds", "75", "below nginx's keepalive_timeout (75 s"),
+    ("prod", {"nightSchedule": {"scaleInCron": "cron(0 21 ? * MON-FRI *)"}}, "ecs-fargate:nightSchedule", "set", "for dev stacks only"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("stack", "overrides", "key", "value", "allowed"),
+    SERVICE_CONFIG_ERRORS,
+    ids=[
+        f"{c[0]}-{c[2].split(':')[1]}-{next(iter(c[1].values()))}"[:60]
+        for c in SERVICE_CONFIG_ERRORS
+    ],
+)
+def test_invalid_service_config_stops_the_program_before_any_resource(
+    plan_variant: PlanVariant,
+    stack: str,
+    overrides: dict[str, Any],
+    key: str,
+    value: str,
+    allowed: str,
+) -> None:
+    graph = plan_variant(stack, raise_errors=False, **overrides)
+    message = graph.data["error"]
+    assert message is not None
+    assert message.startswith(f"invalid config {key} = ")
+    assert value in message
+    assert allowed in message
+    assert graph.resources == []
+
+
+def test_an_external_image_may_use_its_own_port(plan_variant: PlanVariant) -> None:
+    image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web@sha256:" + "1" * 64
+    graph = plan_variant("dev", image=image, containerPort=9090)
+    assert graph.one("aws:lb/targetGroup:TargetGroup")["inputs"]["port"] == 9090
+
+
+def test_ecs_exec_with_the_ssmmessages_endpoint_is_accepted(plan_variant: PlanVariant) -> None:
+    graph = plan_variant("dev", enableExecuteCommand=True, extraEndpointServices=["ssmmessages"])
+    services = {
+        e["inputs"]["serviceName"] for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    }
+    assert "com.amazonaws.ap-northeast-1.ssmmessages" in services
