@@ -1,0 +1,145 @@
+"""Observability as the real stacks plan it: wired to this stack's load balancer, target group,
+service and log group."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conftest import PlanVariant
+
+from tools.graph import Graph, Resource
+
+OBSERVABILITY = "ecs-fargate:index:Observability"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+TOPIC = "aws:sns/topic:Topic"
+SLACK = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+
+
+def observability_resources(graph: Graph, type_token: str) -> list[Resource]:
+    parent = graph.one(OBSERVABILITY)["urn"]
+    return [r for r in graph.of_type(type_token) if r["parent"] == parent]
+
+
+def dimension_sets(alarm: Resource) -> list[dict[str, Any]]:
+    inputs = alarm["inputs"]
+    found = [inputs["dimensions"]] if inputs.get("dimensions") else []
+    found += [q["metric"]["dimensions"] for q in inputs.get("metricQueries", []) if "metric" in q]
+    return found
+
+
+def test_alb_dimensions_are_this_stacks_arn_suffixes(stack_graph: Graph) -> None:
+    expected = {
+        "LoadBalancer": stack_graph.one("aws:lb/loadBalancer:LoadBalancer")["outputs"]["arnSuffix"],
+        "TargetGroup": stack_graph.one("aws:lb/targetGroup:TargetGroup")["outputs"]["arnSuffix"],
+    }
+    checked = 0
+    for alarm in observability_resources(stack_graph, ALARM):
+        for dimensions in dimension_sets(alarm):
+            for key in ("LoadBalancer", "TargetGroup"):
+                if key in dimensions:
+                    assert dimensions[key] == expected[key], alarm["name"]
+                    checked += 1
+    assert checked >= 12 + 3 * 2  # 4 windows x 3 metrics, 3 target-group alarms x 2
+
+
+def test_ecs_dimensions_are_this_stacks_cluster_and_service(stack_graph: Graph) -> None:
+    expected = {
+        "ClusterName": stack_graph.one("aws:ecs/cluster:Cluster")["outputs"]["name"],
+        "ServiceName": stack_graph.one("aws:ecs/service:Service")["outputs"]["name"],
+    }
+    ecs_alarms = [
+        a
+        for a in observability_resources(stack_graph, ALARM)
+        if any("ClusterName" in d for d in dimension_sets(a))
+    ]
+    assert ecs_alarms
+    for alarm in ecs_alarms:
+        for dimensions in dimension_sets(alarm):
+            assert dimensions == expected, alarm["name"]
+
+
+def test_log_metric_filters_and_queries_read_the_web_services_app_log_group(
+    stack_graph: Graph,
+) -> None:
+    web = stack_graph.one("ecs-fargate:index:WebService")["urn"]
+    (app_log_group,) = [
+        g
+        for g in stack_graph.of_type("aws:cloudwatch/logGroup:LogGroup")
+        if g["parent"] == web and g["name"].endswith("-app")
+    ]
+    name = app_log_group["outputs"]["name"]
+    filters = stack_graph.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    assert len(filters) == 3
+    assert {f["inputs"]["logGroupName"] for f in filters} == {name}
+    for query in stack_graph.of_type("aws:cloudwatch/queryDefinition:QueryDefinition"):
+        assert query["inputs"]["logGroupNames"] == [name]
+
+
+def test_alarm_topic_arn_is_exported(stack_graph: Graph) -> None:
+    topic = observability_resources(stack_graph, TOPIC)
+    assert [t["outputs"]["arn"] for t in topic] == [stack_graph.data["outputs"]["alarmTopicArn"]]
+
+
+def test_prod_encrypts_the_topic_with_its_own_key_and_dev_does_not(
+    dev_graph: Graph, prod_graph: Graph
+) -> None:
+    (prod_topic,) = observability_resources(prod_graph, TOPIC)
+    (prod_key,) = observability_resources(prod_graph, "aws:kms/key:Key")
+    assert prod_topic["inputs"]["kmsMasterKeyId"] == prod_key["outputs"]["arn"]
+    (dev_topic,) = observability_resources(dev_graph, TOPIC)
+    assert not dev_topic["inputs"].get("kmsMasterKeyId")
+
+
+def test_prod_has_a_dashboard_and_dev_does_not(dev_graph: Graph, prod_graph: Graph) -> None:
+    assert prod_graph.data["outputs"]["dashboardName"] == "ecs-fargate-prod-golden-signals"
+    assert "dashboardName" not in dev_graph.data["outputs"]
+    assert not dev_graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+
+
+def test_alarm_counts_per_stack(dev_graph: Graph, prod_graph: Graph) -> None:
+    def counts(graph: Graph) -> tuple[int, int, int]:
+        alarms = observability_resources(graph, ALARM)
+        composites = observability_resources(graph, COMPOSITE)
+        notifying = [a for a in alarms + composites if a["inputs"].get("alarmActions")]
+        return len(alarms), len(composites), len(notifying)
+
+    # dev: no Container Insights, so no running-tasks alarm
+    assert counts(dev_graph) == (12, 2, 10)
+    assert counts(prod_graph) == (13, 2, 11)
+
+
+def test_slack_only_when_both_ids_are_set(dev_graph: Graph, plan_variant: PlanVariant) -> None:
+    assert not dev_graph.of_type(SLACK)
+    graph = plan_variant("dev", slackWorkspaceId="T0123ABCDEF", slackChannelId="C0123ABCDEF")
+    (slack,) = graph.of_type(SLACK)
+    assert slack["inputs"]["snsTopicArns"] == [graph.data["outputs"]["alarmTopicArn"]]
+
+
+def test_night_schedule_pauses_this_stacks_availability_alarms(
+    dev_graph: Graph, plan_variant: PlanVariant
+) -> None:
+    assert not dev_graph.of_type(SCHEDULE)
+    night = {
+        "scaleInCron": "cron(0 20 ? * MON-FRI *)",
+        "scaleOutCron": "cron(0 7 ? * MON-FRI *)",
+        "timezone": "Asia/Tokyo",
+    }
+    graph = plan_variant("dev", nightSchedule=night)
+    schedules = graph.of_type(SCHEDULE)
+    scaling = graph.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
+    # The pause follows the same crons, in the same time zone, as the service's scale-in/out.
+    assert sorted(
+        (s["inputs"]["scheduleExpression"], s["inputs"]["scheduleExpressionTimezone"])
+        for s in schedules
+    ) == sorted((a["inputs"]["schedule"], a["inputs"]["timezone"]) for a in scaling)
+    for schedule in schedules:
+        assert json.loads(schedule["inputs"]["target"]["input"]) == {
+            "AlarmNames": [
+                "ecs-fargate-dev-availability-fast-burn",
+                "ecs-fargate-dev-availability-slow-burn",
+                "ecs-fargate-dev-healthy-hosts-low",
+            ]
+        }
