@@ -39,7 +39,7 @@ CONTAINER_INSIGHTS = "ECS/ContainerInsights"
 CHATBOT_REGIONS = ("us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1")
 # Read-only: what the Chatbot channel may do, both as the role's permissions and as the channel
 # guardrail (the guardrail defaults to AdministratorAccess when left unset).
-CHATBOT_READ_ONLY_POLICY = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
+CHATBOT_READ_ONLY_POLICY = "iam::aws:policy/CloudWatchReadOnlyAccess"
 # EventBridge Scheduler universal targets: the scheduler calls the CloudWatch API itself.
 DISABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions"
 ENABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions"
@@ -308,6 +308,7 @@ class Observability(pulumi.ComponentResource):
         provider would not inherit them).
         """
         name, args = self._name, self._args
+        read_only = f"arn:{self._partition}:{CHATBOT_READ_ONLY_POLICY}"
         role = service_role(
             f"{name}-chatbot",
             service="chatbot.amazonaws.com",
@@ -319,7 +320,7 @@ class Observability(pulumi.ComponentResource):
         aws.iam.RolePolicyAttachment(
             f"{name}-chatbot-read-only",
             role=role.name,
-            policy_arn=CHATBOT_READ_ONLY_POLICY,
+            policy_arn=read_only,
             opts=self._child,
         )
         aws.chatbot.SlackChannelConfiguration(
@@ -330,7 +331,7 @@ class Observability(pulumi.ComponentResource):
             slack_team_id=args.slack_workspace_id,
             slack_channel_id=args.slack_channel_id,
             sns_topic_arns=[topic.arn],
-            guardrail_policy_arns=[CHATBOT_READ_ONLY_POLICY],
+            guardrail_policy_arns=[read_only],
             logging_level="ERROR",
             opts=self._child,
         )
