@@ -37,6 +37,8 @@ HTTP, HTTPS = 80, 443
 # TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ACCESS_LOG_PREFIX = "alb"
+# Expired or deleted access-log versions stay recoverable this long.
+NONCURRENT_LOG_DAYS = 7
 # Before August 2022 regions, ALB log delivery writes as the region's ELB account; newer regions
 # use the logdelivery service principal, which the policy always grants as well (AWS ELB guide,
 # "Enable access logs"; pulumi aws.elb.getServiceAccount).
@@ -260,7 +262,15 @@ class WebService(pulumi.ComponentResource):
             "container_name": CONTAINER_NAME,
             "container_port": args.container_port,
         }
-        deployment: dict[str, Any]
+        # Rolling: never below the desired count, up to double while a deploy runs, and the
+        # circuit breaker rolls back tasks that never get healthy.
+        deployment: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": "ROLLING"}
+        circuit_breaker: aws.ecs.ServiceDeploymentCircuitBreakerArgsDict | None = {
+            "enable": True,
+            "rollback": True,
+        }
+        minimum_healthy_percent: int | None = 100
+        maximum_percent: int | None = 200
         if alternate_tg is not None and production_rule is not None:
             lb_role, lb_role_attachment = self._blue_green_role()
             service_dependencies += [production_rule, lb_role_attachment]
@@ -269,22 +279,13 @@ class WebService(pulumi.ComponentResource):
                 "production_listener_rule": production_rule.arn,
                 "role_arn": lb_role.arn,
             }
-            # No circuit breaker: it only applies to rolling deploys (pitfall: circuit-breaker);
-            # bake time and the deployment alarms judge a blue/green deploy.
+            # The circuit breaker only applies to rolling deploys (pitfall: circuit-breaker);
+            # the bake time and the deployment alarms judge a blue/green deploy.
             deployment = {
-                "deployment_configuration": {
-                    "strategy": "BLUE_GREEN",
-                    "bake_time_in_minutes": str(BLUE_GREEN_BAKE_MINUTES),
-                },
+                "strategy": "BLUE_GREEN",
+                "bake_time_in_minutes": str(BLUE_GREEN_BAKE_MINUTES),
             }
-        else:
-            deployment = {
-                "deployment_configuration": {"strategy": "ROLLING"},
-                "deployment_circuit_breaker": {"enable": True, "rollback": True},
-                # Never below the desired count during a deploy; up to double while it runs.
-                "deployment_minimum_healthy_percent": 100,
-                "deployment_maximum_percent": 200,
-            }
+            circuit_breaker = minimum_healthy_percent = maximum_percent = None
         capacity_strategy: list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] = [
             {"capacity_provider": s.capacity_provider, "weight": s.weight, "base": s.base}
             for s in args.capacity_provider_strategy
@@ -318,7 +319,10 @@ class WebService(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             # `pulumi up` returns only once the new tasks are healthy, or fails.
             wait_for_steady_state=True,
-            **deployment,
+            deployment_configuration=deployment,
+            deployment_circuit_breaker=circuit_breaker,
+            deployment_minimum_healthy_percent=minimum_healthy_percent,
+            deployment_maximum_percent=maximum_percent,
             opts=self._child(
                 depends_on=service_dependencies,
                 # Autoscaling owns the running count (pitfall: desired-count-drift).
@@ -395,11 +399,7 @@ class WebService(pulumi.ComponentResource):
         image = awsx.ecr.Image(
             f"{self._name}-app",
             repository_url=self.repository.repository_url,
-            # Relative to the project directory (the program's working directory), so the
-            # input does not change between machines.
-            context=args.app_dir.relative_to(PROJECT_DIR).as_posix()
-            if args.app_dir.is_relative_to(PROJECT_DIR)
-            else str(args.app_dir),
+            context=build_context(args.app_dir),
             platform=docker_platform(args.cpu_architecture),  # pitfall: cpu-arch
             image_tag=content_hash_tag(args.app_dir),
             opts=self._child(),
@@ -569,18 +569,26 @@ class WebService(pulumi.ComponentResource):
             rule={"object_ownership": "BucketOwnerEnforced"},
             opts=self._child(),
         )
+        # Versioned, so a deleted or overwritten log file stays recoverable for a while (S3-07).
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=self._child(),
+        )
         lifecycle_rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
             "id": "expire-access-logs",
             "status": "Enabled",
             "filter": {"prefix": f"{ACCESS_LOG_PREFIX}/"},
             "expiration": {"days": args.log_retention_days},
+            "noncurrent_version_expiration": {"noncurrent_days": NONCURRENT_LOG_DAYS},
             "abort_incomplete_multipart_upload": {"days_after_initiation": 1},
         }
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-alb-logs",
             bucket=bucket.id,
             rules=[lifecycle_rule],
-            opts=self._child(),
+            opts=self._child(depends_on=[versioning]),
         )
         policy = aws.s3.BucketPolicy(
             f"{name}-alb-logs",
@@ -981,8 +989,17 @@ class WebService(pulumi.ComponentResource):
                 "sampled_requests_enabled": True,
             }
 
-        rules: list[aws.wafv2.WebAclRuleArgsDict] = [
-            # Managed groups take override_action and no action (pitfall: waf-override-action).
+        rate_limit: aws.wafv2.WebAclRuleArgsDict = {
+            "name": "rate-limit-per-ip",
+            "priority": 0,
+            "action": {"block": {}},
+            "statement": {
+                "rate_based_statement": {"limit": args.waf_rate_limit, "aggregate_key_type": "IP"}
+            },
+            "visibility_config": visibility("rate-limit-per-ip"),
+        }
+        # Managed groups take override_action and no action (pitfall: waf-override-action).
+        managed: list[aws.wafv2.WebAclRuleArgsDict] = [
             {
                 "name": group,
                 "priority": priority,
@@ -994,27 +1011,12 @@ class WebService(pulumi.ComponentResource):
             }
             for priority, group in enumerate(WAF_MANAGED_RULE_GROUPS, start=1)
         ]
-        rules.insert(
-            0,
-            {
-                "name": "rate-limit-per-ip",
-                "priority": 0,
-                "action": {"block": {}},
-                "statement": {
-                    "rate_based_statement": {
-                        "limit": args.waf_rate_limit,
-                        "aggregate_key_type": "IP",
-                    }
-                },
-                "visibility_config": visibility("rate-limit-per-ip"),
-            },
-        )
         acl = aws.wafv2.WebAcl(
             f"{name}-waf",
             scope="REGIONAL",  # an ALB takes only regional ACLs (pitfall: waf-scope)
             description="Managed rules and a per-IP rate limit in front of the ALB",
             default_action={"allow": {}},
-            rules=rules,
+            rules=[rate_limit, *managed],
             visibility_config={
                 "cloudwatch_metrics_enabled": True,
                 "metric_name": f"{name}-waf",
@@ -1041,6 +1043,14 @@ class WebService(pulumi.ComponentResource):
             log_destination_configs=[log_group.arn],
             opts=self._child(),
         )
+
+
+def build_context(app_dir: Path) -> str:
+    """The build context relative to the project directory (the program's working directory),
+    so the input, and the diff, do not depend on where the repository is checked out."""
+    if app_dir.is_relative_to(PROJECT_DIR):
+        return app_dir.relative_to(PROJECT_DIR).as_posix()
+    return str(app_dir)
 
 
 # --------------------------------------------------------------------------------------------

@@ -253,6 +253,13 @@ def test_access_logs_expire_with_the_log_retention(prod_graph: Graph) -> None:
     assert rule["status"] == "Enabled"
     assert rule["expiration"] == {"days": log_retention_days(prod_graph)}
     assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 1}
+    assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 7}
+
+
+def test_access_log_bucket_is_versioned(prod_graph: Graph) -> None:
+    versioning = prod_graph.one("aws:s3/bucketVersioning:BucketVersioning")["inputs"]
+    assert versioning["bucket"] == prod_graph.one("aws:s3/bucket:Bucket")["id"]
+    assert versioning["versioningConfiguration"] == {"status": "Enabled"}
 
 
 def test_access_log_bucket_policy_admits_elb_delivery_under_the_prefix_and_denies_http(
