@@ -674,6 +674,14 @@ def _validate_observability(obs: ObservabilityConfig, svc: ServiceConfig) -> Non
             list(obs.error_log_terms),
             "one or more non-empty terms",
         )
+    for i, term in enumerate(obs.error_log_terms):
+        # Each term is quoted inside a CloudWatch filter pattern, which has no escape for these.
+        if '"' in term or "\\" in term:
+            raise config_error(
+                config_key(f"errorLogTerms[{i}]"),
+                term,
+                "a plain term without double quotes or backslashes, such as [error]",
+            )
     if obs.running_tasks_alarm and not svc.container_insights:
         raise config_error(
             config_key("runningTasksAlarm"),

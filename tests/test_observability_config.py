@@ -11,6 +11,12 @@ from conftest import PlanVariant
 # overrides, the key the message must name, the rejected value as shown, the allowed-values text
 OBSERVABILITY_ERRORS: list[tuple[dict[str, Any], str, str, str]] = [
     (
+        {"errorLogTerms": ['say "hi"']},
+        "ecs-fargate:errorLogTerms[0]",
+        'say "hi"',
+        "without double quotes",
+    ),
+    (
         {"slo": {"availabilityPercent": 100}},
         "ecs-fargate:slo.availabilityPercent",
         "100.0",
