@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from policy.rules import CATALOG
-from tools.offline import run_program
+from tools.graph import Graph
 from tools.policy_gate import (
     POLICY_DIR,
     PolicyPackClient,
@@ -33,23 +33,18 @@ def pack() -> Iterator[PolicyPackClient]:
 
 
 @pytest.fixture(scope="module")
-def graphs() -> dict[str, dict[str, Any]]:
-    return {stack: run_program(stack) for stack in ("dev", "prod")}
+def graphs(dev_graph: Graph, prod_graph: Graph) -> dict[str, dict[str, Any]]:
+    # Copies: some tests mutate a graph into an insecure variant.
+    return {
+        "dev": copy.deepcopy(dict(dev_graph.data)),
+        "prod": copy.deepcopy(dict(prod_graph.data)),
+    }
 
 
 def stack_config(stack: str) -> dict[str, Any]:
     return load_policy_config(POLICY_DIR / "config" / f"{stack}.json")
 
 
-OPEN_COMPONENT_FINDINGS = (
-    "reported to the lead; drop this marker once fixed: SG-08 the VPC's default SG is not "
-    "adopted (both stacks); prod: S3-07 ALB log bucket unversioned, IAM-19 task/execution/flow-"
-    "logs roles have no permissions boundary (permissionsBoundaryArn unset), CW-03 "
-    "logRetentionDays 90 < 365 on 3 log groups, VPC-09 S3 gateway endpoint without a policy"
-)
-
-
-@pytest.mark.xfail(reason=OPEN_COMPONENT_FINDINGS, strict=False)
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_stack_has_no_mandatory_violation(
     pack: PolicyPackClient, graphs: dict[str, dict[str, Any]], stack: str
