@@ -6,7 +6,7 @@ VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: plan graph policy cost compare test lint typecheck unit clean
+.PHONY: plan graph policy cost compare cost-table test lint typecheck unit clean
 
 # The venv is (re)built when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -31,6 +31,12 @@ cost: graph
 
 compare: graph
 	$(PY) -m tools.cost --stack $(STACK) --compare
+
+# The README's cost table (tests/test_readme.py keeps the README in step with it).
+cost-table: $(STAMP)
+	@$(PY) tools/plan.py --stack dev --quiet >/dev/null
+	@$(PY) tools/plan.py --stack prod --quiet >/dev/null
+	@$(PY) -m tools.cost --stack dev --stack prod --portfolio --markdown
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
