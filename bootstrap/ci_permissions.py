@@ -478,7 +478,8 @@ PERMISSIONS: dict[str, TypePermissions] = {
         (Grant(_IMAGE_PUSH, Scope.NAME_PREFIX, arns=_REPOSITORY), ECR_AUTH),
         name_output=None,
     ),
-    # --- IAM for the stack's own roles (task, execution, flow logs, ECS infrastructure, Chatbot)
+    # --- IAM for the stack's own roles (task, execution, flow logs, ECS infrastructure, Chatbot,
+    # the night schedule's alarm pause)
     "aws:iam/role:Role": TypePermissions(
         (
             Grant(
@@ -754,6 +755,23 @@ PERMISSIONS: dict[str, TypePermissions] = {
         ),
         reads=("chatbot:DescribeSlackChannelConfigurations",),
         name_output="configurationName",
+    ),
+    # --- dev night schedule (components/observability.py): pauses the availability alarms
+    "aws:scheduler/schedule:Schedule": TypePermissions(
+        (
+            Grant(
+                (
+                    "scheduler:CreateSchedule",
+                    "scheduler:UpdateSchedule",
+                    "scheduler:DeleteSchedule",
+                    "scheduler:GetSchedule",
+                ),
+                Scope.NAME_PREFIX,
+                # schedules take no tags (only schedule groups do); the stack's go to the
+                # account's "default" group
+                arns=("arn:{partition}:scheduler:{region}:{account}:schedule/default/{prefix}-*",),
+            ),
+        ),
     ),
     # --- encryption (SNS and log CMKs)
     "aws:kms/key:Key": TypePermissions(

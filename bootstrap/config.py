@@ -20,15 +20,19 @@ GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 SUBJECT_FORMATS = ("legacy", "immutable")
 
-# The services a stack role can be passed to, by the resource that takes it: ECS task definitions
-# (execution and task roles), ECS blue/green (infrastructure role), VPC flow logs, AWS Chatbot.
+# The stack features that hand one of the stack's roles to another AWS service (by the resource
+# that takes the role's ARN), and that service. Turning a feature on in a stack means adding its
+# service to passedToServices.<env> (docs/deploy.md); tests/test_bootstrap_permissions.py plans
+# every feature and fails naming the entry when this table or the defaults below fall behind.
 # Application Auto Scaling uses its service-linked role, which is never passed.
-PASSABLE_SERVICES = (
-    "ecs-tasks.amazonaws.com",
-    "ecs.amazonaws.com",
-    "vpc-flow-logs.amazonaws.com",
-    "chatbot.amazonaws.com",
-)
+FEATURE_PASSED_TO_SERVICES: dict[str, str] = {
+    "flowLogs": "vpc-flow-logs.amazonaws.com",
+    "slackWorkspaceId + slackChannelId": "chatbot.amazonaws.com",
+    "nightSchedule": "scheduler.amazonaws.com",
+    "deploymentStrategy: blue_green": "ecs.amazonaws.com",
+}
+# Every stack passes its task definitions' execution and task roles to ECS tasks.
+PASSABLE_SERVICES = ("ecs-tasks.amazonaws.com", *FEATURE_PASSED_TO_SERVICES.values())
 # What the repository's own Pulumi.dev.yaml / Pulumi.prod.yaml pass; a test derives the same sets
 # from the offline graphs, so this cannot drift from the program.
 DEFAULT_PASSED_TO_SERVICES: dict[str, tuple[str, ...]] = {

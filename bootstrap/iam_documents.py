@@ -331,7 +331,7 @@ POLICY_GROUPS: dict[str, tuple[str, ...]] = {
     "network": ("ec2",),
     "edge": ("elasticloadbalancing", "wafv2"),
     "compute": ("ecs", "ecr", "application-autoscaling", "acm", "route53"),
-    "observability": ("logs", "cloudwatch", "sns", "chatbot", "kms"),
+    "observability": ("logs", "cloudwatch", "sns", "chatbot", "scheduler", "kms"),
     "iam-storage": ("iam", "s3"),
 }
 
@@ -415,7 +415,7 @@ def preview_policy(account: Account, environments: Sequence[str]) -> dict[str, A
 
 def boundary_policy(account: Account) -> dict[str, Any]:
     """The ceiling of every role the stacks create (IAM-19): what their task, execution, flow-log,
-    ECS infrastructure and Chatbot roles need, and no IAM at all."""
+    ECS infrastructure, Chatbot and night-schedule roles need, and no IAM at all."""
     arn = f"arn:{account.partition}"
     regional = f"{account.region}:{account.account_id}"
     return document(
@@ -470,6 +470,13 @@ def boundary_policy(account: Account) -> dict[str, Any]:
                     f"{arn}:elasticloadbalancing:{regional}:listener/app/{MAIN_PROJECT}-*/*",
                     f"{arn}:elasticloadbalancing:{regional}:listener-rule/app/{MAIN_PROJECT}-*/*",
                 ],
+            },
+            {
+                # dev night schedule: EventBridge Scheduler pauses the availability alarms
+                "Sid": "NightSchedulePausesAlarmActions",
+                "Effect": "Allow",
+                "Action": ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"],
+                "Resource": f"{arn}:cloudwatch:{regional}:alarm:{MAIN_PROJECT}-*",
             },
             {
                 "Sid": "NoIdentityOrBoundaryTampering",

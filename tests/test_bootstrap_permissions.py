@@ -1,25 +1,84 @@
 """The deploy roles against the stacks they deploy: every resource type of the dev and prod
-graphs has a row in the permission table, every role the graphs pass is passable, and nothing
-more (the portfolio's CI could create only half its stack, and passed any role anywhere)."""
+graphs, and of every optional feature they can turn on, has a row in the permission table, every
+role the graphs pass is passable, and nothing more (the portfolio's CI could create only half its
+stack, and passed any role anywhere)."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from conftest import config_with
 
 from bootstrap.ci_permissions import ENVIRONMENT_TAG, PERMISSIONS, Scope, missing_types
-from bootstrap.plan import plan_bootstrap
+from bootstrap.config import FEATURE_PASSED_TO_SERVICES
+from bootstrap.plan import example_config, plan_bootstrap
 from tools.graph import Graph, Resource
+from tools.offline import run_program
 
 ROLE = "aws:iam/role:Role"
+
+
+@dataclass(frozen=True)
+class FeatureVariant:
+    """A stack with one optional feature turned on; ``feature`` is its FEATURE_PASSED_TO_SERVICES
+    key, or None for a feature that passes no role."""
+
+    stack: str
+    label: str
+    overrides: Mapping[str, Any] = field(hash=False)
+    feature: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.stack}+{self.label}"
+
+
+NIGHT_SCHEDULE = {
+    "scaleInCron": "cron(0 21 ? * MON-FRI *)",
+    "scaleOutCron": "cron(0 8 ? * MON-FRI *)",
+    "timezone": "Asia/Tokyo",
+}
+SLACK = {"slackWorkspaceId": "T0123ABCDEF", "slackChannelId": "C0123ABCDEF"}
+BLUE_GREEN = {"deploymentStrategy": "blue_green"}
+ECS_EXEC = {"enableExecuteCommand": True, "extraEndpointServices": ["ssmmessages"]}
+
+# Features the stacks leave off by default (prod has flow logs on already; the night schedule is
+# dev only, config rejects it in prod).
+FEATURE_VARIANTS = (
+    FeatureVariant("dev", "flowLogs", {"flowLogs": True}, "flowLogs"),
+    FeatureVariant("dev", "nightSchedule", {"nightSchedule": NIGHT_SCHEDULE}, "nightSchedule"),
+    *(
+        variant
+        for stack in ("dev", "prod")
+        for variant in (
+            FeatureVariant(stack, "slack", SLACK, "slackWorkspaceId + slackChannelId"),
+            FeatureVariant(stack, "blue_green", BLUE_GREEN, "deploymentStrategy: blue_green"),
+            FeatureVariant(stack, "ecsExec", ECS_EXEC),
+        )
+    ),
+)
 
 
 @pytest.fixture(scope="module")
 def bootstrap_graph() -> Graph:
     return Graph(plan_bootstrap())
+
+
+@pytest.fixture(scope="module", params=FEATURE_VARIANTS, ids=lambda v: v.id)
+def feature_variant(request: pytest.FixtureRequest) -> tuple[FeatureVariant, Graph]:
+    variant: FeatureVariant = request.param
+    config = config_with(variant.stack, variant.overrides)
+    return variant, Graph(run_program(variant.stack, config=config))
+
+
+def default_graph(request: pytest.FixtureRequest, stack: str) -> Graph:
+    """The stack as its Pulumi.<stack>.yaml configures it (the session fixtures of conftest)."""
+    return request.getfixturevalue(f"{stack}_graph")
 
 
 def _strings(value: Any) -> list[str]:
@@ -69,11 +128,45 @@ def deploy_pass_role_services(bootstrap: Graph, environment: str) -> set[str]:
     return services
 
 
+def pass_role_advice(environment: str, derived: set[str], granted: set[str]) -> str:
+    """What to change when the deploy role's PassRole services differ from the graph's."""
+    feature_of = {service: feature for feature, service in FEATURE_PASSED_TO_SERVICES.items()}
+    advice = [f"the {environment} graph passes roles to {sorted(derived)}"]
+    for service in sorted(derived - granted):
+        feature = feature_of.get(service)
+        cause = (
+            f"turned on by {feature}"
+            if feature
+            else "a new feature: add it to FEATURE_PASSED_TO_SERVICES in bootstrap/config.py"
+        )
+        advice.append(
+            f"add {service!r} ({cause}) to ecs-fargate-bootstrap:passedToServices.{environment} "
+            f"of the bootstrap stack, and to DEFAULT_PASSED_TO_SERVICES[{environment!r}] when "
+            f"this repository's Pulumi.{environment}.yaml turns it on"
+        )
+    for service in sorted(granted - derived):
+        advice.append(
+            f"remove {service!r} from passedToServices.{environment}: nothing passes a role to it"
+        )
+    return "; ".join(advice)
+
+
 def test_every_resource_type_of_the_stack_has_a_permission_row(stack_graph: Graph) -> None:
     types = {r["type"] for r in stack_graph.resources}
     assert missing_types(types) == [], (
         "add these types to PERMISSIONS in bootstrap/ci_permissions.py, or the deploy role "
         "cannot create them"
+    )
+
+
+def test_every_resource_type_of_every_optional_feature_has_a_permission_row(
+    feature_variant: tuple[FeatureVariant, Graph],
+) -> None:
+    variant, graph = feature_variant
+    types = {r["type"] for r in graph.resources}
+    assert missing_types(types) == [], (
+        f"{variant.id}: add these types to PERMISSIONS in bootstrap/ci_permissions.py, or the "
+        "deploy role cannot turn the feature on"
     )
 
 
@@ -83,10 +176,38 @@ def test_pass_role_lists_exactly_the_services_the_graph_passes_roles_to(
     environment = stack_graph.data["stack"]
     derived = services_the_graph_passes_roles_to(stack_graph)
     granted = deploy_pass_role_services(bootstrap_graph, environment)
-    assert granted == derived, (
-        f"the {environment} graph passes roles to {sorted(derived)}; set "
-        f"DEFAULT_PASSED_TO_SERVICES[{environment!r}] in bootstrap/config.py to that list"
+    assert granted == derived, pass_role_advice(environment, derived, granted)
+
+
+def test_each_feature_passes_roles_only_to_the_service_its_table_entry_names(
+    feature_variant: tuple[FeatureVariant, Graph], request: pytest.FixtureRequest
+) -> None:
+    variant, graph = feature_variant
+    before = services_the_graph_passes_roles_to(default_graph(request, variant.stack))
+    added = services_the_graph_passes_roles_to(graph) - before
+    expected = {FEATURE_PASSED_TO_SERVICES[variant.feature]} if variant.feature else set()
+    assert added == expected - before, (
+        f"turning on {variant.label} in {variant.stack} passes roles to {sorted(added)}: record "
+        "it in FEATURE_PASSED_TO_SERVICES (bootstrap/config.py) and docs/deploy.md, so users "
+        f"know to add it to passedToServices.{variant.stack}"
     )
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_the_bootstrap_accepts_and_grants_exactly_what_every_feature_passes(
+    environment: str, request: pytest.FixtureRequest
+) -> None:
+    # Guards the config validation too: a service missing from PASSABLE_SERVICES is rejected.
+    needed = services_the_graph_passes_roles_to(default_graph(request, environment))
+    needed |= {
+        FEATURE_PASSED_TO_SERVICES[v.feature]
+        for v in FEATURE_VARIANTS
+        if v.stack == environment and v.feature
+    }
+    config = example_config()
+    config["ecs-fargate-bootstrap:passedToServices"] = json.dumps({environment: sorted(needed)})
+    granted = deploy_pass_role_services(Graph(plan_bootstrap(config)), environment)
+    assert granted == needed, pass_role_advice(environment, needed, granted)
 
 
 def test_derivation_finds_the_flow_log_role_passed_to_its_service(prod_graph: Graph) -> None:
@@ -94,12 +215,10 @@ def test_derivation_finds_the_flow_log_role_passed_to_its_service(prod_graph: Gr
     assert "vpc-flow-logs.amazonaws.com" in services_the_graph_passes_roles_to(prod_graph)
 
 
-def test_name_scoped_resources_of_the_stack_start_with_the_stack_prefix(
-    stack_graph: Graph,
-) -> None:
-    prefix = f"ecs-fargate-{stack_graph.data['stack']}"
+def names_outside_the_prefix(graph: Graph) -> list[tuple[str, str, list[str]]]:
+    prefix = f"ecs-fargate-{graph.data['stack']}"
     outside = []
-    for resource in stack_graph.resources:
+    for resource in graph.resources:
         row = PERMISSIONS.get(resource["type"])
         if row is None or row.name_output is None:
             continue
@@ -109,7 +228,57 @@ def test_name_scoped_resources_of_the_stack_start_with_the_stack_prefix(
         patterns = [p.format(prefix=prefix) for p in row.name_patterns]
         if not any(fnmatch.fnmatchcase(name, p) for p in patterns):
             outside.append((resource["type"], name, patterns))
-    assert outside == [], "the deploy role's ARN patterns cannot reach these names"
+    return outside
+
+
+def test_name_scoped_resources_of_the_stack_start_with_the_stack_prefix(
+    stack_graph: Graph,
+) -> None:
+    assert names_outside_the_prefix(stack_graph) == [], (
+        "the deploy role's ARN patterns cannot reach these names"
+    )
+
+
+def test_name_scoped_resources_of_optional_features_start_with_the_stack_prefix(
+    feature_variant: tuple[FeatureVariant, Graph],
+) -> None:
+    variant, graph = feature_variant
+    assert names_outside_the_prefix(graph) == [], (
+        f"{variant.id}: the deploy role's ARN patterns cannot reach these names"
+    )
+
+
+def _allowed_by(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
+    for statement in statements:
+        actions = statement["Action"]
+        resources = statement["Resource"]
+        if action not in ([actions] if isinstance(actions, str) else actions):
+            continue
+        patterns = [resources] if isinstance(resources, str) else resources
+        if any(fnmatch.fnmatchcase(resource, p) for p in patterns):
+            return True
+    return False
+
+
+def test_the_boundary_allows_every_inline_policy_of_the_stacks_roles(
+    feature_variant: tuple[FeatureVariant, Graph], bootstrap_graph: Graph
+) -> None:
+    # a role's permissions are its policies AND the boundary: anything outside it is denied at
+    # run time (the night schedule's alarm pause once was), long after a green deploy
+    boundary = json.loads(
+        bootstrap_graph.named("ecs-fargate-bootstrap-boundary")["inputs"]["policy"]
+    )
+    allows = [s for s in boundary["Statement"] if s["Effect"] == "Allow"]
+    variant, graph = feature_variant
+    outside = []
+    for role_policy in graph.of_type("aws:iam/rolePolicy:RolePolicy"):
+        for statement in json.loads(role_policy["inputs"]["policy"])["Statement"]:
+            actions, resources = statement["Action"], statement["Resource"]
+            for action in [actions] if isinstance(actions, str) else actions:
+                for resource in [resources] if isinstance(resources, str) else resources:
+                    if not _allowed_by(allows, action, resource):
+                        outside.append((role_policy["name"], action, resource))
+    assert outside == [], f"{variant.id}: widen boundary_policy in bootstrap/iam_documents.py"
 
 
 def test_stack_tags_every_resource_with_the_environment_the_deploy_role_checks(
