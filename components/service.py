@@ -179,6 +179,9 @@ class WebService(pulumi.ComponentResource):
 
     load_balancer: aws.lb.LoadBalancer
     target_group: aws.lb.TargetGroup
+    alternate_target_group: aws.lb.TargetGroup | None
+    """Blue/green only: ECS moves production traffic between this group and ``target_group``,
+    so either may be the one serving; None for rolling deploys."""
     cluster: aws.ecs.Cluster
     service: aws.ecs.Service
     log_group: aws.cloudwatch.LogGroup
@@ -221,6 +224,7 @@ class WebService(pulumi.ComponentResource):
         alternate_tg = (
             self._target_group(f"{name}-alt") if args.deployment_strategy == "blue_green" else None
         )
+        self.alternate_target_group = alternate_tg
         forwarding, production_rule = self._listeners(alternate_tg)
 
         self.cluster = aws.ecs.Cluster(
@@ -819,11 +823,13 @@ class WebService(pulumi.ComponentResource):
     def _deployment_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
         """Short-window alarms that fail and roll back a deploy; they page no one."""
         name, args = self._name, self._args
-        dimensions = {
-            # arn_suffix, never the name or ARN (pitfall: alarm-alb-dimensions).
-            "LoadBalancer": self.load_balancer.arn_suffix,
-            "TargetGroup": self.target_group.arn_suffix,
-        }
+        # arn_suffix, never the name or ARN (pitfall: alarm-alb-dimensions).
+        dimensions: dict[str, pulumi.Input[str]] = {"LoadBalancer": self.load_balancer.arn_suffix}
+        if self.alternate_target_group is None:
+            dimensions["TargetGroup"] = self.target_group.arn_suffix
+        # Blue/green: ECS shifts production traffic to whichever group holds the new revision,
+        # so a TargetGroup dimension would watch an empty group after every other deploy. This
+        # ALB serves only this service, so its LoadBalancer-level metrics cover both groups.
 
         def target_metric(
             query_id: str, metric_name: str

@@ -172,6 +172,16 @@ def test_deploy_alarm_dimensions_are_arn_suffixes(stack_graph: Graph) -> None:
             assert query["metric"]["dimensions"] == expected
 
 
+def test_blue_green_deploy_alarms_read_the_whole_load_balancer(blue_green: Graph) -> None:
+    # Production traffic moves between two target groups; this ALB serves only this service.
+    expected = {"LoadBalancer": blue_green.one(LOAD_BALANCER)["outputs"]["arnSuffix"]}
+    latency = named_suffix(blue_green, ALARM, "deploy-p99")["inputs"]
+    assert latency["dimensions"] == expected
+    errors = named_suffix(blue_green, ALARM, "deploy-5xx")["inputs"]
+    metrics = [q["metric"] for q in errors["metricQueries"] if "metric" in q]
+    assert metrics and all(m["dimensions"] == expected for m in metrics)
+
+
 def test_latency_deploy_alarm_uses_p99_as_an_extended_statistic_at_the_slo(
     stack_graph: Graph,
 ) -> None:
