@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.slo import error_ratio_expression
+from components.slo import error_ratio_expression, filled_sum
 
 ALB = "AWS/ApplicationELB"
 ECS = "AWS/ECS"
@@ -25,7 +25,8 @@ class DashboardTargets:
     region: str
     load_balancer: str
     """``LoadBalancer`` dimension: the ALB's arn_suffix (pitfall alarm-alb-dimensions)."""
-    target_group: str
+    target_groups: Sequence[str]
+    """``TargetGroup`` dimensions: one group, or two under ECS native blue/green."""
     cluster: str
     service: str
     latency_slo_seconds: float
@@ -68,9 +69,27 @@ def _hidden(metric_id: str, stat: str = "Sum") -> dict[str, Any]:
     return {"id": metric_id, "visible": False, "stat": stat}
 
 
+def target_count_lines(t: DashboardTargets, metric_name: str, label: str) -> list[list[Any]]:
+    """One target group's count, or (blue/green) the sum over both groups: ECS moves the tasks
+    to the other group on every deploy, and the ALB publishes host counts per group only."""
+    lb = ("LoadBalancer", t.load_balancer)
+    if len(t.target_groups) == 1:
+        return [[ALB, metric_name, "TargetGroup", t.target_groups[0], *lb, {"label": label}]]
+    query_ids = [f"{metric_name.lower()}{index}" for index in range(1, len(t.target_groups) + 1)]
+    hidden = [
+        [ALB, metric_name, "TargetGroup", group, *lb, _hidden(query_id, "Minimum")]
+        for query_id, group in zip(query_ids, t.target_groups, strict=True)
+    ]
+    return [*hidden, [{"expression": filled_sum(*query_ids), "label": label}]]
+
+
 def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
     lb = ("LoadBalancer", t.load_balancer)
-    tg = ("TargetGroup", t.target_group)
+    # A percentile cannot be summed across groups; with two (blue/green) the ALB-level latency
+    # covers both, because this ALB serves only this service.
+    latency_dimensions = (
+        (*lb, "TargetGroup", t.target_groups[0]) if len(t.target_groups) == 1 else lb
+    )
     ecs = ("ClusterName", t.cluster, "ServiceName", t.service)
     ratio = error_ratio_expression(t.burn_rate_min_requests)
     hidden_5xx_inputs = [
@@ -87,15 +106,15 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
         # Without Container Insights the target group's healthy count is the task count that
         # matters: tasks that serve.
         tasks = [
-            [ALB, "HealthyHostCount", *tg, *lb, {"label": "healthy targets"}],
-            [ALB, "UnHealthyHostCount", *tg, *lb, {"label": "unhealthy targets"}],
+            *target_count_lines(t, "HealthyHostCount", "healthy targets"),
+            *target_count_lines(t, "UnHealthyHostCount", "unhealthy targets"),
         ]
     return [
         MetricWidget(
             title="Latency: target response time",
             stat="p99",
             metrics=[
-                [ALB, "TargetResponseTime", *lb, *tg, {"stat": stat, "label": stat}]
+                [ALB, "TargetResponseTime", *latency_dimensions, {"stat": stat, "label": stat}]
                 for stat in ("p50", "p90", "p99")
             ],
             annotations=[{"label": "p99 SLO", "value": t.latency_slo_seconds}],

@@ -27,6 +27,7 @@ from components.slo import (
     error_budget,
     error_ratio_expression,
     error_ratio_threshold,
+    filled_sum,
     window_label,
 )
 
@@ -88,6 +89,8 @@ class MonitoredService(Protocol):
     @property
     def target_group(self) -> aws.lb.TargetGroup: ...
     @property
+    def alternate_target_group(self) -> aws.lb.TargetGroup | None: ...
+    @property
     def cluster(self) -> aws.ecs.Cluster: ...
     @property
     def service(self) -> aws.ecs.Service: ...
@@ -103,7 +106,9 @@ class ObservabilityArgs:
     load_balancer_arn_suffix: pulumi.Input[str]
     """``LoadBalancer`` dimension: the arn_suffix ``app/<name>/<id>``, never the name or ARN
     (pitfall alarm-alb-dimensions)."""
-    target_group_arn_suffix: pulumi.Input[str]
+    target_group_arn_suffixes: Sequence[pulumi.Input[str]]
+    """``TargetGroup`` dimensions: the service's group, and under ECS native blue/green also the
+    alternate group, since production traffic moves between the two on every deploy."""
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
     log_group_name: pulumi.Input[str]
@@ -132,7 +137,11 @@ class ObservabilityArgs:
         return cls(
             region=cfg.region,
             load_balancer_arn_suffix=service.load_balancer.arn_suffix,
-            target_group_arn_suffix=service.target_group.arn_suffix,
+            target_group_arn_suffixes=[
+                group.arn_suffix
+                for group in (service.target_group, service.alternate_target_group)
+                if group is not None
+            ],
             cluster_name=service.cluster.name,
             service_name=service.service.name,
             log_group_name=service.log_group.name,
@@ -447,10 +456,7 @@ class Observability(pulumi.ComponentResource):
             "in 3 of the last 5 minutes.",
             namespace=ALB,
             metric_name="TargetResponseTime",
-            dimensions={
-                "LoadBalancer": args.load_balancer_arn_suffix,
-                "TargetGroup": args.target_group_arn_suffix,
-            },
+            dimensions=self._latency_dimensions(),
             # A percentile goes in extended_statistic, never statistic (pitfall
             # alarm-percentile).
             extended_statistic="p99",
@@ -465,20 +471,72 @@ class Observability(pulumi.ComponentResource):
             treat_missing_data="notBreaching",
         )
 
+    def _latency_dimensions(self) -> dict[str, pulumi.Input[str]]:
+        """The p99 of the one target group; with two (blue/green), the whole ALB's.
+
+        A percentile cannot be summed across groups, and after a blue/green swap the primary
+        group is empty. This ALB serves only this service, so its LoadBalancer-level
+        TargetResponseTime covers exactly the requests of both groups.
+        """
+        args = self._args
+        dimensions: dict[str, pulumi.Input[str]] = {"LoadBalancer": args.load_balancer_arn_suffix}
+        if len(args.target_group_arn_suffixes) == 1:
+            dimensions["TargetGroup"] = args.target_group_arn_suffixes[0]
+        return dimensions
+
+    def _target_count(self, metric_name: str, statistic: str) -> dict[str, Any]:
+        """Alarm settings for a per-target-group host count, in one-minute periods.
+
+        One group: the metric itself. Two (blue/green): the sum of both groups' counts, because
+        ECS moves the tasks to the other group on every deploy and the ALB publishes host counts
+        only per target group.
+        """
+        args = self._args
+        groups = args.target_group_arn_suffixes
+
+        def dimensions(group: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+            return {"TargetGroup": group, "LoadBalancer": args.load_balancer_arn_suffix}
+
+        if len(groups) == 1:
+            return {
+                "namespace": ALB,
+                "metric_name": metric_name,
+                "dimensions": dimensions(groups[0]),
+                "statistic": statistic,
+                "period": 60,
+            }
+        query_ids = [f"m{index}" for index in range(1, len(groups) + 1)]
+        queries: list[aws.cloudwatch.MetricAlarmMetricQueryArgsDict] = [
+            {
+                "id": query_id,
+                "return_data": False,
+                "metric": {
+                    "namespace": ALB,
+                    "metric_name": metric_name,
+                    "dimensions": dimensions(group),
+                    "stat": statistic,
+                    "period": 60,
+                },
+            }
+            for query_id, group in zip(query_ids, groups, strict=True)
+        ]
+        queries.append(
+            {
+                "id": "all_groups",
+                "label": f"{metric_name}, all target groups",
+                # The idle group may publish nothing: it adds 0, not a gap.
+                "expression": filled_sum(*query_ids),
+                "return_data": True,
+            }
+        )
+        return {"metric_queries": queries}
+
     def _target_health_alarms(self) -> None:
         args = self._args
-        target_dimensions = {
-            "TargetGroup": args.target_group_arn_suffix,
-            "LoadBalancer": args.load_balancer_arn_suffix,
-        }
         self._metric_alarm(
             "unhealthy-hosts",
             "A target has failed its load-balancer health check for 3 minutes.",
-            namespace=ALB,
-            metric_name="UnHealthyHostCount",
-            dimensions=target_dimensions,
-            statistic="Maximum",
-            period=60,
+            **self._target_count("UnHealthyHostCount", "Maximum"),
             evaluation_periods=3,
             datapoints_to_alarm=3,
             comparison_operator="GreaterThanThreshold",
@@ -491,19 +549,16 @@ class Observability(pulumi.ComponentResource):
             "healthy-hosts-low",
             f"Fewer than {args.min_healthy_hosts} healthy targets (the autoscaling minimum) "
             "for 5 minutes.",
-            namespace=ALB,
-            metric_name="HealthyHostCount",
-            dimensions=target_dimensions,
-            statistic="Minimum",
+            **self._target_count("HealthyHostCount", "Minimum"),
             # Five minutes: a Spot interruption or a crashed task is replaced within about
             # three; a shortage beyond that is capacity the service cannot get back.
-            period=60,
             evaluation_periods=5,
             datapoints_to_alarm=5,
             comparison_operator="LessThanThreshold",
             threshold=args.min_healthy_hosts,
             # The ALB publishes this count every minute, traffic or not, while targets are
-            # registered; silence means nothing is registered, which is an outage. During the
+            # registered; silence means nothing is registered, which is an outage (with two
+            # groups, both silent sums to 0 or to nothing: breaching either way). During the
             # dev night schedule (no tasks on purpose) the alarm's actions are paused instead.
             treat_missing_data="breaching",
         )
@@ -749,20 +804,20 @@ class Observability(pulumi.ComponentResource):
         alarm_arns = [alarm.arn for alarm in self._notifying.values()]
         slo = args.slo
         body = pulumi.Output.all(
-            args.load_balancer_arn_suffix,
-            args.target_group_arn_suffix,
-            args.cluster_name,
-            args.service_name,
-            *alarm_arns,
+            load_balancer=args.load_balancer_arn_suffix,
+            target_groups=pulumi.Output.all(*args.target_group_arn_suffixes),
+            cluster=args.cluster_name,
+            service=args.service_name,
+            alarm_arns=pulumi.Output.all(*alarm_arns),
         ).apply(
             lambda values: json.dumps(
                 dashboard_body(
                     DashboardTargets(
                         region=args.region,
-                        load_balancer=values[0],
-                        target_group=values[1],
-                        cluster=values[2],
-                        service=values[3],
+                        load_balancer=values["load_balancer"],
+                        target_groups=values["target_groups"],
+                        cluster=values["cluster"],
+                        service=values["service"],
                         latency_slo_seconds=slo.latency_p99_seconds,
                         error_budget=error_budget(slo.availability_percent),
                         burn_rate_min_requests=args.burn_rate_min_requests,
@@ -770,7 +825,7 @@ class Observability(pulumi.ComponentResource):
                         container_insights=args.container_insights,
                         log_namespace=args.metric_namespace,
                         log_metric_names=LOG_METRICS,
-                        alarm_arns=values[4:],
+                        alarm_arns=values["alarm_arns"],
                     )
                 )
             )

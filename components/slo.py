@@ -77,8 +77,17 @@ def error_ratio_expression(
     ELB-generated 5xx count too: a 503 because no target is healthy is an outage for the user.
     The request floor keeps one failed request in a quiet hour from paging anyone.
     """
-    errors = f"FILL({target_5xx},0)+FILL({elb_5xx},0)"
+    errors = filled_sum(target_5xx, elb_5xx)
     return f"IF(FILL({requests},0) >= {min_requests}, ({errors})/FILL({requests},0), 0)"
+
+
+def filled_sum(*query_ids: str) -> str:
+    """Metric math adding series that may be silent: ``FILL(m1,0)+FILL(m2,0)``.
+
+    A series with no datapoint in a period (a sparse count, an empty target group) counts as 0
+    instead of blanking the sum (pitfall alarm-missing-data).
+    """
+    return "+".join(f"FILL({query_id},0)" for query_id in query_ids)
 
 
 def window_label(seconds: int) -> str:

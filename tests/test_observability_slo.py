@@ -59,11 +59,16 @@ def test_window_labels(seconds: int, label: str) -> None:
 # --- dashboard ------------------------------------------------------------------------------
 
 
-def targets(container_insights: bool = True) -> DashboardTargets:
+PRIMARY_GROUP, ALTERNATE_GROUP = "targetgroup/tg/2", "targetgroup/alt/3"
+
+
+def targets(
+    container_insights: bool = True, target_groups: tuple[str, ...] = (PRIMARY_GROUP,)
+) -> DashboardTargets:
     return DashboardTargets(
         region="ap-northeast-1",
         load_balancer="app/lb/1",
-        target_group="targetgroup/tg/2",
+        target_groups=target_groups,
         cluster="cluster",
         service="service",
         latency_slo_seconds=1.0,
@@ -122,6 +127,37 @@ def test_dashboard_plots_task_health_from_the_target_group_without_container_ins
     body = dashboard_body(targets(container_insights=False))
     tasks = widgets_by_title(body)["Saturation: tasks"]
     assert metric_names(tasks) == {"HealthyHostCount", "UnHealthyHostCount"}
+
+
+def test_dashboard_latency_is_the_target_groups_and_with_two_groups_the_albs() -> None:
+    def latency_dimensions(groups: tuple[str, ...]) -> list[list[Any]]:
+        widget = widgets_by_title(dashboard_body(targets(target_groups=groups)))[
+            "Latency: target response time"
+        ]
+        return [entry[2:-1] for entry in widget["properties"]["metrics"]]
+
+    rolling = ["LoadBalancer", "app/lb/1", "TargetGroup", PRIMARY_GROUP]
+    assert latency_dimensions((PRIMARY_GROUP,)) == [rolling] * 3
+    assert (
+        latency_dimensions((PRIMARY_GROUP, ALTERNATE_GROUP)) == [["LoadBalancer", "app/lb/1"]] * 3
+    )
+
+
+def test_dashboard_task_health_sums_both_target_groups_under_blue_green() -> None:
+    body = dashboard_body(
+        targets(container_insights=False, target_groups=(PRIMARY_GROUP, ALTERNATE_GROUP))
+    )
+    metrics = widgets_by_title(body)["Saturation: tasks"]["properties"]["metrics"]
+    inputs = [entry for entry in metrics if isinstance(entry[0], str)]
+    sums = {e[0]["label"]: e[0]["expression"] for e in metrics if isinstance(e[0], dict)}
+    for metric_name, label in (
+        ("HealthyHostCount", "healthy targets"),
+        ("UnHealthyHostCount", "unhealthy targets"),
+    ):
+        groups = {e[3]: e[-1]["id"] for e in inputs if e[1] == metric_name}
+        assert set(groups) == {PRIMARY_GROUP, ALTERNATE_GROUP}
+        assert sums[label] == "+".join(f"FILL({query_id},0)" for query_id in groups.values())
+    assert all(entry[-1]["visible"] is False for entry in inputs)
 
 
 def test_dashboard_burn_rate_divides_the_error_ratio_by_the_budget_with_alert_lines() -> None:

@@ -16,6 +16,9 @@ COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 TOPIC = "aws:sns/topic:Topic"
 SLACK = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+HOST_ALARMS = {"unhealthy-hosts": "UnHealthyHostCount", "healthy-hosts-low": "HealthyHostCount"}
 
 
 def observability_resources(graph: Graph, type_token: str) -> list[Resource]:
@@ -43,6 +46,76 @@ def test_alb_dimensions_are_this_stacks_arn_suffixes(stack_graph: Graph) -> None
                     assert dimensions[key] == expected[key], alarm["name"]
                     checked += 1
     assert checked >= 12 + 3 * 2  # 4 windows x 3 metrics, 3 target-group alarms x 2
+
+
+def stack_alarm(graph: Graph, alarm_id: str) -> dict[str, Any]:
+    return graph.named(f"ecs-fargate-{graph.data['stack']}-{alarm_id}")["inputs"]
+
+
+def test_rolling_host_and_latency_alarms_read_the_one_target_group_directly(
+    stack_graph: Graph,
+) -> None:
+    (group,) = stack_graph.of_type(TARGET_GROUP)
+    for alarm_id in (*HOST_ALARMS, "latency-p99"):
+        inputs = stack_alarm(stack_graph, alarm_id)
+        assert "metricQueries" not in inputs, alarm_id
+        assert inputs["dimensions"]["TargetGroup"] == group["outputs"]["arnSuffix"], alarm_id
+
+
+def test_blue_green_host_alarms_sum_the_counts_of_both_target_groups(
+    plan_variant: PlanVariant,
+) -> None:
+    graph = plan_variant("dev", deploymentStrategy="blue_green")
+    groups = sorted(g["outputs"]["arnSuffix"] for g in graph.of_type(TARGET_GROUP))
+    lb = graph.one(LOAD_BALANCER)["outputs"]["arnSuffix"]
+    assert len(groups) == 2
+    for alarm_id, metric_name in HOST_ALARMS.items():
+        inputs = stack_alarm(graph, alarm_id)
+        assert "dimensions" not in inputs and "metricName" not in inputs, alarm_id
+        metrics = {q["id"]: q["metric"] for q in inputs["metricQueries"] if "metric" in q}
+        assert sorted(m["dimensions"]["TargetGroup"] for m in metrics.values()) == groups
+        assert {m["dimensions"]["LoadBalancer"] for m in metrics.values()} == {lb}
+        assert {m["metricName"] for m in metrics.values()} == {metric_name}
+        (total,) = [q for q in inputs["metricQueries"] if q.get("returnData")]
+        assert total["expression"] == "+".join(f"FILL({qid},0)" for qid in sorted(metrics))
+
+
+def test_blue_green_host_alarms_keep_the_rolling_thresholds_and_missing_data(
+    dev_graph: Graph, plan_variant: PlanVariant
+) -> None:
+    graph = plan_variant("dev", deploymentStrategy="blue_green")
+    judged = ("comparisonOperator", "threshold", "evaluationPeriods", "datapointsToAlarm")
+    for alarm_id in HOST_ALARMS:
+        rolling, blue_green = stack_alarm(dev_graph, alarm_id), stack_alarm(graph, alarm_id)
+        for key in (*judged, "treatMissingData", "alarmActions"):
+            assert blue_green[key] == rolling[key], (alarm_id, key)
+        rolling_stat = rolling["statistic"]
+        assert {q["metric"]["stat"] for q in blue_green["metricQueries"] if "metric" in q} == {
+            rolling_stat
+        }
+        assert {q["metric"]["period"] for q in blue_green["metricQueries"] if "metric" in q} == {
+            rolling["period"]
+        }
+
+
+def test_blue_green_latency_alarm_reads_the_whole_load_balancer(plan_variant: PlanVariant) -> None:
+    graph = plan_variant("dev", deploymentStrategy="blue_green")
+    inputs = stack_alarm(graph, "latency-p99")
+    # This ALB serves one service: its own p99 covers both target groups.
+    assert inputs["dimensions"] == {
+        "LoadBalancer": graph.one(LOAD_BALANCER)["outputs"]["arnSuffix"]
+    }
+    assert inputs["extendedStatistic"] == "p99"
+
+
+def test_blue_green_dashboard_keys_no_widget_on_one_target_group(
+    plan_variant: PlanVariant,
+) -> None:
+    graph = plan_variant("prod", deploymentStrategy="blue_green")
+    body = json.loads(graph.one("aws:cloudwatch/dashboard:Dashboard")["inputs"]["dashboardBody"])
+    for widget in body["widgets"]:
+        for entry in widget["properties"].get("metrics", []):
+            assert "TargetGroup" not in entry, widget["properties"]["title"]
 
 
 def test_ecs_dimensions_are_this_stacks_cluster_and_service(stack_graph: Graph) -> None:
