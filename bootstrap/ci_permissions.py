@@ -424,7 +424,8 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=_SERVICE,
             ),
         ),
-        # DescribeServices is also what `aws ecs wait services-stable` polls in deploy.yml
+        # DescribeServices is also what deploy.yml polls: `aws ecs wait services-stable`, then
+        # the rollout state until the deployment alarms' bake ends
         reads=("ecs:DescribeServices", "ecs:DescribeTaskDefinition"),
     ),
     # --- registry and image (components/service.py)

@@ -222,3 +222,99 @@ def test_deploy_waits_for_a_stable_service_and_prints_the_url() -> None:
     (step,) = pulumi_steps("deploy")
     assert step["with"]["command"] == "up"
     assert step["with"]["secrets-provider"] == "${{ vars.PULUMI_SECRETS_PROVIDER }}"
+
+
+# --- the rollout wait: run the step's script against a fake `aws` -------------------------------
+
+ROLLOUT_STEP = "Wait for the deployment alarms' bake (rollout COMPLETED or FAILED)"
+FAKE_AWS = """#!/usr/bin/env bash
+# Answers each call with the next line of $FAKE_AWS_ANSWERS and logs the arguments.
+echo "$*" >> "$FAKE_AWS_LOG"
+count=$(wc -l < "$FAKE_AWS_LOG")
+sed -n "${count}p" "$FAKE_AWS_ANSWERS"
+"""
+
+
+def deploy_step(name: str) -> dict[str, Any]:
+    (step,) = [s for s in steps(workflow("deploy")) if s.get("name") == name]
+    return step
+
+
+def run_rollout_wait(
+    tmp_path: Path, answers: list[str], timeout_seconds: int = 600
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """The step's script as GitHub runs it (bash -e -o pipefail), `aws` answering ``answers``:
+    first the PRIMARY deployment's id, then "<status>\\t<rolloutState>" per poll."""
+    step = deploy_step(ROLLOUT_STEP)
+    fake = tmp_path / "bin" / "aws"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_AWS)
+    fake.chmod(0o755)
+    (tmp_path / "answers").write_text("".join(f"{a}\n" for a in answers))
+    log = tmp_path / "calls"
+    log.touch()
+    env = {
+        **os.environ,
+        "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
+        "FAKE_AWS_ANSWERS": str(tmp_path / "answers"),
+        "FAKE_AWS_LOG": str(log),
+        "CLUSTER": "ecs-fargate-dev-cluster",
+        "SERVICE": "ecs-fargate-dev-web",
+        "ROLLOUT_TIMEOUT_SECONDS": str(timeout_seconds),
+        "POLL_SECONDS": "0",
+    }
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result, log.read_text().splitlines()
+
+
+def test_deploy_waits_for_the_rollout_after_the_service_is_stable() -> None:
+    names = [s.get("name") for s in steps(workflow("deploy"))]
+    stable = names.index("Wait for the ECS service to be stable")
+    assert names.index(ROLLOUT_STEP) == stable + 1
+    step = deploy_step(ROLLOUT_STEP)
+    assert step["env"]["CLUSTER"] == "${{ steps.up.outputs.clusterName }}"
+    assert step["env"]["SERVICE"] == "${{ steps.up.outputs.serviceName }}"
+    assert "continue-on-error" not in step
+    # bounded: the bake is ~3-4 min (blue/green 5), far inside the job's timeout
+    (job,) = workflow("deploy")["jobs"].values()
+    assert 300 <= int(step["env"]["ROLLOUT_TIMEOUT_SECONDS"]) < job["timeout-minutes"] * 60 / 2
+
+
+def test_rollout_wait_succeeds_once_the_deployment_completes(tmp_path: Path) -> None:
+    answers = ["ecs-svc/42", "PRIMARY\tIN_PROGRESS", "PRIMARY\tIN_PROGRESS", "PRIMARY\tCOMPLETED"]
+    result, calls = run_rollout_wait(tmp_path, answers)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(calls) == 4
+    assert all(
+        "--cluster ecs-fargate-dev-cluster --services ecs-fargate-dev-web" in c for c in calls
+    )
+    assert all("ecs-svc/42" in c for c in calls[1:]), "polls must follow the deployment by id"
+
+
+def test_rollout_wait_fails_the_job_when_the_deployment_fails(tmp_path: Path) -> None:
+    result, _ = run_rollout_wait(tmp_path, ["ecs-svc/42", "PRIMARY\tIN_PROGRESS", "ACTIVE\tFAILED"])
+    assert result.returncode != 0
+    assert "::error::" in result.stdout
+    assert "FAILED during the alarm bake" in result.stdout
+
+
+def test_rollout_wait_fails_when_a_rollback_replaces_the_deployment(tmp_path: Path) -> None:
+    # the failed deployment may already be gone; the rollback's PRIMARY must not count as success
+    result, _ = run_rollout_wait(tmp_path, ["ecs-svc/42", "PRIMARY\tIN_PROGRESS", "None"])
+    assert result.returncode != 0
+    assert "no longer the primary deployment" in result.stdout
+
+
+def test_rollout_wait_fails_the_job_when_the_bake_outlasts_the_timeout(tmp_path: Path) -> None:
+    result, calls = run_rollout_wait(
+        tmp_path, ["ecs-svc/42", *["PRIMARY\tIN_PROGRESS"] * 5], timeout_seconds=0
+    )
+    assert result.returncode != 0
+    assert "after 0s" in result.stdout
+    assert len(calls) == 2
