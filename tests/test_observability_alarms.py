@@ -25,6 +25,7 @@ SCHEDULE = "aws:scheduler/schedule:Schedule"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 RUNBOOK = REPO_ROOT / "docs/runbook.md"
+README = REPO_ROOT / "README.md"
 RUNBOOK_PARTS = ("What it means", "First three things to look at", "How to recover")
 WINDOW_ALARMS = {
     "availability-fast-burn-1h": (3600, 0.0144),
@@ -214,6 +215,17 @@ def test_each_alarm_email_is_an_email_subscription_of_the_topic(full: Graph) -> 
     }
 
 
+def test_readme_deploy_steps_say_to_confirm_each_alarm_email() -> None:
+    # The subscription stays PendingConfirmation until a human clicks (pitfall sns-email-pending).
+    step = re.search(
+        r"^\d+\. \*\*Confirm the e-mail subscription\.\*\*(.+?)^\d+\. ",
+        README.read_text(),
+        flags=re.M | re.S,
+    )
+    assert step, "README's deploy steps lost the confirm-subscription step"
+    assert "alarmEmails" in step[1] and "pending" in step[1]
+
+
 def test_slack_channel_subscribes_the_topic_from_a_chatbot_region(full: Graph) -> None:
     slack = full.one(SLACK)["inputs"]
     assert slack["slackTeamId"] == "T0123ABCDEF"
@@ -351,6 +363,12 @@ def test_no_traffic_is_not_an_outage_for_any_alarm_but_healthy_hosts(full: Graph
         if a["inputs"].get("treatMissingData") != "notBreaching"
     ]
     assert breaching == ["solo-healthy-hosts-low"]
+
+
+def test_no_alarm_acts_on_insufficient_data(full: Graph) -> None:
+    # Sparse counts flap through INSUFFICIENT_DATA (pitfall alarm-missing-data): never page on it.
+    for resource in all_alarms(full):
+        assert not resource["inputs"].get("insufficientDataActions"), resource["name"]
 
 
 def test_percentiles_only_in_extended_statistic(full: Graph) -> None:
