@@ -35,6 +35,7 @@ pulumi.export("clusterName", web.cluster.name)
 pulumi.export("serviceName", web.service.name)
 pulumi.export("repositoryUrl", web.repository.repository_url)
 pulumi.export("imageUri", web.image_uri)
+pulumi.export("taskDefinitionArn", web.task_definition_arn)
 pulumi.export("alarmTopicArn", observability.alarm_topic_arn)
 if observability.dashboard_name is not None:
     pulumi.export("dashboardName", observability.dashboard_name)

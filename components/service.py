@@ -194,6 +194,8 @@ class WebService(pulumi.ComponentResource):
     repository: aws.ecr.Repository
     image_uri: pulumi.Output[str]
     """The digest-pinned image the task runs."""
+    task_definition_arn: pulumi.Output[str]
+    """The revision this update deploys: the deploy workflow checks ECS still runs it."""
     task_security_group_id: pulumi.Output[str]
     alb_security_group_id: pulumi.Output[str]
 
@@ -251,6 +253,7 @@ class WebService(pulumi.ComponentResource):
         )
 
         task_definition = self._task_definition(execution_role, task_role)
+        self.task_definition_arn = task_definition.arn
         self.deployment_alarms = self._deployment_alarms()
 
         service_dependencies: list[pulumi.Resource] = [
@@ -350,6 +353,7 @@ class WebService(pulumi.ComponentResource):
                 "albDnsName": self.load_balancer.dns_name,
                 "repositoryUrl": self.repository.repository_url,
                 "imageUri": self.image_uri,
+                "taskDefinitionArn": self.task_definition_arn,
                 "taskSecurityGroupId": self.task_security_group_id,
                 "albSecurityGroupId": self.alb_security_group_id,
             }
@@ -931,8 +935,13 @@ class WebService(pulumi.ComponentResource):
         targets: list[tuple[str, str, float, pulumi.Input[str] | None]] = [
             ("cpu", "ECSServiceAverageCPUUtilization", CPU_TARGET_PERCENT, None),
             ("memory", "ECSServiceAverageMemoryUtilization", MEMORY_TARGET_PERCENT, None),
-            ("requests", "ALBRequestCountPerTarget", REQUESTS_PER_TARGET, request_label),
         ]
+        # A request-count label names one target group; under blue/green every other deploy
+        # moves the traffic to the alternate group and the policy would track an empty one.
+        if self.alternate_target_group is None:
+            targets.append(
+                ("requests", "ALBRequestCountPerTarget", REQUESTS_PER_TARGET, request_label)
+            )
         for suffix, metric_type, value, label in targets:
             metric: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgsDict = {
                 "predefined_metric_type": metric_type

@@ -231,6 +231,18 @@ def test_scaling_policies_track_cpu_memory_and_requests_per_target(stack_graph: 
     ]
 
 
+def test_blue_green_scales_on_cpu_and_memory_only_since_requests_name_one_group(
+    blue_green: Graph,
+) -> None:
+    metrics = sorted(
+        p["inputs"]["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"][
+            "predefinedMetricType"
+        ]
+        for p in blue_green.of_type(SCALING_POLICY)
+    )
+    assert metrics == ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]
+
+
 def test_scaling_policies_take_their_target_from_the_scaling_target_outputs(
     stack_graph: Graph,
 ) -> None:

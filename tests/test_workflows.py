@@ -218,6 +218,9 @@ def test_deploy_waits_for_a_stable_service_and_prints_the_url() -> None:
         "CLUSTER": "${{ steps.up.outputs.clusterName }}",
         "SERVICE": "${{ steps.up.outputs.serviceName }}",
     } in envs
+    assert deploy_step(ROLLOUT_STEP)["env"]["TASK_DEFINITION"] == (
+        "${{ steps.up.outputs.taskDefinitionArn }}"
+    )
     assert {"URL": "${{ steps.up.outputs.url }}"} in envs
     (step,) = pulumi_steps("deploy")
     assert step["with"]["command"] == "up"
@@ -235,6 +238,10 @@ sed -n "${count}p" "$FAKE_AWS_ANSWERS"
 """
 
 
+DEPLOYED = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/ecs-fargate-dev-app:7"
+PRIMARY = f"ecs-svc/42\t{DEPLOYED}"
+
+
 def deploy_step(name: str) -> dict[str, Any]:
     (step,) = [s for s in steps(workflow("deploy")) if s.get("name") == name]
     return step
@@ -244,7 +251,8 @@ def run_rollout_wait(
     tmp_path: Path, answers: list[str], timeout_seconds: int = 600
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     """The step's script as GitHub runs it (bash -e -o pipefail), `aws` answering ``answers``:
-    first the PRIMARY deployment's id, then "<status>\\t<rolloutState>" per poll."""
+    first the PRIMARY deployment's "<id>\\t<taskDefinition>", then "<status>\\t<rolloutState>"
+    per poll."""
     step = deploy_step(ROLLOUT_STEP)
     fake = tmp_path / "bin" / "aws"
     fake.parent.mkdir()
@@ -260,6 +268,7 @@ def run_rollout_wait(
         "FAKE_AWS_LOG": str(log),
         "CLUSTER": "ecs-fargate-dev-cluster",
         "SERVICE": "ecs-fargate-dev-web",
+        "TASK_DEFINITION": DEPLOYED,
         "ROLLOUT_TIMEOUT_SECONDS": str(timeout_seconds),
         "POLL_SECONDS": "0",
     }
@@ -287,7 +296,7 @@ def test_deploy_waits_for_the_rollout_after_the_service_is_stable() -> None:
 
 
 def test_rollout_wait_succeeds_once_the_deployment_completes(tmp_path: Path) -> None:
-    answers = ["ecs-svc/42", "PRIMARY\tIN_PROGRESS", "PRIMARY\tIN_PROGRESS", "PRIMARY\tCOMPLETED"]
+    answers = [PRIMARY, "PRIMARY\tIN_PROGRESS", "PRIMARY\tIN_PROGRESS", "PRIMARY\tCOMPLETED"]
     result, calls = run_rollout_wait(tmp_path, answers)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(calls) == 4
@@ -297,8 +306,18 @@ def test_rollout_wait_succeeds_once_the_deployment_completes(tmp_path: Path) -> 
     assert all("ecs-svc/42" in c for c in calls[1:]), "polls must follow the deployment by id"
 
 
+def test_rollout_wait_fails_when_a_rollback_during_up_left_an_older_revision_primary(
+    tmp_path: Path,
+) -> None:
+    older = DEPLOYED.replace(":7", ":6")
+    result, calls = run_rollout_wait(tmp_path, [f"ecs-svc/41\t{older}", "PRIMARY\tCOMPLETED"])
+    assert result.returncode != 0
+    assert "circuit breaker rolled the deployment back" in result.stdout
+    assert len(calls) == 1
+
+
 def test_rollout_wait_fails_the_job_when_the_deployment_fails(tmp_path: Path) -> None:
-    result, _ = run_rollout_wait(tmp_path, ["ecs-svc/42", "PRIMARY\tIN_PROGRESS", "ACTIVE\tFAILED"])
+    result, _ = run_rollout_wait(tmp_path, [PRIMARY, "PRIMARY\tIN_PROGRESS", "ACTIVE\tFAILED"])
     assert result.returncode != 0
     assert "::error::" in result.stdout
     assert "FAILED during the alarm bake" in result.stdout
@@ -306,14 +325,14 @@ def test_rollout_wait_fails_the_job_when_the_deployment_fails(tmp_path: Path) ->
 
 def test_rollout_wait_fails_when_a_rollback_replaces_the_deployment(tmp_path: Path) -> None:
     # the failed deployment may already be gone; the rollback's PRIMARY must not count as success
-    result, _ = run_rollout_wait(tmp_path, ["ecs-svc/42", "PRIMARY\tIN_PROGRESS", "None"])
+    result, _ = run_rollout_wait(tmp_path, [PRIMARY, "PRIMARY\tIN_PROGRESS", "None"])
     assert result.returncode != 0
     assert "no longer the primary deployment" in result.stdout
 
 
 def test_rollout_wait_fails_the_job_when_the_bake_outlasts_the_timeout(tmp_path: Path) -> None:
     result, calls = run_rollout_wait(
-        tmp_path, ["ecs-svc/42", *["PRIMARY\tIN_PROGRESS"] * 5], timeout_seconds=0
+        tmp_path, [PRIMARY, *["PRIMARY\tIN_PROGRESS"] * 5], timeout_seconds=0
     )
     assert result.returncode != 0
     assert "after 0s" in result.stdout
