@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
 
-PITFALLS = REPO_ROOT.parent / "shared" / "reference" / "apply_pitfalls.md"
+PITFALLS = REPO_ROOT / "docs" / "reference" / "apply_pitfalls.md"
 TABLE = REPO_ROOT / "docs" / "pitfalls.md"
 SECTIONS = ("2", "3", "4", "5", "6")
 TEST_REFERENCE = re.compile(r"(tests/[\w/]+\.py)::(test_\w+)")
@@ -39,30 +38,9 @@ def table_rows(text: str) -> dict[str, tuple[str, str]]:
     return rows
 
 
-def load_reference(path: Path) -> str:
-    """The reference text; outside CI a checkout without ../shared skips, in CI it fails."""
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing; CI must check the pitfall table against it")
-        pytest.skip(f"{path} is not next to the repository")
-    return path.read_text()
-
-
 @pytest.fixture(scope="module")
 def reference_text() -> str:
-    return load_reference(PITFALLS)
-
-
-def test_a_missing_reference_fails_in_ci_and_skips_elsewhere(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    absent = tmp_path / "apply_pitfalls.md"
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception):
-        load_reference(absent)
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception):
-        load_reference(absent)
+    return PITFALLS.read_text()
 
 
 def test_the_reference_parser_finds_every_section(reference_text: str) -> None:

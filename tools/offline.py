@@ -378,7 +378,8 @@ def run_program(
         "region": region,
         "account": MOCK_ACCOUNT,
         "config": config_map,
-        "resources": resources,
+        # Registration order varies with async scheduling; URN order keeps graphs reproducible.
+        "resources": sorted(resources, key=lambda r: r["urn"]),
         "outputs": _plain(exports),
         "error": str(error) if error else None,
     }

@@ -1,0 +1,17 @@
+"""The reference copies in docs/reference/ match the shared originals they were taken from."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO_ROOT
+
+SHARED = REPO_ROOT.parent / "shared" / "reference"
+COPIES = sorted((REPO_ROOT / "docs" / "reference").glob("*.md"))
+
+
+@pytest.mark.parametrize("copy", [c for c in COPIES if c.name != "README.md"], ids=lambda c: c.name)
+def test_reference_copy_matches_the_shared_original(copy) -> None:
+    original = SHARED / copy.name
+    if not original.exists():
+        pytest.skip(f"no shared original beside the repository ({original})")
+    assert copy.read_text() == original.read_text(), f"refresh docs/reference/{copy.name}"
