@@ -17,6 +17,7 @@ from tools.policy_gate import (
     POLICY_DIR,
     PolicyPackClient,
     check_policy_config,
+    format_result,
     load_policy_config,
     policy_pack,
     run_with_client,
@@ -214,3 +215,12 @@ def test_gate_cli_exits_nonzero_on_a_mandatory_violation(tmp_path: Path) -> None
     assert re.search(
         r"\[aws-ec2-no-public-ip-subnet\] public \(Subnet\): .* Fix: ", completed.stdout
     )
+
+
+def test_the_gate_prints_why_each_advisory_finding_is_advisory_in_the_stack(
+    pack: PolicyPackClient, graphs: dict[str, dict[str, Any]]
+) -> None:
+    result = run_with_client(pack, graphs["dev"], stack_config("dev"), "dev")
+    report = format_result(result, "dev")
+    for diagnostic in result.advisory:
+        assert f"advisory here because: {result.reasons[diagnostic.policy]}" in report

@@ -67,6 +67,8 @@ class GateResult:
     config_errors: list[str] = field(default_factory=list)
     unexplained_advisories: list[Diagnostic] = field(default_factory=list)
     policy_levels: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why the stack's policy config lowers a policy: printed under its advisory findings."""
 
     @property
     def mandatory(self) -> list[Diagnostic]:
@@ -368,12 +370,12 @@ def run_with_client(
     for request in analyze_requests(graph):
         _collect(client.analyze(request), result)
     _collect(client.analyze_stack(stack_resources(graph)), result)
-    explained = {
-        name
+    result.reasons = {
+        name: reason
         for name, (_, properties) in levels.items()
-        if str(properties.get("reason") or "").strip()
+        if (reason := str(properties.get("reason") or "").strip())
     }
-    result.unexplained_advisories = [d for d in result.advisory if d.policy not in explained]
+    result.unexplained_advisories = [d for d in result.advisory if d.policy not in result.reasons]
     return result
 
 
@@ -390,6 +392,8 @@ def format_result(result: GateResult, stack: str) -> str:
         lines.append(f"{level} violations ({len(diagnostics)}):")
         for d in sorted(diagnostics, key=lambda d: (d.policy, d.message)):
             lines.append(f"  [{d.policy}] {d.message}")
+            if level == "advisory" and d.policy in result.reasons:
+                lines.append(f"      advisory here because: {result.reasons[d.policy]}")
     if result.not_applicable:
         lines.append(f"skipped on unknown values ({len(result.not_applicable)}):")
         for n in result.not_applicable:
