@@ -57,6 +57,14 @@ BOUNDARY_ARN = r"arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+"
 BOUNDARY_NAME = r"[\w+=,.@-]{1,128}"
 
 
+def fargate_memories(memories: tuple[int, ...]) -> str:
+    """``512, 1024, 2048`` or ``2048-8192 in steps of 1024``: the shortest true description."""
+    steps = {b - a for a, b in zip(memories, memories[1:], strict=False)}
+    if len(memories) <= 3 or len(steps) > 1:
+        return ", ".join(map(str, memories))
+    return f"{memories[0]}-{memories[-1]} in steps of {steps.pop()}"
+
+
 class ConfigError(pulumi.RunError):
     """A stack setting is invalid; the message names the key, the value and what is allowed."""
 
@@ -463,8 +471,8 @@ def _validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -
         raise config_error(
             config_key("memory"),
             svc.memory,
-            f"with cpu {svc.cpu} Fargate allows memory {memories[0]}-{memories[-1]} MiB "
-            f"in steps of {memories[1] - memories[0]} (pitfall: fargate-size)",
+            f"with cpu {svc.cpu} Fargate allows memory {fargate_memories(memories)} MiB "
+            "(pitfall: fargate-size)",
         )
     _require_choice(config_key("cpuArchitecture"), svc.cpu_architecture, ("ARM64", "X86_64"))
     _require_positive(config_key("minCapacity"), svc.min_capacity)

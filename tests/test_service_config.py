@@ -11,7 +11,7 @@ FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:
 
 # (stack, overrides, the key named in the message, the shown value, the allowed-values text)
 SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
-    ("dev", {"cpu": 256, "memory": 4096}, "ecs-fargate:memory", "4096", "with cpu 256 Fargate allows memory 512-2048 MiB"),
+    ("dev", {"cpu": 256, "memory": 4096}, "ecs-fargate:memory", "4096", "with cpu 256 Fargate allows memory 512, 1024, 2048 MiB"),
     ("dev", {"cpu": 300}, "ecs-fargate:cpu", "300", "Fargate cpu units: 256, 512"),
     ("dev", {"desiredCount": 5}, "ecs-fargate:desiredCount", "5", "within the autoscaling bounds minCapacity..maxCapacity (2..4)"),
     ("dev", {"desiredCount": 1}, "ecs-fargate:desiredCount", "1", "within the autoscaling bounds"),
