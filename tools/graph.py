@@ -57,18 +57,45 @@ class Graph:
         return None
 
     def walk(self) -> Iterator[tuple[int, Resource]]:
-        """Resources depth-first from the top level, with their depth."""
-        top = {r["urn"] for r in self.resources}
+        """Resources depth-first with their depth; top-level resources in dependency order
+        (what the others build on first, as in the architecture), the rest by URN."""
+        urns = {r["urn"] for r in self.resources}
+        top = [r for r in self.resources if r["parent"] not in urns]
+        owner = {r["urn"]: r["urn"] for r in top}
+        pending = [r for r in self.resources if r["urn"] not in owner]
+        while pending:  # each resource belongs to the top-level ancestor it descends from
+            rest = [r for r in pending if r["parent"] not in owner]
+            for resource in pending:
+                if resource["parent"] in owner:
+                    owner[resource["urn"]] = owner[resource["parent"]]
+            if len(rest) == len(pending):
+                break
+            pending = rest
+        needs: dict[str, set[str]] = {r["urn"]: set() for r in top}
+        for resource in self.resources:
+            mine = owner.get(resource["urn"])
+            for dependency in resource.get("dependencies", []):
+                theirs = owner.get(dependency)
+                if mine and theirs and theirs != mine:
+                    needs[mine].add(theirs)
+        ordered: list[Resource] = []
+        while len(ordered) < len(top):
+            placed = {r["urn"] for r in ordered}
+            ready = [r for r in top if r["urn"] not in placed and needs[r["urn"]] <= placed]
+            ordered.append(min(ready or [r for r in top if r["urn"] not in placed], key=_urn))
 
-        def visit(parent: str | None, depth: int) -> Iterator[tuple[int, Resource]]:
-            for resource in self.resources:
-                if resource["parent"] == parent or (
-                    parent is None and resource["parent"] not in top
-                ):
-                    yield depth, resource
-                    yield from visit(resource["urn"], depth + 1)
+        def visit(parent: str, depth: int) -> Iterator[tuple[int, Resource]]:
+            for resource in sorted(self.children(parent), key=_urn):
+                yield depth, resource
+                yield from visit(resource["urn"], depth + 1)
 
-        yield from visit(None, 0)
+        for resource in ordered:
+            yield 0, resource
+            yield from visit(resource["urn"], 1)
+
+
+def _urn(resource: Resource) -> str:
+    return resource["urn"]
 
 
 def json_input(resource: Resource, key: str) -> Any:
