@@ -39,20 +39,33 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ACCESS_LOG_PREFIX = "alb"
 # Expired or deleted access-log versions stay recoverable this long.
 NONCURRENT_LOG_DAYS = 7
-# Before August 2022 regions, ALB log delivery writes as the region's ELB account; newer regions
-# use the logdelivery service principal, which the policy always grants as well (AWS ELB guide,
-# "Enable access logs"; pulumi aws.elb.getServiceAccount).
+# In regions that opened before August 2022, ALB log delivery writes as the region's ELB account;
+# newer regions use the logdelivery service principal, which the policy always grants as well. A
+# region missing here would get only the principal, and the ALB would reject the bucket ("Access
+# Denied for bucket"). AWS ELB guide, "Enable access logs"; the provider's aws.elb.getServiceAccount.
 LEGACY_ELB_LOG_ACCOUNTS = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
     "us-east-1": "127311923021",
     "us-east-2": "033677994240",
     "us-west-1": "027434742980",
     "us-west-2": "797873946194",
-    "ap-northeast-1": "582318560864",
-    "ap-northeast-2": "600734575887",
-    "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266",
-    "eu-central-1": "054676820928",
-    "eu-west-1": "156460612806",
 }
 # Target group health check: 2 passes 10 s apart make a new task healthy in ~20 s, and 15 s of
 # draining replaces the default 300 s (pitfall: dereg-delay; docs/deploy-timing.md).

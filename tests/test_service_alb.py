@@ -19,9 +19,18 @@ from test_service_support import (
 )
 
 from components.config import MAX_STACK_NAME_LENGTH
+from components.service import access_log_bucket_policy
 from tools.graph import Graph, json_input
 from tools.offline import run_program
 
+# Commercial regions that opened before August 2022: ALB log delivery there writes as the region's
+# ELB account, not (only) as the logdelivery service principal (AWS ELB guide, "Enable access logs").
+REGIONS_BEFORE_AUGUST_2022 = (
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ca-central-1", "eu-central-1",
+    "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1",
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+)  # fmt: skip
 AUTO_NAME_SUFFIX = 8  # "-" + 7 random characters
 TASK_CHAIN = {
     ("out", "alb-sg", 8080, 8080, "sg:task-sg"),
@@ -281,6 +290,28 @@ def test_access_log_bucket_policy_admits_elb_delivery_under_the_prefix_and_denie
     (deny,) = [s for s in statements if s["Effect"] == "Deny"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert deny["Resource"] == [bucket_arn, f"{bucket_arn}/*"]
+
+
+def log_delivery_principals(region: str) -> list[dict[str, str]]:
+    policy = access_log_bucket_policy("arn:aws:s3:::logs", region=region, account_id="123456789012")
+    return [s["Principal"] for s in policy["Statement"] if s["Effect"] == "Allow"]
+
+
+@pytest.mark.parametrize("region", REGIONS_BEFORE_AUGUST_2022)
+def test_access_logs_in_a_region_older_than_august_2022_admit_its_elb_account(region: str) -> None:
+    accounts = [p["AWS"] for p in log_delivery_principals(region) if "AWS" in p]
+    assert len(accounts) == 1
+    assert re.fullmatch(r"arn:aws:iam::\d{12}:root", accounts[0])
+
+
+def test_access_logs_in_london_admit_the_london_elb_account() -> None:
+    assert {"AWS": "arn:aws:iam::652711504416:root"} in log_delivery_principals("eu-west-2")
+
+
+def test_access_logs_in_a_newer_region_admit_only_the_log_delivery_principal() -> None:
+    assert log_delivery_principals("me-central-1") == [
+        {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    ]
 
 
 def test_alb_is_created_after_the_access_log_bucket_policy(prod_graph: Graph) -> None:
