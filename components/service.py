@@ -282,10 +282,13 @@ class WebService(pulumi.ComponentResource):
             "container_name": CONTAINER_NAME,
             "container_port": args.container_port,
         }
-        # Rolling: never below the desired count, up to double while a deploy runs, and the
-        # circuit breaker rolls back tasks that never get healthy.
+        # Rolling: never below the desired count, up to double while a deploy runs. The circuit
+        # breaker rolls back tasks that never get healthy; it works with the ECS controller's
+        # rolling and native blue/green strategies alike (not with CODE_DEPLOY, pitfall:
+        # circuit-breaker). Without it a blue/green image that never gets healthy relaunches
+        # forever: no production traffic reaches it, so no deployment alarm fires.
         deployment: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": "ROLLING"}
-        circuit_breaker: aws.ecs.ServiceDeploymentCircuitBreakerArgsDict | None = {
+        circuit_breaker: aws.ecs.ServiceDeploymentCircuitBreakerArgsDict = {
             "enable": True,
             "rollback": True,
         }
@@ -299,13 +302,12 @@ class WebService(pulumi.ComponentResource):
                 "production_listener_rule": production_rule.arn,
                 "role_arn": lb_role.arn,
             }
-            # The circuit breaker only applies to rolling deploys (pitfall: circuit-breaker);
-            # the bake time and the deployment alarms judge a blue/green deploy.
+            # The deployment alarms judge the production traffic during the bake time.
             deployment = {
                 "strategy": "BLUE_GREEN",
                 "bake_time_in_minutes": str(BLUE_GREEN_BAKE_MINUTES),
             }
-            circuit_breaker = minimum_healthy_percent = maximum_percent = None
+            minimum_healthy_percent = maximum_percent = None
         capacity_strategy: list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] = [
             {"capacity_provider": s.capacity_provider, "weight": s.weight, "base": s.base}
             for s in args.capacity_provider_strategy

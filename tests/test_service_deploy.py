@@ -284,12 +284,14 @@ def test_night_schedule_scales_to_zero_and_back_to_the_bounds(plan_variant: Plan
         assert action["resourceId"] == target["resourceId"]
 
 
-def test_blue_green_uses_the_ecs_native_strategy_without_the_circuit_breaker(
+def test_blue_green_uses_the_ecs_native_strategy_with_the_circuit_breaker(
     blue_green: Graph,
 ) -> None:
+    # Green tasks that never get healthy see no production traffic, so only the circuit breaker
+    # (supported for native blue/green, AWS ECS guide "deployment failure detection") stops them.
     inputs = ecs_service(blue_green)["inputs"]
     assert inputs["deploymentConfiguration"] == {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": "5"}
-    assert "deploymentCircuitBreaker" not in inputs
+    assert inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
     assert inputs.get("deploymentController", {"type": "ECS"}) == {"type": "ECS"}
     assert inputs["alarms"]["rollback"] is True
 
