@@ -907,6 +907,20 @@ def cases() -> Iterator[Case]:
         )
     yield case(
         "github-oidc-sub-pinned",
+        "flags a sub that is only excluded",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": github_trust(
+                    "repo:o/r:ref:refs/heads/main", op="StringNotEquals"
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        "github-oidc-sub-pinned",
         "flags no sub",
         res("role", "bad", {"assumeRolePolicy": github_trust(None)}),
         flagged=("bad",),

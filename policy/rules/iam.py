@@ -595,6 +595,13 @@ def _oidc_sub(args: ResourceValidationArgs) -> Iterator[str]:
         subs = _github_conditions(s, "sub")
         if not subs:
             yield "the GitHub OIDC trust has no sub condition, so any repository can assume it"
+        # StringNotEquals/StringNotLike exclude subjects: every other repository still matches
+        negated = [operator for operator, _values in subs if "Not" in operator]
+        if subs and len(negated) == len(subs):
+            yield (
+                f"sub is constrained only by {', '.join(sorted(set(negated)))}, which lets every "
+                "other repository assume the role"
+            )
         for _operator, values in subs:
             for value in values:
                 yield from sub_problems(value)
