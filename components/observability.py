@@ -705,8 +705,10 @@ class Observability(pulumi.ComponentResource):
                 "| sort responses desc\n"
                 "| limit 20"
             ),
+            # The runbook reads the task (@logStream) and the body size off this list.
             f"{self._name}/slowest-requests": (
-                "fields @timestamp, request_time, status, method, uri, trace_id\n"
+                "fields @timestamp, @logStream, request_time, status, method, uri, "
+                "body_bytes_sent, trace_id\n"
                 "| filter ispresent(request_time)\n"
                 "| sort request_time desc\n"
                 "| limit 50"

@@ -181,3 +181,27 @@ def test_saved_queries_cover_5xx_paths_slow_requests_and_error_lines(full: Graph
     assert "filter status >= 500" in queries["solo/top-5xx-paths"]["queryString"]
     assert "sort request_time desc" in queries["solo/slowest-requests"]["queryString"]
     assert r"/\[error\]|\[crit\]|\[alert\]|\[emerg\]/" in queries["solo/error-lines"]["queryString"]
+
+
+def saved_query_fields(graph: Graph) -> dict[str, set[str]]:
+    """Query name -> the fields its ``fields`` command lists."""
+    found: dict[str, set[str]] = {}
+    for query in graph.of_type("aws:cloudwatch/queryDefinition:QueryDefinition"):
+        first_line = query["inputs"]["queryString"].splitlines()[0]
+        assert first_line.startswith("fields "), query["inputs"]["name"]
+        found[query["inputs"]["name"]] = {
+            name.strip() for name in first_line.removeprefix("fields ").split(",")
+        }
+    return found
+
+
+def test_saved_queries_list_only_fields_the_real_access_log_has(full: Graph) -> None:
+    logged = set(json.loads(LINES["access"][0]))
+    for name, fields in saved_query_fields(full).items():
+        assert {f for f in fields if not f.startswith("@")} <= logged, name
+
+
+def test_slowest_requests_show_the_task_and_body_size_the_runbook_asks_about(full: Graph) -> None:
+    # docs/runbook.md (latency-p99, app-slow-requests): one slow task, or large bodies.
+    fields = saved_query_fields(full)["solo/slowest-requests"]
+    assert {"@logStream", "body_bytes_sent", "request_time", "uri", "status"} <= fields
