@@ -376,6 +376,75 @@ def test_percentiles_only_in_extended_statistic(full: Graph) -> None:
         assert not str(resource["inputs"].get("statistic", "")).startswith("p"), resource["name"]
 
 
+def put_metric_alarm_problems(inputs: dict[str, Any]) -> list[str]:
+    """What CloudWatch's PutMetricAlarm would reject (or silently never evaluate) in an alarm."""
+    problems: list[str] = []
+    queries = inputs.get("metricQueries") or []
+    if bool(queries) == bool(inputs.get("metricName")):
+        problems.append("needs exactly one of metricName and metricQueries")
+    periods = [q["metric"]["period"] for q in queries if "metric" in q]
+    if inputs.get("metricName"):
+        periods.append(inputs.get("period", 0))
+        if ("statistic" in inputs) == ("extendedStatistic" in inputs):
+            problems.append("needs exactly one of statistic and extendedStatistic")
+        if "evaluateLowSampleCountPercentiles" in inputs and "extendedStatistic" not in inputs:
+            problems.append("evaluateLowSampleCountPercentiles applies to percentiles only")
+    ids = [q["id"] for q in queries]
+    if len(set(ids)) != len(ids) or not all(re.fullmatch(r"[a-z][A-Za-z0-9_]*", i) for i in ids):
+        problems.append(f"query ids must be unique and start lower-case: {ids}")
+    if queries and sum(bool(q.get("returnData")) for q in queries) != 1:
+        problems.append("exactly one query must return data")
+    for query in queries:
+        if ("metric" in query) == ("expression" in query):
+            problems.append(f"query {query['id']} needs exactly one of metric and expression")
+        elif "expression" in query:
+            # Lower-case words in an expression are query ids; functions are upper-case.
+            unknown = set(re.findall(r"\b[a-z][A-Za-z0-9_]*\b", query["expression"])) - set(ids)
+            if unknown:
+                problems.append(f"query {query['id']} reads undefined ids {sorted(unknown)}")
+    for period in periods:
+        if period not in (10, 20, 30) and (period <= 0 or period % 60):
+            problems.append(f"period {period} is not 10, 20, 30 or a multiple of 60")
+    evaluation_range = max(periods, default=0) * inputs["evaluationPeriods"]
+    if evaluation_range > (86_400 if max(periods, default=0) < 3600 else 604_800):
+        problems.append(f"period x evaluationPeriods = {evaluation_range} s is too long")
+    if inputs.get("datapointsToAlarm", 1) > inputs["evaluationPeriods"]:
+        problems.append("datapointsToAlarm exceeds evaluationPeriods")
+    if inputs.get("treatMissingData") not in ("breaching", "notBreaching", "ignore", "missing"):
+        problems.append(f"treatMissingData {inputs.get('treatMissingData')!r}")
+    return problems
+
+
+@pytest.mark.parametrize("stack", ["full", "plain"])
+def test_every_metric_alarm_is_one_put_metric_alarm_accepts(
+    full: Graph, plain: Graph, stack: str
+) -> None:
+    graph = full if stack == "full" else plain
+    for resource in graph.of_type(ALARM):
+        assert put_metric_alarm_problems(resource["inputs"]) == [], resource["name"]
+
+
+def test_the_alarm_validity_check_catches_what_put_metric_alarm_rejects() -> None:
+    valid = {
+        "metricQueries": [
+            {"id": "m1", "metric": {"period": 21_600}, "returnData": False},
+            {"id": "ratio", "expression": "FILL(m1,0)", "returnData": True},
+        ],
+        "evaluationPeriods": 1,
+        "treatMissingData": "notBreaching",
+    }
+    assert put_metric_alarm_problems(valid) == []
+    broken = {
+        "metricQueries": [
+            {"id": "M1", "metric": {"period": 90}, "returnData": True},
+            {"id": "ratio", "expression": "FILL(m2,0)", "returnData": True},
+        ],
+        "evaluationPeriods": 1000,
+        "datapointsToAlarm": 1001,
+    }
+    assert len(put_metric_alarm_problems(broken)) == 7
+
+
 # --- runbook --------------------------------------------------------------------------------
 
 
