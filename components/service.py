@@ -221,6 +221,8 @@ class WebService(pulumi.ComponentResource):
         self.min_capacity = args.min_capacity
         self.max_capacity = args.max_capacity
         account_id = aws.get_caller_identity().account_id
+        # GovCloud and China ARNs start arn:aws-us-gov: and arn:aws-cn:, not arn:aws:.
+        self._partition = aws.get_partition().partition
 
         self.repository = self._repository()
         self.image_uri, pull_repository_arn = self._image()
@@ -418,7 +420,8 @@ class WebService(pulumi.ComponentResource):
         """The digest-pinned image the task runs, and the repository the tasks pull from."""
         args = self._args
         if args.image:
-            return pulumi.Output.from_input(args.image), repository_arn_of_image(args.image)
+            pull_repository_arn = repository_arn_of_image(args.image, partition=self._partition)
+            return pulumi.Output.from_input(args.image), pull_repository_arn
         image = awsx.ecr.Image(
             f"{self._name}-app",
             repository_url=self.repository.repository_url,
@@ -469,7 +472,12 @@ class WebService(pulumi.ComponentResource):
             role=role.id,
             policy=self.log_group.arn.apply(
                 lambda arn: json.dumps(
-                    execute_command_policy(arn, region=self._args.region, account_id=account_id)
+                    execute_command_policy(
+                        arn,
+                        partition=self._partition,
+                        region=self._args.region,
+                        account_id=account_id,
+                    )
                 )
             ),
             opts=self._child(),
@@ -927,7 +935,10 @@ class WebService(pulumi.ComponentResource):
         attachment = aws.iam.RolePolicyAttachment(
             f"{name}-ecs-lb",
             role=role.name,
-            policy_arn="arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers",
+            policy_arn=(
+                f"arn:{self._partition}:iam::aws:policy/"
+                "AmazonECSInfrastructureRolePolicyForLoadBalancers"
+            ),
             opts=self._child(),
         )
         return role, attachment
@@ -1116,7 +1127,9 @@ def execution_policy(repository_arn: str, log_group_arn: str) -> dict[str, Any]:
     )
 
 
-def execute_command_policy(log_group_arn: str, *, region: str, account_id: str) -> dict[str, Any]:
+def execute_command_policy(
+    log_group_arn: str, *, partition: str, region: str, account_id: str
+) -> dict[str, Any]:
     """Task-role permissions for ECS Exec: the SSM channels and session logs."""
     return policy_document(
         {
@@ -1142,7 +1155,7 @@ def execute_command_policy(log_group_arn: str, *, region: str, account_id: str) 
             "Sid": "ExecFindLogGroup",
             "Effect": "Allow",
             "Action": "logs:DescribeLogGroups",
-            "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:*",
+            "Resource": f"arn:{partition}:logs:{region}:{account_id}:log-group:*",
         },
     )
 

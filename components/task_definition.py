@@ -175,12 +175,15 @@ _ECR_IMAGE_URI = re.compile(
 )
 
 
-def repository_arn_of_image(image_uri: str) -> str:
-    """The ECR repository ARN an image URI (validated by config.py) points into."""
+def repository_arn_of_image(image_uri: str, *, partition: str) -> str:
+    """The ECR repository ARN an image URI (validated by config.py) points into. GovCloud
+    registries share the amazonaws.com domain, so the partition cannot come from the URI."""
     match = _ECR_IMAGE_URI.fullmatch(image_uri)
     if not match:
         raise ValueError(f"not an ECR image URI pinned by digest: {image_uri}")
-    return f"arn:aws:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
+    return (
+        f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
+    )
 
 
 def docker_platform(cpu_architecture: str) -> str:

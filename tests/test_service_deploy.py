@@ -334,8 +334,8 @@ def test_blue_green_role_lets_ecs_manage_the_load_balancer(blue_green: Graph) ->
     assert role is not None and role["type"] == ROLE
     assert '"Service": "ecs.amazonaws.com"' in role["inputs"]["assumeRolePolicy"]
     (attachment,) = blue_green.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    assert attachment["inputs"]["policyArn"].endswith(
-        ":policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+    assert attachment["inputs"]["policyArn"] == (
+        "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
     )
     assert attachment["urn"] in ecs_service(blue_green)["dependsOn"]
 

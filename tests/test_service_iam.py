@@ -16,6 +16,7 @@ from test_service_support import (
     web_resources,
 )
 
+from components.service import execute_command_policy
 from tools.graph import Graph, json_input
 from tools.offline import run_program
 
@@ -98,6 +99,17 @@ def test_ecs_exec_grants_the_task_role_only_the_ssm_channels_and_session_logs(
     assert statements["ExecSessionLogs"]["Resource"] == [log_group_arn, f"{log_group_arn}:*"]
     assert statements["ExecFindLogGroup"]["Action"] == "logs:DescribeLogGroups"
     assert set(statements) == {"ExecChannels", "ExecSessionLogs", "ExecFindLogGroup"}
+
+
+def test_ecs_exec_log_group_lookup_is_scoped_in_the_stack_partition() -> None:
+    policy = execute_command_policy(
+        "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:app",
+        partition="aws-us-gov",
+        region="us-gov-west-1",
+        account_id="123456789012",
+    )
+    (lookup,) = [s for s in policy["Statement"] if s["Sid"] == "ExecFindLogGroup"]
+    assert lookup["Resource"] == "arn:aws-us-gov:logs:us-gov-west-1:123456789012:log-group:*"
 
 
 def test_ecs_exec_policy_is_in_place_before_the_service(exec_graph: Graph) -> None:

@@ -158,7 +158,13 @@ def test_a_configured_image_scopes_pulls_to_its_own_repository(plan_variant: Pla
     assert len(web_resources(graph, ROLE_POLICY)) == 1
 
 
-def test_repository_arn_is_derived_from_the_image_uri() -> None:
-    assert repository_arn_of_image(EXTERNAL_IMAGE).endswith(":repository/shared/web")
+def test_repository_arn_is_derived_from_the_image_uri_in_the_stack_partition() -> None:
+    assert repository_arn_of_image(EXTERNAL_IMAGE, partition="aws") == (
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shared/web"
+    )
+    govcloud = EXTERNAL_IMAGE.replace("ap-northeast-1", "us-gov-west-1")
+    assert repository_arn_of_image(govcloud, partition="aws-us-gov").startswith(
+        "arn:aws-us-gov:ecr:us-gov-west-1:"
+    )
     with pytest.raises(ValueError):
-        repository_arn_of_image("nginx:latest")
+        repository_arn_of_image("nginx:latest", partition="aws")
