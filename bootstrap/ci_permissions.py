@@ -68,6 +68,23 @@ NO_AWS_CALLS_PREFIXES = ("pulumi:", f"{MAIN_PROJECT}:")
 # deploy role can only create or widen roles that stay inside the bootstrap's boundary.
 BOUNDARY_CONDITION_PLACEHOLDER = "{boundary_arn}"
 _WITH_BOUNDARY = {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY_CONDITION_PLACEHOLDER}}
+# The stack's environment name in a condition value (the tag scopes fill it in themselves).
+ENVIRONMENT_CONDITION_PLACEHOLDER = "{environment}"
+
+# EC2 calls that take TagSpecifications: with tags in the request, EC2 also authorises
+# ec2:CreateTags with ec2:CreateAction = the call's name (tag-on-create). Authorize* create
+# security-group-rule resources, so they belong here although they are not named Create*.
+EC2_TAG_ON_CREATE_ACTIONS = (
+    "ec2:AuthorizeSecurityGroupEgress",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:CreateFlowLogs",
+    "ec2:CreateInternetGateway",
+    "ec2:CreateRouteTable",
+    "ec2:CreateSecurityGroup",
+    "ec2:CreateSubnet",
+    "ec2:CreateVpc",
+    "ec2:CreateVpcEndpoint",
+)
 
 _EC2 = ("arn:{partition}:ec2:{region}:{account}:*",)
 _ROLE = ("arn:{partition}:iam::{account}:role/{prefix}-*",)
@@ -232,7 +249,16 @@ PERMISSIONS: dict[str, TypePermissions] = {
         name_output=None,
     ),
     "aws:ec2/vpcEndpoint:VpcEndpoint": TypePermissions(
-        (_tagged("ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"),),
+        (
+            _tagged("ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"),
+            # dependent actions of CreateVpcEndpoint with private DNS (service authorization
+            # reference): EC2 associates the VPC with the service's private hosted zone
+            Grant(
+                ("route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone"),
+                Scope.UNSCOPED,
+                reason="the private hosted zone belongs to the AWS service, not to the stack",
+            ),
+        ),
         reads=(
             *_EC2_READS,
             "ec2:DescribeVpcEndpoints",
@@ -266,6 +292,20 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 "ec2:AuthorizeSecurityGroupEgress",
                 "ec2:RevokeSecurityGroupIngress",
                 "ec2:RevokeSecurityGroupEgress",
+            ),
+            # EC2 creates the default group with the VPC, untagged; adopting it starts with a
+            # plain CreateTags (no ec2:CreateAction) before the rules are revoked. Only a group
+            # no stack has claimed yet (no Environment tag) may be tagged as this stack's.
+            Grant(
+                ("ec2:CreateTags",),
+                Scope.NAME_PREFIX,
+                arns=("arn:{partition}:ec2:{region}:{account}:security-group/*",),
+                condition={
+                    "StringEquals": {
+                        f"aws:RequestTag/{ENVIRONMENT_TAG}": ENVIRONMENT_CONDITION_PLACEHOLDER
+                    },
+                    "Null": {f"aws:ResourceTag/{ENVIRONMENT_TAG}": "true"},
+                },
             ),
         ),
         reads=_EC2_READS,
@@ -404,13 +444,15 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 reason=_CREATED_WITHOUT_ARN,
             ),
             Grant(
-                (
-                    "ecs:DeregisterTaskDefinition",
-                    "ecs:DeleteTaskDefinitions",
-                    *_ECS_TAGS,
-                ),
+                ("ecs:DeleteTaskDefinitions", *_ECS_TAGS),
                 Scope.TAG,
                 arns=("arn:{partition}:ecs:{region}:{account}:task-definition/{prefix}-*",),
+            ),
+            # every image change replaces the task definition, deregistering the old revision
+            Grant(
+                ("ecs:DeregisterTaskDefinition",),
+                Scope.UNSCOPED,
+                reason="ecs:DeregisterTaskDefinition has no resource-level permissions",
             ),
         ),
         reads=("ecs:DescribeTaskDefinition",),
@@ -724,15 +766,16 @@ PERMISSIONS: dict[str, TypePermissions] = {
     "aws:sns/topicSubscription:TopicSubscription": TypePermissions(
         (
             Grant(
+                ("sns:Subscribe", "sns:ListSubscriptionsByTopic"), Scope.NAME_PREFIX, arns=_TOPIC
+            ),
+            Grant(
                 (
-                    "sns:Subscribe",
                     "sns:Unsubscribe",
                     "sns:GetSubscriptionAttributes",
                     "sns:SetSubscriptionAttributes",
                 ),
-                Scope.NAME_PREFIX,
-                # a subscription ARN is its topic's ARN plus ":<uuid>"
-                arns=_TOPIC,
+                Scope.UNSCOPED,
+                reason="subscription calls have no resource-level permissions",
             ),
         ),
         name_output=None,
@@ -740,13 +783,17 @@ PERMISSIONS: dict[str, TypePermissions] = {
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": TypePermissions(
         (
             Grant(
+                ("chatbot:CreateSlackChannelConfiguration", "chatbot:TagResource"),
+                Scope.TAG,
+                arns=("*",),
+                reason=_CREATED_WITHOUT_ARN,
+            ),
+            Grant(
                 (
-                    "chatbot:CreateSlackChannelConfiguration",
                     "chatbot:UpdateSlackChannelConfiguration",
                     "chatbot:DeleteSlackChannelConfiguration",
                     "chatbot:TagResource",
                     "chatbot:UntagResource",
-                    "chatbot:ListTagsForResource",
                 ),
                 Scope.NAME_PREFIX,
                 arns=(
@@ -754,7 +801,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 ),
             ),
         ),
-        reads=("chatbot:DescribeSlackChannelConfigurations",),
+        reads=("chatbot:DescribeSlackChannelConfigurations", "chatbot:ListTagsForResource"),
         name_output="configurationName",
     ),
     # --- dev night schedule (components/observability.py): pauses the availability alarms
@@ -946,7 +993,21 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 Scope.NAME_PREFIX,
                 arns=(*_WEB_ACL, *_LOAD_BALANCER),
             ),
-            Grant(("elasticloadbalancing:SetWebAcl",), Scope.NAME_PREFIX, arns=_LOAD_BALANCER),
+            # dependent actions of wafv2:AssociateWebACL on an ALB
+            Grant(
+                (
+                    "elasticloadbalancing:CreateWebACLAssociation",
+                    "elasticloadbalancing:DeleteWebACLAssociation",
+                    "elasticloadbalancing:GetLoadBalancerWebACL",
+                ),
+                Scope.NAME_PREFIX,
+                arns=_LOAD_BALANCER,
+            ),
+            Grant(
+                ("elasticloadbalancing:SetWebAcl",),
+                Scope.UNSCOPED,
+                reason="elasticloadbalancing:SetWebAcl has no resource-level permissions",
+            ),
         ),
         name_output=None,
     ),

@@ -13,7 +13,9 @@ from typing import Any
 
 from bootstrap.ci_permissions import (
     BOUNDARY_CONDITION_PLACEHOLDER,
+    EC2_TAG_ON_CREATE_ACTIONS,
     ECR_AUTH,
+    ENVIRONMENT_CONDITION_PLACEHOLDER,
     ENVIRONMENT_TAG,
     MAIN_PROJECT,
     PERMISSIONS,
@@ -216,9 +218,11 @@ def _fill(template: str, account: Account, prefix: str) -> str:
     )
 
 
-def _condition(grant: Grant, account: Account) -> dict[str, Any]:
+def _condition(grant: Grant, account: Account, environment: str) -> dict[str, Any]:
     filled = json.loads(
-        json.dumps(grant.condition).replace(BOUNDARY_CONDITION_PLACEHOLDER, account.boundary_arn)
+        json.dumps(grant.condition)
+        .replace(BOUNDARY_CONDITION_PLACEHOLDER, account.boundary_arn)
+        .replace(ENVIRONMENT_CONDITION_PLACEHOLDER, environment)
     )
     return filled
 
@@ -230,7 +234,7 @@ def grant_statements(grant: Grant, account: Account, environment: str) -> list[d
         # Resource "*": AWS offers nothing narrower (grant.reason says why)
         return [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
     resources = sorted({_fill(arn, account, prefix) for arn in grant.arns})
-    condition = _condition(grant, account)
+    condition = _condition(grant, account, environment)
     if grant.scope is Scope.NAME_PREFIX:
         statement: dict[str, Any] = {"Effect": "Allow", "Action": actions, "Resource": resources}
         if condition:
@@ -253,7 +257,7 @@ def grant_statements(grant: Grant, account: Account, environment: str) -> list[d
         }
         for tag_source in tag_sources
     ]
-    ec2_creates = sorted(a.removeprefix("ec2:") for a in actions if a.startswith("ec2:Create"))
+    ec2_creates = sorted(a.removeprefix("ec2:") for a in actions if a in EC2_TAG_ON_CREATE_ACTIONS)
     if ec2_creates:
         # EC2 tag-on-create is authorised as ec2:CreateTags; allow it only inside those calls
         statements.append(

@@ -211,6 +211,126 @@ def test_no_wildcard_actions_and_star_resources_only_for_unscopable_calls(
             assert tag_confined or set(actions_of(statement)) <= UNSCOPABLE
 
 
+# Actions of the CI and boundary policies that the service authorization reference lists with no
+# resource type: AWS evaluates them only against Resource "*", so a statement naming an ARN
+# never matches them and the call is denied however right the ARN looks.
+RESOURCE_STAR_ONLY = frozenset(
+    {
+        "acm:RequestCertificate",
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:DescribeScalingPolicies",
+        "application-autoscaling:DescribeScheduledActions",
+        "chatbot:CreateSlackChannelConfiguration",
+        "chatbot:DescribeSlackChannelConfigurations",
+        "chatbot:ListTagsForResource",
+        "cloudwatch:GetMetricData",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeFlowLogs",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribePrefixLists",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeTags",
+        "ec2:DescribeVpcEndpointServices",
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeVpcs",
+        "ecr:GetAuthorizationToken",
+        "ecs:DeregisterTaskDefinition",
+        "ecs:DescribeTaskDefinition",
+        "elasticloadbalancing:DescribeListenerAttributes",
+        "elasticloadbalancing:DescribeListenerCertificates",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeTags",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:SetWebAcl",
+        "kms:CreateKey",
+        "kms:ListAliases",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:DeleteQueryDefinition",
+        "logs:DescribeLogGroups",
+        "logs:DescribeQueryDefinitions",
+        "logs:DescribeResourcePolicies",
+        "logs:GetLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutQueryDefinition",
+        "logs:PutResourcePolicy",
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+        "sns:Unsubscribe",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    }
+)
+
+
+@pytest.mark.parametrize("suffix", ["preview", "deploy-dev", "deploy-prod"])
+def test_actions_without_resource_level_permissions_are_granted_on_star(
+    graph: Graph, suffix: str
+) -> None:
+    boundary = json.loads(graph.named("ecs-fargate-bootstrap-boundary")["inputs"]["policy"])
+    for statement in [*statements(graph, suffix), *boundary["Statement"]]:
+        if statement["Resource"] not in ("*", ["*"]):
+            assert not RESOURCE_STAR_ONLY & set(actions_of(statement)), statement
+
+
+def test_ec2_tag_on_create_covers_every_call_that_creates_a_tagged_resource(graph: Graph) -> None:
+    create_actions = {
+        value
+        for statement in statements(graph, "deploy-dev")
+        if "ec2:CreateTags" in actions_of(statement)
+        for value in statement.get("Condition", {})
+        .get("StringEquals", {})
+        .get("ec2:CreateAction", [])
+    }
+    # the stack's security group rules carry tags: EC2 authorises them as CreateTags inside
+    # AuthorizeSecurityGroupIngress/Egress
+    assert {
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+        "CreateSecurityGroup",
+        "CreateVpc",
+        "CreateVpcEndpoint",
+    } <= create_actions
+
+
+def test_deploy_role_can_tag_the_untagged_default_security_group_it_adopts(graph: Graph) -> None:
+    claims = [
+        s
+        for s in statements(graph, "deploy-dev")
+        if "ec2:CreateTags" in actions_of(s) and "Null" in s.get("Condition", {})
+    ]
+    assert claims == [
+        {
+            "Effect": "Allow",
+            "Action": ["ec2:CreateTags"],
+            "Resource": [f"arn:aws:ec2:ap-northeast-1:{ACCOUNT}:security-group/*"],
+            "Condition": {
+                "StringEquals": {"aws:RequestTag/Environment": "dev"},
+                "Null": {"aws:ResourceTag/Environment": "true"},
+            },
+        }
+    ]
+
+
+def test_interface_endpoints_with_private_dns_may_join_the_services_hosted_zone(
+    graph: Graph,
+) -> None:
+    granted = {a for s in statements(graph, "deploy-dev") for a in actions_of(s)}
+    assert "route53:AssociateVPCWithHostedZone" in granted
+
+
 def test_policies_fit_iams_managed_policy_limits(graph: Graph) -> None:
     for github_role in ("preview", "deploy-dev", "deploy-prod"):
         policies = role_policies(graph, github_role)
