@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from conftest import PlanVariant
+from conftest import REPO_ROOT, PlanVariant
+
+from tools.graph import json_input
 
 FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "0" * 64
 
@@ -54,10 +57,21 @@ def test_invalid_service_config_stops_the_program_before_any_resource(
     assert graph.resources == []
 
 
-def test_an_external_image_may_use_its_own_port(plan_variant: PlanVariant) -> None:
+def test_an_external_image_runs_under_the_app_runtime_contract(plan_variant: PlanVariant) -> None:
+    # The task definition applies app/runtime-contract.json to any image: its port mapping, user,
+    # writable volume and health-check command (which names the port) must match what the
+    # service and target group use, or CreateService fails (pitfall: lb-container-port).
     image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web@sha256:" + "1" * 64
-    graph = plan_variant("dev", image=image, containerPort=9090)
-    assert graph.one("aws:lb/targetGroup:TargetGroup")["inputs"]["port"] == 9090
+    graph = plan_variant("dev", image=image)
+    contract = json.loads((REPO_ROOT / "app" / "runtime-contract.json").read_text())
+    (balancer,) = graph.one("aws:ecs/service:Service")["inputs"]["loadBalancers"]
+    (app,) = json_input(graph.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions")
+    assert [m["containerPort"] for m in app["portMappings"]] == [balancer["containerPort"]]
+    assert (
+        graph.one("aws:lb/targetGroup:TargetGroup")["inputs"]["port"] == balancer["containerPort"]
+    )
+    assert app["healthCheck"]["command"] == contract["healthCheckCommand"]
+    assert f"127.0.0.1:{balancer['containerPort']}/" in app["healthCheck"]["command"][1]
 
 
 def test_ecs_exec_with_the_ssmmessages_endpoint_is_accepted(plan_variant: PlanVariant) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tools.graph import Graph, Resource, json_input
@@ -103,7 +102,3 @@ def deployment_alarms(graph: Graph) -> dict[str, Resource]:
 
 def log_retention_days(graph: Graph) -> int:
     return int(graph.data["config"]["ecs-fargate:logRetentionDays"])
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
