@@ -3,6 +3,8 @@ autoscaling."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import PlanVariant, config_with
 from test_service_support import (
@@ -157,6 +159,20 @@ def test_5xx_deploy_alarm_divides_target_5xx_by_requests_of_this_target_group(
         assert metric["namespace"] == "AWS/ApplicationELB"
         assert metric["stat"] == "Sum"
     assert alarm["threshold"] == 5
+
+
+def test_5xx_deploy_alarm_is_valid_metric_math(stack_graph: Graph) -> None:
+    # PutMetricAlarm: ids start with a lower-case letter, and exactly one query returns the
+    # series the alarm compares with its threshold.
+    queries = named_suffix(stack_graph, ALARM, "deploy-5xx")["inputs"]["metricQueries"]
+    assert all(re.fullmatch(r"[a-z][A-Za-z0-9_]*", q["id"]) for q in queries)
+    assert [q["id"] for q in queries if q["returnData"]] == [
+        q["id"] for q in queries if "expression" in q
+    ]
+    (expression,) = [q["expression"] for q in queries if "expression" in q]
+    # The expression reads exactly the metric queries (functions such as FILL are upper case).
+    referenced = set(re.findall(r"\b[a-z][A-Za-z0-9_]*\b", expression))
+    assert referenced == {q["id"] for q in queries if "metric" in q}
 
 
 def test_deploy_alarm_dimensions_are_arn_suffixes(stack_graph: Graph) -> None:

@@ -114,6 +114,15 @@ def test_container_health_check_runs_the_contract_command(stack_graph: Graph) ->
     assert check["startPeriod"] > 0
 
 
+def test_container_health_check_timings_are_within_the_ecs_limits(stack_graph: Graph) -> None:
+    # RegisterTaskDefinition rejects values outside these ranges (ECS HealthCheck API reference).
+    check = container(stack_graph)["healthCheck"]
+    assert 5 <= check["interval"] <= 300
+    assert 2 <= check["timeout"] <= 120
+    assert 1 <= check["retries"] <= 10
+    assert 0 <= check["startPeriod"] <= 300
+
+
 def test_container_logs_to_the_stack_log_group_without_blocking(stack_graph: Graph) -> None:
     log = container(stack_graph)["logConfiguration"]
     assert log["logDriver"] == "awslogs"
