@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from conftest import REPO_ROOT, PlanVariant, config_with
+from conftest import PlanVariant, config_with
 from test_service_support import (
     BUCKET_POLICY,
+    CONTRACT,
     LISTENER,
     LOAD_BALANCER,
     SECURITY_GROUP,
@@ -93,9 +93,7 @@ def test_alb_waits_for_the_internet_route(stack_graph: Graph) -> None:
 
 def test_alb_idle_timeout_stays_below_the_nginx_keepalive(stack_graph: Graph) -> None:
     # nginx closing an idle connection the ALB still reuses answers 502.
-    keepalive = json.loads((REPO_ROOT / "app" / "runtime-contract.json").read_text())[
-        "keepaliveTimeoutSeconds"
-    ]
+    keepalive = CONTRACT["keepaliveTimeoutSeconds"]
     assert stack_graph.one(LOAD_BALANCER)["inputs"]["idleTimeout"] < keepalive
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT, PlanVariant
+from conftest import PlanVariant
+from test_service_support import CONTRACT
 
 from tools.graph import json_input
 
@@ -63,14 +63,13 @@ def test_an_external_image_runs_under_the_app_runtime_contract(plan_variant: Pla
     # service and target group use, or CreateService fails (pitfall: lb-container-port).
     image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web@sha256:" + "1" * 64
     graph = plan_variant("dev", image=image)
-    contract = json.loads((REPO_ROOT / "app" / "runtime-contract.json").read_text())
     (balancer,) = graph.one("aws:ecs/service:Service")["inputs"]["loadBalancers"]
     (app,) = json_input(graph.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions")
     assert [m["containerPort"] for m in app["portMappings"]] == [balancer["containerPort"]]
     assert (
         graph.one("aws:lb/targetGroup:TargetGroup")["inputs"]["port"] == balancer["containerPort"]
     )
-    assert app["healthCheck"]["command"] == contract["healthCheckCommand"]
+    assert app["healthCheck"]["command"] == CONTRACT["healthCheckCommand"]
     assert f"127.0.0.1:{balancer['containerPort']}/" in app["healthCheck"]["command"][1]
 
 

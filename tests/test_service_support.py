@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from conftest import REPO_ROOT
+
 from tools.graph import Graph, Resource, json_input
+
+CONTRACT: dict[str, Any] = json.loads((REPO_ROOT / "app" / "runtime-contract.json").read_text())
+"""What the image built from app/ promises the task definition (docs/app.md)."""
 
 SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO_ROOT, PlanVariant
+from conftest import PlanVariant
 from test_service_support import (
+    CONTRACT,
     LOG_GROUP,
     ROLE,
     TASK_DEFINITION,
@@ -18,8 +19,6 @@ from test_service_support import (
 
 from components.config import FARGATE_SIZES
 from tools.graph import Graph
-
-CONTRACT = json.loads((REPO_ROOT / "app" / "runtime-contract.json").read_text())
 
 
 def test_task_is_fargate_awsvpc_with_a_valid_cpu_memory_pair(stack_graph: Graph) -> None:
