@@ -233,14 +233,17 @@ def test_autoscaling_bounds_follow_config(plan_variant: PlanVariant) -> None:
     assert ecs_service(graph)["inputs"]["desiredCount"] == 3
 
 
-def test_scaling_policies_track_cpu_memory_and_requests_per_target(stack_graph: Graph) -> None:
-    metrics = sorted(
+def tracked_metrics(graph: Graph) -> list[str]:
+    return sorted(
         p["inputs"]["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"][
             "predefinedMetricType"
         ]
-        for p in stack_graph.of_type(SCALING_POLICY)
+        for p in graph.of_type(SCALING_POLICY)
     )
-    assert metrics == [
+
+
+def test_scaling_policies_track_cpu_memory_and_requests_per_target(stack_graph: Graph) -> None:
+    assert tracked_metrics(stack_graph) == [
         "ALBRequestCountPerTarget",
         "ECSServiceAverageCPUUtilization",
         "ECSServiceAverageMemoryUtilization",
@@ -250,13 +253,10 @@ def test_scaling_policies_track_cpu_memory_and_requests_per_target(stack_graph: 
 def test_blue_green_scales_on_cpu_and_memory_only_since_requests_name_one_group(
     blue_green: Graph,
 ) -> None:
-    metrics = sorted(
-        p["inputs"]["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"][
-            "predefinedMetricType"
-        ]
-        for p in blue_green.of_type(SCALING_POLICY)
-    )
-    assert metrics == ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]
+    assert tracked_metrics(blue_green) == [
+        "ECSServiceAverageCPUUtilization",
+        "ECSServiceAverageMemoryUtilization",
+    ]
 
 
 def test_scaling_policies_take_their_target_from_the_scaling_target_outputs(
