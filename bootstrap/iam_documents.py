@@ -479,7 +479,13 @@ def boundary_policy(account: Account) -> dict[str, Any]:
                 # dev night schedule: EventBridge Scheduler pauses the availability alarms
                 "Sid": "NightSchedulePausesAlarmActions",
                 "Effect": "Allow",
-                "Action": ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"],
+                # SetAlarmState: after the morning scale-out the paused alarms are set to OK once,
+                # so one still failing notifies again (re-enabling actions alone sends nothing)
+                "Action": [
+                    "cloudwatch:DisableAlarmActions",
+                    "cloudwatch:EnableAlarmActions",
+                    "cloudwatch:SetAlarmState",
+                ],
                 "Resource": f"{arn}:cloudwatch:{regional}:alarm:{MAIN_PROJECT}-*",
             },
             {
