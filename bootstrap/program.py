@@ -17,6 +17,7 @@ from bootstrap.config import GITHUB_AUDIENCE, GITHUB_OIDC_HOST, BootstrapConfig,
 
 NAME = "ecs-fargate-bootstrap"
 BOUNDARY_POLICY_NAME = "ecs-fargate-permissions-boundary"
+DEPLOY_SESSION_SECONDS = 7200
 
 
 def _state_bucket(cfg: BootstrapConfig, bucket_name: str, key: aws.kms.Key) -> aws.s3.Bucket:
@@ -96,6 +97,7 @@ def _github_role(
     subject: str,
     policies: pulumi.Output[dict[str, dict[str, Any]]],
     policy_names: list[str],
+    max_session_seconds: int = 3600,
 ) -> aws.iam.Role:
     role = aws.iam.Role(
         name,
@@ -103,7 +105,7 @@ def _github_role(
         assume_role_policy=pulumi.Output.from_input(provider_arn).apply(
             lambda arn: json.dumps(iam_documents.github_trust_policy(arn, subject))
         ),
-        max_session_duration=3600,
+        max_session_duration=max_session_seconds,
     )
     for suffix in policy_names:
         policy = aws.iam.Policy(
@@ -196,6 +198,9 @@ def build(cfg: BootstrapConfig) -> dict[str, pulumi.Output[Any]]:
                 lambda a, env=environment, svc=services: iam_documents.deploy_policies(a, env, svc)
             ),
             policy_names,
+            # A first prod `up` (image build, ACM validation, the alarm bake) can outlast an
+            # hour; the deploy job asks for the same two hours (deploy.yml role-duration-seconds).
+            max_session_seconds=DEPLOY_SESSION_SECONDS,
         )
 
     region = cfg.region

@@ -9,6 +9,8 @@ from typing import Any
 
 import pulumi
 import pytest
+import yaml
+from conftest import REPO_ROOT
 
 from bootstrap.ci_permissions import ECR_AUTH, PERMISSIONS, Scope, read_actions
 from bootstrap.iam_documents import MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS
@@ -173,6 +175,16 @@ def test_each_deploy_role_is_trusted_only_from_its_github_environment(
     assert subject(role(graph, f"deploy-{environment}")) == (
         f"repo:example-org/ecs-fargate-pulumi:environment:{environment}"
     )
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_deploy_role_sessions_outlast_the_deploy_job(graph: Graph, environment: str) -> None:
+    deploy = yaml.safe_load((REPO_ROOT / ".github/workflows/deploy.yml").read_text())
+    (job,) = deploy["jobs"].values()
+    (credentials,) = [s for s in job["steps"] if "configure-aws-credentials" in s.get("uses", "")]
+    requested = int(credentials["with"]["role-duration-seconds"])
+    assert requested > job["timeout-minutes"] * 60
+    assert role(graph, f"deploy-{environment}")["inputs"]["maxSessionDuration"] >= requested
 
 
 def test_immutable_subjects_carry_owner_and_repository_ids() -> None:
