@@ -387,11 +387,11 @@ class WebService(pulumi.ComponentResource):
         return self._child(protect=keep, retain_on_delete=keep, **options)
 
     def _log(
-        self, logical_name: str, *, retention: int, name: str | None = None
+        self, logical_name: str, *, retention: int, name_prefix: str | None = None
     ) -> aws.cloudwatch.LogGroup:
         return aws.cloudwatch.LogGroup(
             logical_name,
-            name=name,
+            name_prefix=name_prefix,
             retention_in_days=retention,
             opts=self._stateful(),
         )
@@ -1072,10 +1072,12 @@ class WebService(pulumi.ComponentResource):
             opts=self._child(),
         )
         # WAF accepts only destinations named aws-waf-logs-*; auto-naming would append to the
-        # logical name and lose the prefix (pitfall: waf-log-prefix).
+        # logical name and lose the prefix (pitfall: waf-log-prefix). A prefix, not a fixed
+        # name: prod retains this group on destroy, and a fixed name would make the next stack
+        # of that name fail with ResourceAlreadyExistsException.
         log_group = self._log(
             f"{name}-waf-logs",
-            name=f"aws-waf-logs-{name}",
+            name_prefix=f"aws-waf-logs-{name}-",
             retention=args.log_retention_days,
         )
         aws.wafv2.WebAclLoggingConfiguration(

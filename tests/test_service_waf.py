@@ -77,6 +77,9 @@ def test_waf_logs_go_to_a_log_group_named_with_the_required_prefix(prod_graph: G
     (destination,) = logging["inputs"]["logDestinationConfigs"]
     log_group = prod_graph.resolve(destination)
     assert log_group is not None and log_group["type"] == LOG_GROUP
-    assert log_group["inputs"]["name"].startswith("aws-waf-logs-")
+    # A prefix, so a log group retained by an earlier prod stack cannot collide with it.
+    assert "name" not in log_group["inputs"]
+    assert log_group["inputs"]["namePrefix"] == "aws-waf-logs-ecs-fargate-prod-"
+    assert log_group["outputs"]["name"].startswith("aws-waf-logs-")
     assert log_group["inputs"]["retentionInDays"] == log_retention_days(prod_graph)
     assert log_group["urn"] == named_suffix(prod_graph, LOG_GROUP, "waf-logs")["urn"]
