@@ -160,6 +160,10 @@ def test_dev_has_no_domain_so_http_forwards_and_no_certificate_exists(dev_graph:
     assert dev_graph.data["outputs"]["url"].startswith("http://")
 
 
+def hosted_zone_id(graph: Graph) -> str:
+    return graph.data["config"]["ecs-fargate:hostedZoneId"]
+
+
 def test_prod_https_listener_forwards_on_the_validated_certificate(prod_graph: Graph) -> None:
     https = listener_on(prod_graph, 443)["inputs"]
     assert https["protocol"] == "HTTPS"
@@ -186,6 +190,7 @@ def test_prod_certificate_is_dns_validated_through_the_hosted_zone(prod_graph: G
     ]
     assert len(records) == 1
     assert records[0]["inputs"]["type"] == "CNAME"
+    assert records[0]["inputs"]["zoneId"] == hosted_zone_id(prod_graph)
     assert records[0]["inputs"]["allowOverwrite"] is True
 
 
@@ -200,6 +205,8 @@ def test_prod_domain_points_at_the_alb_with_an_alias_record(prod_graph: Graph) -
         r for r in prod_graph.of_type("aws:route53/record:Record") if r["inputs"]["type"] == "A"
     ]
     assert alias["inputs"]["name"] == "app.example.com"
+    # The record lives in the stack's hosted zone; the alias target names the ALB's own zone.
+    assert alias["inputs"]["zoneId"] == hosted_zone_id(prod_graph)
     alb = prod_graph.one(LOAD_BALANCER)["outputs"]
     assert alias["inputs"]["aliases"][0]["name"] == alb["dnsName"]
     assert alias["inputs"]["aliases"][0]["zoneId"] == alb["zoneId"]
