@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,6 +44,16 @@ CHATBOT_READ_ONLY_POLICY = "iam::aws:policy/CloudWatchReadOnlyAccess"
 # EventBridge Scheduler universal targets: the scheduler calls the CloudWatch API itself.
 DISABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions"
 ENABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions"
+SET_ALARM_STATE = "arn:aws:scheduler:::aws-sdk:cloudwatch:setAlarmState"
+# After the night's scale-out, alarm actions come back once the slowest short burn-rate window
+# (30 min) holds only daytime traffic, plus a few minutes for the tasks to start and pass health
+# checks: the night's 503s then page no one, and a recovered alarm sends no stray OK.
+ALARMS_BACK_AFTER_SCALE_OUT_MINUTES = (
+    max(alert.short_window_seconds for alert in BURN_RATE_ALERTS) // 60 + 5
+)
+# Then the paused alarms are set to OK once, so that one still in ALARM (the service did not come
+# back) changes state again and notifies: re-enabling actions alone sends nothing.
+RECHECK_AFTER_ALARMS_BACK_MINUTES = 5
 
 # Log-based metrics (custom metrics, $0.30 each per month: cost_model.md §1b).
 HTTP_5XX_METRIC = "Http5xxResponses"
@@ -184,6 +194,7 @@ class Observability(pulumi.ComponentResource):
         self._account_id = aws.get_caller_identity().account_id
         self._partition = aws.get_partition().partition
         self._notifying: dict[str, aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm] = {}
+        self._metric_alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
 
         topic = self._alarm_topic()
         self._actions = [topic.arn]
@@ -199,10 +210,27 @@ class Observability(pulumi.ComponentResource):
         self._log_alarms()
         self._saved_queries()
         if args.night_schedule is not None:
-            paused = [*composites, self._notifying["healthy-hosts-low"]]
-            if "running-tasks-low" in self._notifying:
-                paused.append(self._notifying["running-tasks-low"])
-            self._pause_at_night(args.night_schedule, paused)
+            host_alarm_ids = [
+                alarm_id
+                for alarm_id in ("healthy-hosts-low", "running-tasks-low")
+                if alarm_id in self._metric_alarms
+            ]
+            self._pause_at_night(
+                args.night_schedule,
+                paused=[*composites, *(self._metric_alarms[i] for i in host_alarm_ids)],
+                # A composite set to OK is re-evaluated only when a child changes state (AWS
+                # SetAlarmState reference), so its short window is rechecked instead.
+                rechecked={
+                    alarm_id: self._metric_alarms[alarm_id]
+                    for alarm_id in (
+                        *(
+                            f"{a.alarm_id}-{window_label(a.short_window_seconds)}"
+                            for a in BURN_RATE_ALERTS
+                        ),
+                        *host_alarm_ids,
+                    )
+                },
+            )
 
         self.alarm_topic_arn = topic.arn
         self.alarm_names = [f"{name}-{alarm_id}" for alarm_id in self._notifying]
@@ -367,6 +395,7 @@ class Observability(pulumi.ComponentResource):
             opts=self._child,
             **settings,
         )
+        self._metric_alarms[alarm_id] = alarm
         if notify:
             self._notifying[alarm_id] = alarm
         return alarm
@@ -738,22 +767,43 @@ class Observability(pulumi.ComponentResource):
     def _pause_at_night(
         self,
         night: NightSchedule,
-        alarms: Sequence[aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm],
+        *,
+        paused: Sequence[aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm],
+        rechecked: Mapping[str, aws.cloudwatch.MetricAlarm],
     ) -> None:
         """Disable the availability alarms' actions while the dev service is scaled to zero.
 
         At night the ALB answers 503 (no targets) and HealthyHostCount is 0, which is intended.
-        EventBridge Scheduler disables the actions on the same cron and time zone as the
-        scale-in and re-enables them at scale-out. A composite actions_suppressor was the
-        alternative, but it needs a suppressor alarm that is in ALARM exactly at night (no
-        metric says "scaled to zero on purpose" without Container Insights) and it cannot
-        silence the metric alarm on healthy hosts. States still change at night; only the
-        notifications stop, so an alarm still in ALARM after scale-out notifies when it
-        returns to OK.
+        EventBridge Scheduler disables the actions on the scale-in cron and time zone, and
+        re-enables them ALARMS_BACK_AFTER_SCALE_OUT_MINUTES after scale-out. Alarm actions run
+        on state changes only: an alarm still in ALARM from the night when its actions return
+        would stay silent however long the service stays down. So
+        RECHECK_AFTER_ALARMS_BACK_MINUTES later each ``rechecked`` alarm is set to OK once;
+        if the service is still down it goes back to ALARM within minutes and pages (after an
+        OK that says why), and if it is up nothing happens.
+
+        A composite actions_suppressor was the alternative, but it needs a suppressor alarm that
+        is in ALARM exactly at night (no metric says "scaled to zero on purpose" without
+        Container Insights) and it cannot silence the metric alarm on healthy hosts.
         """
         name, args = self._name, self._args
-        alarm_names = [_alarm_name(alarm) for alarm in alarms]
-        alarm_arns = [alarm.arn for alarm in alarms]
+        alarms_back_cron = cron_minutes_later(
+            night.scale_out_cron, ALARMS_BACK_AFTER_SCALE_OUT_MINUTES
+        )
+        recheck_cron = cron_minutes_later(
+            night.scale_out_cron,
+            ALARMS_BACK_AFTER_SCALE_OUT_MINUTES + RECHECK_AFTER_ALARMS_BACK_MINUTES,
+        )
+        if alarms_back_cron is None or recheck_cron is None:
+            pulumi.log.warn(
+                f"nightSchedule.scaleOutCron {night.scale_out_cron} is not a plain minute and "
+                "hour early enough to shift by "
+                f"{ALARMS_BACK_AFTER_SCALE_OUT_MINUTES + RECHECK_AFTER_ALARMS_BACK_MINUTES} "
+                "minutes: alarm actions return at scale-out, and an alarm still in ALARM then "
+                "stays silent until it recovers (docs/slo.md, dev night schedule).",
+                resource=self,
+            )
+            alarms_back_cron, recheck_cron, rechecked = night.scale_out_cron, None, {}
         role = service_role(
             f"{name}-alarm-schedule",
             service="scheduler.amazonaws.com",
@@ -765,29 +815,33 @@ class Observability(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-alarm-schedule",
             role=role.id,
-            policy=pulumi.Output.all(*alarm_arns).apply(
-                lambda arns: json.dumps(
-                    policy_document(
+            policy=pulumi.Output.all(
+                paused=pulumi.Output.all(*(alarm.arn for alarm in paused)),
+                rechecked=pulumi.Output.all(*(alarm.arn for alarm in rechecked.values())),
+            ).apply(lambda arns: json.dumps(_alarm_schedule_policy(**arns))),
+            opts=self._child,
+        )
+        request = pulumi.Output.all(*(_alarm_name(alarm) for alarm in paused)).apply(
+            lambda names: json.dumps({"AlarmNames": list(names)})
+        )
+        schedules: list[tuple[str, str, str, pulumi.Input[str]]] = [
+            ("alarms-off-at-night", night.scale_in_cron, DISABLE_ALARM_ACTIONS, request),
+            ("alarms-on-in-the-morning", alarms_back_cron, ENABLE_ALARM_ACTIONS, request),
+        ]
+        if recheck_cron is not None:
+            for alarm_id, alarm in rechecked.items():
+                set_ok = alarm.name.apply(
+                    lambda alarm_name: json.dumps(
                         {
-                            "Effect": "Allow",
-                            "Action": [
-                                "cloudwatch:DisableAlarmActions",
-                                "cloudwatch:EnableAlarmActions",
-                            ],
-                            "Resource": sorted(arns),
+                            "AlarmName": alarm_name,
+                            "StateValue": "OK",
+                            "StateReason": "Dev night schedule: set to OK once after scale-out so "
+                            "that an alarm still breaching alarms again (docs/slo.md).",
                         }
                     )
                 )
-            ),
-            opts=self._child,
-        )
-        request = pulumi.Output.all(*alarm_names).apply(
-            lambda names: json.dumps({"AlarmNames": list(names)})
-        )
-        for suffix, cron, target_arn in (
-            ("alarms-off-at-night", night.scale_in_cron, DISABLE_ALARM_ACTIONS),
-            ("alarms-on-in-the-morning", night.scale_out_cron, ENABLE_ALARM_ACTIONS),
-        ):
+                schedules.append((f"recheck-{alarm_id}", recheck_cron, SET_ALARM_STATE, set_ok))
+        for suffix, cron, target_arn, target_input in schedules:
             aws.scheduler.Schedule(
                 f"{name}-{suffix}",
                 description=f"{suffix.replace('-', ' ')}: the dev night schedule of {name}",
@@ -795,7 +849,7 @@ class Observability(pulumi.ComponentResource):
                 schedule_expression_timezone=night.timezone,
                 # Exactly on time: a late "off" would let the scale-in 503s page someone.
                 flexible_time_window={"mode": "OFF"},
-                target={"arn": target_arn, "role_arn": role.arn, "input": request},
+                target={"arn": target_arn, "role_arn": role.arn, "input": target_input},
                 opts=self._child,
             )
 
@@ -851,3 +905,33 @@ def _alarm_name(
 def _regex_escape(term: str) -> str:
     """Escape a literal for a Logs Insights ``/regex/``: only metacharacters and the slash."""
     return re.sub(r"([\\.^$|?*+()\[\]{}/])", r"\\\1", term)
+
+
+def cron_minutes_later(cron: str, minutes: int) -> str | None:
+    """``cron(0 8 ? * MON-FRI *)`` + 35 -> ``cron(35 8 ? * MON-FRI *)``, on the same day.
+
+    None when the minute or hour field is not a plain number, or the shift crosses midnight
+    (the day fields would have to move too).
+    """
+    match = re.fullmatch(r"cron\((\d{1,2}) (\d{1,2}) (\S+ \S+ \S+ \S+)\)", cron)
+    if not match:
+        return None
+    shifted = int(match[2]) * 60 + int(match[1]) + minutes
+    if shifted >= 24 * 60:
+        return None
+    return f"cron({shifted % 60} {shifted // 60} {match[3]})"
+
+
+def _alarm_schedule_policy(paused: Sequence[str], rechecked: Sequence[str]) -> dict[str, Any]:
+    statements = [
+        {
+            "Effect": "Allow",
+            "Action": ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"],
+            "Resource": sorted(paused),
+        }
+    ]
+    if rechecked:
+        statements.append(
+            {"Effect": "Allow", "Action": "cloudwatch:SetAlarmState", "Resource": sorted(rechecked)}
+        )
+    return policy_document(*statements)

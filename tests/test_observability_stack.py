@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from conftest import PlanVariant
+from test_observability_alarms import schedules_by_action
 
 from tools.graph import Graph, Resource
 
@@ -201,18 +202,45 @@ def test_night_schedule_pauses_this_stacks_availability_alarms(
         "timezone": "Asia/Tokyo",
     }
     graph = plan_variant("dev", nightSchedule=night)
-    schedules = graph.of_type(SCHEDULE)
-    scaling = graph.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
-    # The pause follows the same crons, in the same time zone, as the service's scale-in/out.
-    assert sorted(
-        (s["inputs"]["scheduleExpression"], s["inputs"]["scheduleExpressionTimezone"])
-        for s in schedules
-    ) == sorted((a["inputs"]["schedule"], a["inputs"]["timezone"]) for a in scaling)
-    for schedule in schedules:
-        assert json.loads(schedule["inputs"]["target"]["input"]) == {
+    schedules = schedules_by_action(graph)
+    scaling = {
+        a["inputs"]["schedule"]: a["inputs"]["timezone"]
+        for a in graph.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
+    }
+    # Off with the scale-in, in its time zone; back 35 minutes after the scale-out.
+    (off,) = schedules["disableAlarmActions"]
+    (on,) = schedules["enableAlarmActions"]
+    assert scaling == {
+        off["scheduleExpression"]: off["scheduleExpressionTimezone"],
+        night["scaleOutCron"]: on["scheduleExpressionTimezone"],
+    }
+    assert on["scheduleExpression"] == "cron(35 7 ? * MON-FRI *)"
+    for schedule in (off, on):
+        assert json.loads(schedule["target"]["input"]) == {
             "AlarmNames": [
                 "ecs-fargate-dev-availability-fast-burn",
                 "ecs-fargate-dev-availability-slow-burn",
                 "ecs-fargate-dev-healthy-hosts-low",
             ]
         }
+    assert sorted(
+        json.loads(s["target"]["input"])["AlarmName"] for s in schedules["setAlarmState"]
+    ) == [
+        "ecs-fargate-dev-availability-fast-burn-5m",
+        "ecs-fargate-dev-availability-slow-burn-30m",
+        "ecs-fargate-dev-healthy-hosts-low",
+    ]
+
+
+def test_a_scale_out_too_late_to_shift_brings_alarms_back_at_scale_out_without_recheck(
+    plan_variant: PlanVariant,
+) -> None:
+    night = {
+        "scaleInCron": "cron(0 2 ? * TUE-SAT *)",
+        "scaleOutCron": "cron(45 23 ? * SUN-THU *)",
+        "timezone": "Asia/Tokyo",
+    }
+    schedules = schedules_by_action(plan_variant("dev", nightSchedule=night))
+    (on,) = schedules["enableAlarmActions"]
+    assert on["scheduleExpression"] == night["scaleOutCron"]
+    assert "setAlarmState" not in schedules
