@@ -844,6 +844,11 @@ class WebService(pulumi.ComponentResource):
             task_role_arn=task_role.arn,
             container_definitions=definitions,  # pitfall: containerdefs-json
             volumes=[{"name": volume["name"]} for volume in task_volumes(args.contract)],
+            # Every image change replaces this resource, and a replaced revision would be
+            # deregistered. ECS refuses to point a service at an INACTIVE revision, which is
+            # what the runbook's stop-gap rollback (Update service to the previous revision)
+            # does; kept revisions cost nothing.
+            skip_destroy=True,
             opts=self._child(),
         )
 

@@ -29,6 +29,12 @@ def test_task_is_fargate_awsvpc_with_a_valid_cpu_memory_pair(stack_graph: Graph)
     assert int(task["memory"]) in FARGATE_SIZES[int(task["cpu"])]
 
 
+def test_replaced_task_revisions_stay_registered_for_rollbacks(stack_graph: Graph) -> None:
+    # DeregisterTaskDefinition: a service cannot be updated to an INACTIVE revision, so the
+    # previous revision must outlive the update that replaces it (docs/runbook.md, rollback).
+    assert stack_graph.one(TASK_DEFINITION)["inputs"]["skipDestroy"] is True
+
+
 def test_dev_task_is_the_portfolio_size(dev_graph: Graph) -> None:
     task = dev_graph.one(TASK_DEFINITION)["inputs"]
     assert (task["cpu"], task["memory"]) == ("256", "512")
