@@ -455,6 +455,14 @@ def runbook_sections() -> dict[str, str]:
     return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
+def test_runbook_rollback_says_prod_deploys_only_when_started_by_hand() -> None:
+    # A merged revert deploys dev; prod waits for a manual dispatch (deploy.yml's STACK).
+    workflow = (REPO_ROOT / ".github/workflows/deploy.yml").read_text()
+    assert "github.event_name == 'workflow_dispatch' && 'prod' || 'dev'" in workflow
+    rollback = runbook_sections()["Rolling back a deploy"]
+    assert "*Run workflow*" in rollback and "`prod` environment" in rollback
+
+
 def test_every_alarm_description_links_a_runbook_section_with_its_three_parts(
     full: Graph,
 ) -> None:
