@@ -566,12 +566,14 @@ APP_CONTRACT = Path(__file__).resolve().parent.parent / "app" / "runtime-contrac
 def _validate_against_app_contract(svc: ServiceConfig) -> None:
     """Settings that must agree with the image built from app/ (docs/app.md)."""
     contract = json.loads(APP_CONTRACT.read_text())
-    if not svc.image and svc.container_port != contract["containerPort"]:
+    # The task definition applies the contract (port mapping, health check, user, writable
+    # paths) to every image, so a configured image must listen where app/'s does.
+    if svc.container_port != contract["containerPort"]:
         raise config_error(
             config_key("containerPort"),
             svc.container_port,
-            f"the image built from app/ listens on {contract['containerPort']} "
-            "(app/runtime-contract.json)",
+            f"the task runs the app contract: port {contract['containerPort']} "
+            "(app/runtime-contract.json), for the built image and for a configured one alike",
         )
     # The ALB must close idle connections before nginx does, or it reuses a connection nginx
     # just closed and answers 502.

@@ -10,6 +10,7 @@ from test_service_support import CONTRACT
 
 from tools.graph import json_input
 
+LOCAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web@sha256:" + "1" * 64
 FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "0" * 64
 
 # (stack, overrides, the key named in the message, the shown value, the allowed-values text)
@@ -26,7 +27,8 @@ SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("prod", {"domainName": None, "hostedZoneId": None}, "ecs-fargate:domainName", "''", "prod serves HTTPS only"),
     ("dev", {"domainName": "app.example.com"}, "ecs-fargate:hostedZoneId", "''", "set both or neither"),
     ("dev", {"enableExecuteCommand": True}, "ecs-fargate:enableExecuteCommand", "true", "add ssmmessages to ecs-fargate:extraEndpointServices"),
-    ("dev", {"containerPort": 9090}, "ecs-fargate:containerPort", "9090", "listens on 8080"),
+    ("dev", {"containerPort": 9090}, "ecs-fargate:containerPort", "9090", "port 8080"),
+    ("dev", {"image": LOCAL_IMAGE, "containerPort": 9090}, "ecs-fargate:containerPort", "9090", "for a configured one alike"),
     ("dev", {"albIdleTimeoutSeconds": 75}, "ecs-fargate:albIdleTimeoutSeconds", "75", "below nginx's keepalive_timeout (75 s"),
     ("prod", {"nightSchedule": {"scaleInCron": "cron(0 21 ? * MON-FRI *)"}}, "ecs-fargate:nightSchedule", "set", "for dev stacks only"),
 ]  # fmt: skip
