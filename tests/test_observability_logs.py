@@ -84,11 +84,6 @@ def test_term_match_is_case_sensitive_like_cloudwatch() -> None:
     assert not matches('?"[ERROR]"', LINES["error"][0])
 
 
-def test_health_checks_are_never_logged_so_they_never_dilute_the_counts() -> None:
-    paths = {json.loads(line)["path"] for line in LINES["access"]}
-    assert "/health" not in paths
-
-
 # --- the subset -------------------------------------------------------------------------------
 
 
