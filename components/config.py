@@ -26,6 +26,12 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
+from components.slo import (
+    ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
+    RECHECK_AFTER_ALARMS_BACK_MINUTES,
+    cron_minutes_later,
+)
+
 PROJECT = "ecs-fargate"
 
 # Stack names end up in every physical name; an ALB name is at most 32 characters and Pulumi
@@ -552,6 +558,15 @@ def _validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -
                     value,
                     "an Application Auto Scaling cron such as cron(0 21 ? * MON-FRI *)",
                 )
+        back = ALARMS_BACK_AFTER_SCALE_OUT_MINUTES + RECHECK_AFTER_ALARMS_BACK_MINUTES
+        if cron_minutes_later(svc.night_schedule.scale_out_cron, back) is None:
+            raise config_error(
+                config_key("nightSchedule.scaleOutCron"),
+                svc.night_schedule.scale_out_cron,
+                "a plain minute and hour such as cron(0 8 ? * MON-FRI *), at least "
+                f"{back} minutes before midnight: alarm actions return and are re-checked "
+                f"{back} minutes after scale-out (docs/slo.md)",
+            )
         if not re.fullmatch(r"[A-Za-z_]+(/[A-Za-z_+-]+)*|UTC", svc.night_schedule.timezone):
             raise config_error(
                 config_key("nightSchedule.timezone"),
@@ -658,6 +673,18 @@ def _validate_observability(obs: ObservabilityConfig, svc: ServiceConfig) -> Non
                 email,
                 "an e-mail address such as oncall@example.com",
             )
+    seen_emails: dict[str, int] = {}
+    for i, email in enumerate(obs.alarm_emails):
+        # Each address names its subscription resource with the punctuation folded away.
+        slug = re.sub(r"[^a-z0-9]+", "-", email.lower())
+        if slug in seen_emails:
+            raise config_error(
+                config_key(f"alarmEmails[{i}]"),
+                email,
+                f"differs from alarmEmails[{seen_emails[slug]}] only in case or punctuation; "
+                "list each address once",
+            )
+        seen_emails[slug] = i
     if bool(obs.slack_workspace_id) != bool(obs.slack_channel_id):
         missing = "slackChannelId" if obs.slack_workspace_id else "slackWorkspaceId"
         raise config_error(

@@ -22,8 +22,11 @@ from components.dashboard import DashboardTargets, dashboard_body
 from components.iam import policy_document, service_role
 from components.log_patterns import any_term, json_numeric_comparison
 from components.slo import (
+    ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
     BURN_RATE_ALERTS,
+    RECHECK_AFTER_ALARMS_BACK_MINUTES,
     BurnRateAlert,
+    cron_minutes_later,
     error_budget,
     error_ratio_expression,
     error_ratio_threshold,
@@ -45,15 +48,6 @@ CHATBOT_READ_ONLY_POLICY = "iam::aws:policy/CloudWatchReadOnlyAccess"
 DISABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions"
 ENABLE_ALARM_ACTIONS = "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions"
 SET_ALARM_STATE = "arn:aws:scheduler:::aws-sdk:cloudwatch:setAlarmState"
-# After the night's scale-out, alarm actions come back once the slowest short burn-rate window
-# (30 min) holds only daytime traffic, plus a few minutes for the tasks to start and pass health
-# checks: the night's 503s then page no one, and a recovered alarm sends no stray OK.
-ALARMS_BACK_AFTER_SCALE_OUT_MINUTES = (
-    max(alert.short_window_seconds for alert in BURN_RATE_ALERTS) // 60 + 5
-)
-# Then the paused alarms are set to OK once, so that one still in ALARM (the service did not come
-# back) changes state again and notifies: re-enabling actions alone sends nothing.
-RECHECK_AFTER_ALARMS_BACK_MINUTES = 5
 
 # Log-based metrics (custom metrics, $0.30 each per month: cost_model.md §1b).
 HTTP_5XX_METRIC = "Http5xxResponses"
@@ -794,16 +788,8 @@ class Observability(pulumi.ComponentResource):
             night.scale_out_cron,
             ALARMS_BACK_AFTER_SCALE_OUT_MINUTES + RECHECK_AFTER_ALARMS_BACK_MINUTES,
         )
-        if alarms_back_cron is None or recheck_cron is None:
-            pulumi.log.warn(
-                f"nightSchedule.scaleOutCron {night.scale_out_cron} is not a plain minute and "
-                "hour early enough to shift by "
-                f"{ALARMS_BACK_AFTER_SCALE_OUT_MINUTES + RECHECK_AFTER_ALARMS_BACK_MINUTES} "
-                "minutes: alarm actions return at scale-out, and an alarm still in ALARM then "
-                "stays silent until it recovers (docs/slo.md, dev night schedule).",
-                resource=self,
-            )
-            alarms_back_cron, recheck_cron, rechecked = night.scale_out_cron, None, {}
+        # components/config.py rejects a scale-out cron these shifts cannot move.
+        assert alarms_back_cron is not None and recheck_cron is not None
         role = service_role(
             f"{name}-alarm-schedule",
             service="scheduler.amazonaws.com",
@@ -905,21 +891,6 @@ def _alarm_name(
 def _regex_escape(term: str) -> str:
     """Escape a literal for a Logs Insights ``/regex/``: only metacharacters and the slash."""
     return re.sub(r"([\\.^$|?*+()\[\]{}/])", r"\\\1", term)
-
-
-def cron_minutes_later(cron: str, minutes: int) -> str | None:
-    """``cron(0 8 ? * MON-FRI *)`` + 35 -> ``cron(35 8 ? * MON-FRI *)``, on the same day.
-
-    None when the minute or hour field is not a plain number, or the shift crosses midnight
-    (the day fields would have to move too).
-    """
-    match = re.fullmatch(r"cron\((\d{1,2}) (\d{1,2}) (\S+ \S+ \S+ \S+)\)", cron)
-    if not match:
-        return None
-    shifted = int(match[2]) * 60 + int(match[1]) + minutes
-    if shifted >= 24 * 60:
-        return None
-    return f"cron({shifted % 60} {shifted // 60} {match[3]})"
 
 
 def _alarm_schedule_policy(paused: Sequence[str], rechecked: Sequence[str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ problem stops. Pure functions, so the numbers are tested without Pulumi.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 SECONDS_PER_DAY = 86_400
@@ -95,3 +96,29 @@ def window_label(seconds: int) -> str:
     if seconds % 3600 == 0:
         return f"{seconds // 3600}h"
     return f"{seconds // 60}m"
+
+
+# After the night's scale-out, alarm actions come back once the slowest short burn-rate window
+# (30 min) holds only daytime traffic, plus a few minutes for the tasks to start and pass health
+# checks: the night's 503s then page no one, and a recovered alarm sends no stray OK.
+ALARMS_BACK_AFTER_SCALE_OUT_MINUTES = (
+    max(alert.short_window_seconds for alert in BURN_RATE_ALERTS) // 60 + 5
+)
+# Then the paused alarms are set to OK once, so that one still in ALARM (the service did not come
+# back) changes state again and notifies: re-enabling actions alone sends nothing.
+RECHECK_AFTER_ALARMS_BACK_MINUTES = 5
+
+
+def cron_minutes_later(cron: str, minutes: int) -> str | None:
+    """``cron(0 8 ? * MON-FRI *)`` + 35 -> ``cron(35 8 ? * MON-FRI *)``, on the same day.
+
+    None when the minute or hour field is not a plain number, or the shift crosses midnight
+    (the day fields would have to move too).
+    """
+    match = re.fullmatch(r"cron\((\d{1,2}) (\d{1,2}) (\S+ \S+ \S+ \S+)\)", cron)
+    if not match:
+        return None
+    shifted = int(match[2]) * 60 + int(match[1]) + minutes
+    if shifted >= 24 * 60:
+        return None
+    return f"cron({shifted % 60} {shifted // 60} {match[3]})"

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from conftest import REPO_ROOT
 
-from components.observability import cron_minutes_later
-from components.slo import error_ratio_expression
+from components.slo import cron_minutes_later, error_ratio_expression
 from tools.graph import Graph, Resource, json_input
 from tools.offline import run_program
 

@@ -11,6 +11,24 @@ from conftest import PlanVariant
 # overrides, the key the message must name, the rejected value as shown, the allowed-values text
 OBSERVABILITY_ERRORS: list[tuple[dict[str, Any], str, str, str]] = [
     (
+        {"alarmEmails": ["a.b@example.com", "a-b@example.com"]},
+        "ecs-fargate:alarmEmails[1]",
+        "a-b@example.com",
+        "differs from alarmEmails[0] only in case or punctuation",
+    ),
+    (
+        {"nightSchedule": {"scaleOutCron": "cron(30 23 ? * MON-FRI *)"}},
+        "ecs-fargate:nightSchedule.scaleOutCron",
+        "cron(30 23 ? * MON-FRI *)",
+        "at least 40 minutes before midnight",
+    ),
+    (
+        {"nightSchedule": {"scaleOutCron": "cron(0/30 8 ? * MON-FRI *)"}},
+        "ecs-fargate:nightSchedule.scaleOutCron",
+        "cron(0/30 8 ? * MON-FRI *)",
+        "a plain minute and hour",
+    ),
+    (
         {"errorLogTerms": ['say "hi"']},
         "ecs-fargate:errorLogTerms[0]",
         'say "hi"',

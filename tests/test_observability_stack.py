@@ -230,17 +230,3 @@ def test_night_schedule_pauses_this_stacks_availability_alarms(
         "ecs-fargate-dev-availability-slow-burn-30m",
         "ecs-fargate-dev-healthy-hosts-low",
     ]
-
-
-def test_a_scale_out_too_late_to_shift_brings_alarms_back_at_scale_out_without_recheck(
-    plan_variant: PlanVariant,
-) -> None:
-    night = {
-        "scaleInCron": "cron(0 2 ? * TUE-SAT *)",
-        "scaleOutCron": "cron(45 23 ? * SUN-THU *)",
-        "timezone": "Asia/Tokyo",
-    }
-    schedules = schedules_by_action(plan_variant("dev", nightSchedule=night))
-    (on,) = schedules["enableAlarmActions"]
-    assert on["scheduleExpression"] == night["scaleOutCron"]
-    assert "setAlarmState" not in schedules
