@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.slo import error_ratio_expression, filled_sum
+from components.slo import ALB_NAMESPACE, error_ratio_expression, filled_sum
 
-ALB = "AWS/ApplicationELB"
 ECS = "AWS/ECS"
 CONTAINER_INSIGHTS = "ECS/ContainerInsights"
 WIDGET_WIDTH = 12
@@ -74,10 +73,12 @@ def target_count_lines(t: DashboardTargets, metric_name: str, label: str) -> lis
     to the other group on every deploy, and the ALB publishes host counts per group only."""
     lb = ("LoadBalancer", t.load_balancer)
     if len(t.target_groups) == 1:
-        return [[ALB, metric_name, "TargetGroup", t.target_groups[0], *lb, {"label": label}]]
+        return [
+            [ALB_NAMESPACE, metric_name, "TargetGroup", t.target_groups[0], *lb, {"label": label}]
+        ]
     query_ids = [f"{metric_name.lower()}{index}" for index in range(1, len(t.target_groups) + 1)]
     hidden = [
-        [ALB, metric_name, "TargetGroup", group, *lb, _hidden(query_id, "Minimum")]
+        [ALB_NAMESPACE, metric_name, "TargetGroup", group, *lb, _hidden(query_id, "Minimum")]
         for query_id, group in zip(query_ids, t.target_groups, strict=True)
     ]
     return [*hidden, [{"expression": filled_sum(*query_ids), "label": label}]]
@@ -93,9 +94,9 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
     ecs = ("ClusterName", t.cluster, "ServiceName", t.service)
     ratio = error_ratio_expression(t.burn_rate_min_requests)
     hidden_5xx_inputs = [
-        [ALB, "HTTPCode_Target_5XX_Count", *lb, _hidden("m1")],
-        [ALB, "HTTPCode_ELB_5XX_Count", *lb, _hidden("m2")],
-        [ALB, "RequestCount", *lb, _hidden("m3")],
+        [ALB_NAMESPACE, "HTTPCode_Target_5XX_Count", *lb, _hidden("m1")],
+        [ALB_NAMESPACE, "HTTPCode_ELB_5XX_Count", *lb, _hidden("m2")],
+        [ALB_NAMESPACE, "RequestCount", *lb, _hidden("m3")],
     ]
     if t.container_insights:
         tasks = [
@@ -114,21 +115,36 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
             title="Latency: target response time",
             stat="p99",
             metrics=[
-                [ALB, "TargetResponseTime", *latency_dimensions, {"stat": stat, "label": stat}]
+                [
+                    ALB_NAMESPACE,
+                    "TargetResponseTime",
+                    *latency_dimensions,
+                    {"stat": stat, "label": stat},
+                ]
                 for stat in ("p50", "p90", "p99")
             ],
             annotations=[{"label": "p99 SLO", "value": t.latency_slo_seconds}],
         ),
         MetricWidget(
             title="Traffic: requests per minute",
-            metrics=[[ALB, "RequestCount", *lb, {"label": "requests"}]],
+            metrics=[[ALB_NAMESPACE, "RequestCount", *lb, {"label": "requests"}]],
         ),
         MetricWidget(
             title="Errors: 5xx responses and error ratio",
             metrics=[
-                [ALB, "HTTPCode_Target_5XX_Count", *lb, {"id": "m1", "label": "target 5xx"}],
-                [ALB, "HTTPCode_ELB_5XX_Count", *lb, {"id": "m2", "label": "load balancer 5xx"}],
-                [ALB, "RequestCount", *lb, _hidden("m3")],
+                [
+                    ALB_NAMESPACE,
+                    "HTTPCode_Target_5XX_Count",
+                    *lb,
+                    {"id": "m1", "label": "target 5xx"},
+                ],
+                [
+                    ALB_NAMESPACE,
+                    "HTTPCode_ELB_5XX_Count",
+                    *lb,
+                    {"id": "m2", "label": "load balancer 5xx"},
+                ],
+                [ALB_NAMESPACE, "RequestCount", *lb, _hidden("m3")],
                 [
                     {
                         "expression": "(FILL(m1,0)+FILL(m2,0))/FILL(m3,0)",

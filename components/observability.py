@@ -23,9 +23,11 @@ from components.iam import policy_document, service_role
 from components.log_patterns import any_term, json_numeric_comparison
 from components.slo import (
     ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
+    ALB_NAMESPACE,
     BURN_RATE_ALERTS,
     RECHECK_AFTER_ALARMS_BACK_MINUTES,
     BurnRateAlert,
+    alb_sum_query,
     cron_minutes_later,
     error_budget,
     error_ratio_expression,
@@ -35,7 +37,6 @@ from components.slo import (
 )
 
 RUNBOOK = "docs/runbook.md"
-ALB = "AWS/ApplicationELB"
 ECS = "AWS/ECS"
 CONTAINER_INSIGHTS = "ECS/ContainerInsights"
 # Amazon Q Developer in chat applications (AWS Chatbot) serves its API from these regions only
@@ -398,21 +399,8 @@ class Observability(pulumi.ComponentResource):
         args = self._args
         burn = alert.burn_rate(args.slo.window_days)
 
-        def alb_sum(
-            query_id: str, metric_name: str
-        ) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
-            return {
-                "id": query_id,
-                "return_data": False,
-                "metric": {
-                    "namespace": ALB,
-                    "metric_name": metric_name,
-                    "stat": "Sum",
-                    "period": seconds,
-                    # ALB-level counts carry only the LoadBalancer dimension.
-                    "dimensions": {"LoadBalancer": args.load_balancer_arn_suffix},
-                },
-            }
+        # ALB-level counts carry only the LoadBalancer dimension.
+        alb = {"LoadBalancer": args.load_balancer_arn_suffix}
 
         return self._metric_alarm(
             f"{alert.alarm_id}-{window_label(seconds)}",
@@ -431,9 +419,9 @@ class Observability(pulumi.ComponentResource):
             # window with no data at all stays OK.
             treat_missing_data="notBreaching",
             metric_queries=[
-                alb_sum("m1", "HTTPCode_Target_5XX_Count"),
-                alb_sum("m2", "HTTPCode_ELB_5XX_Count"),
-                alb_sum("m3", "RequestCount"),
+                alb_sum_query("m1", "HTTPCode_Target_5XX_Count", dimensions=alb, period=seconds),
+                alb_sum_query("m2", "HTTPCode_ELB_5XX_Count", dimensions=alb, period=seconds),
+                alb_sum_query("m3", "RequestCount", dimensions=alb, period=seconds),
                 {
                     "id": "ratio",
                     "label": "5xx ratio",
@@ -477,7 +465,7 @@ class Observability(pulumi.ComponentResource):
             "latency-p99",
             f"Latency SLO: p99 target response time above {args.slo.latency_p99_seconds} s "
             "in 3 of the last 5 minutes.",
-            namespace=ALB,
+            namespace=ALB_NAMESPACE,
             metric_name="TargetResponseTime",
             dimensions=self._latency_dimensions(),
             # A percentile goes in extended_statistic, never statistic (pitfall
@@ -522,7 +510,7 @@ class Observability(pulumi.ComponentResource):
 
         if len(groups) == 1:
             return {
-                "namespace": ALB,
+                "namespace": ALB_NAMESPACE,
                 "metric_name": metric_name,
                 "dimensions": dimensions(groups[0]),
                 "statistic": statistic,
@@ -534,7 +522,7 @@ class Observability(pulumi.ComponentResource):
                 "id": query_id,
                 "return_data": False,
                 "metric": {
-                    "namespace": ALB,
+                    "namespace": ALB_NAMESPACE,
                     "metric_name": metric_name,
                     "dimensions": dimensions(group),
                     "stat": statistic,

@@ -20,6 +20,7 @@ from components.config import (
 )
 from components.iam import policy_document, service_role
 from components.network import Network
+from components.slo import ALB_NAMESPACE, alb_sum_query
 from components.task_definition import (
     CONTAINER_NAME,
     RuntimeContract,
@@ -863,21 +864,6 @@ class WebService(pulumi.ComponentResource):
         # so a TargetGroup dimension would watch an empty group after every other deploy. This
         # ALB serves only this service, so its LoadBalancer-level metrics cover both groups.
 
-        def target_metric(
-            query_id: str, metric_name: str
-        ) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
-            return {
-                "id": query_id,
-                "return_data": False,
-                "metric": {
-                    "namespace": "AWS/ApplicationELB",
-                    "metric_name": metric_name,
-                    "dimensions": dimensions,
-                    "stat": "Sum",
-                    "period": DEPLOY_ALARM_PERIOD,
-                },
-            }
-
         errors = aws.cloudwatch.MetricAlarm(
             f"{name}-deploy-5xx",
             alarm_description=(
@@ -889,8 +875,15 @@ class WebService(pulumi.ComponentResource):
             evaluation_periods=DEPLOY_ALARM_PERIODS,
             datapoints_to_alarm=DEPLOY_ALARM_PERIODS,
             metric_queries=[
-                target_metric("errors", "HTTPCode_Target_5XX_Count"),
-                target_metric("requests", "RequestCount"),
+                alb_sum_query(
+                    "errors",
+                    "HTTPCode_Target_5XX_Count",
+                    dimensions=dimensions,
+                    period=DEPLOY_ALARM_PERIOD,
+                ),
+                alb_sum_query(
+                    "requests", "RequestCount", dimensions=dimensions, period=DEPLOY_ALARM_PERIOD
+                ),
                 {
                     "id": "error_percent",
                     "label": "Target 5xx percent",
@@ -912,7 +905,7 @@ class WebService(pulumi.ComponentResource):
                 f"Deployment guard: target p99 latency above the {args.latency_slo_seconds:g} s "
                 f"SLO in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the deploy back."
             ),
-            namespace="AWS/ApplicationELB",
+            namespace=ALB_NAMESPACE,
             metric_name="TargetResponseTime",
             dimensions=dimensions,
             # Percentiles only in extended_statistic (pitfall: alarm-percentile).

@@ -9,7 +9,15 @@ problem stops. Pure functions, so the numbers are tested without Pulumi.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pulumi
+    import pulumi_aws as aws
+
+ALB_NAMESPACE = "AWS/ApplicationELB"
 
 SECONDS_PER_DAY = 86_400
 
@@ -80,6 +88,30 @@ def error_ratio_expression(
     """
     errors = filled_sum(target_5xx, elb_5xx)
     return f"IF(FILL({requests},0) >= {min_requests}, ({errors})/FILL({requests},0), 0)"
+
+
+def alb_sum_query(
+    query_id: str,
+    metric_name: str,
+    *,
+    dimensions: Mapping[str, pulumi.Input[str]],
+    period: int,
+) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
+    """One ALB count summed over ``period``, as a metric-math input that returns no data itself.
+
+    Dimensions carry arn_suffix values, never names or ARNs (pitfall alarm-alb-dimensions).
+    """
+    return {
+        "id": query_id,
+        "return_data": False,
+        "metric": {
+            "namespace": ALB_NAMESPACE,
+            "metric_name": metric_name,
+            "stat": "Sum",
+            "period": period,
+            "dimensions": dict(dimensions),
+        },
+    }
 
 
 def filled_sum(*query_ids: str) -> str:
