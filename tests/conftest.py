@@ -18,6 +18,9 @@ from tools.offline import run_program, stack_config_map  # noqa: E402
 
 STACKS = ("dev", "prod")
 
+# The policy pack process every policy test shares (tests/support/policy_pack.py).
+pytest_plugins = ("tests.support.policy_pack",)
+
 
 @pytest.fixture(scope="session")
 def dev_graph() -> Graph:

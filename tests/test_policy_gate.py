@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +18,11 @@ from tools.policy_gate import (
     check_policy_config,
     format_result,
     load_policy_config,
-    policy_pack,
     run_with_client,
 )
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 NAMES = [info.name for info in CATALOG]
-
-
-@pytest.fixture(scope="module")
-def pack() -> Iterator[PolicyPackClient]:
-    with policy_pack() as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

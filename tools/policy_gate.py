@@ -156,10 +156,15 @@ def _read_port(process: subprocess.Popen[bytes]) -> int:
 
 
 @contextmanager
-def policy_pack(python: str | None = None) -> Iterator[PolicyPackClient]:
-    """Start policy/__main__.py like the CLI (cwd = the pack directory) and stop it after use."""
+def policy_pack(
+    python: str | None = None, prefix: Sequence[str] = ()
+) -> Iterator[PolicyPackClient]:
+    """Start policy/__main__.py like the CLI (cwd = the pack directory) and stop it after use.
+
+    `prefix` goes between the interpreter and the script (`-m coverage run ...` to measure it).
+    """
     process = subprocess.Popen(
-        [python or sys.executable, "__main__.py"],
+        [python or sys.executable, *prefix, "__main__.py"],
         cwd=POLICY_DIR,
         stdout=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

@@ -1,0 +1,81 @@
+"""policy/rules/adjacent.py: Secrets Manager, SSM parameters, ACM and tags. Each case is one graph
+that the pack, through its Analyzer gRPC interface, must flag exactly at the named resources (or
+pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from policy.rules import adjacent
+from tests.support.policy_cases import (
+    Case,
+    assert_flags_exactly,
+    badly_worded_violations,
+    case,
+    case_ids,
+    one,
+    policies_without_both_sides,
+    res,
+)
+from tools.policy_gate import PolicyPackClient
+
+
+def cases() -> Iterator[Case]:
+    secret = "aws:secretsmanager/secret:Secret"
+    yield from one("aws-ssm-secret-use-customer-key", secret, {}, {"kmsKeyId": "arn:k"})
+    yield case("secret-rotation", "flags", res(secret, "bad"), flagged=("bad",))
+    yield case(
+        "secret-rotation",
+        "passes",
+        res(secret, "good"),
+        res(
+            "aws:secretsmanager/secretRotation:SecretRotation",
+            "rot",
+            {"secretId": "x", "rotationRules": {"automaticallyAfterDays": 30}},
+            deps={"secretId": ["good"]},
+        ),
+    )
+    param = "aws:ssm/parameter:Parameter"
+    yield from one(
+        "ssm-parameter-securestring",
+        param,
+        {"name": "/app/db_password", "type": "String"},
+        {"name": "/app/db_password", "type": "SecureString"},
+    )
+    yield from one(
+        "ssm-parameter-customer-key",
+        param,
+        {"type": "SecureString"},
+        {"type": "SecureString", "keyId": "arn:k"},
+    )
+    yield from one(
+        "acm-certificate-hygiene",
+        "aws:acm/certificate:Certificate",
+        {"domainName": "*.example.com", "validationMethod": "DNS"},
+        {"domainName": "app.dev.example.com", "validationMethod": "DNS"},
+    )
+    yield from one(
+        "required-tags",
+        "vpc",
+        {"tags": {"Project": "p"}},
+        {"tags": {"Project": "p", "Environment": "dev", "Owner": "o"}},
+    )
+
+
+CASES = list(cases())
+
+
+@pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
+def test_policy_flags_exactly_the_insecure_resource(pack: PolicyPackClient, c: Case) -> None:
+    assert_flags_exactly(pack, c)
+
+
+def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
+    assert policies_without_both_sides(CASES, adjacent.POLICIES) == {}
+
+
+def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
+    assert badly_worded_violations(pack, CASES) == []

@@ -1,0 +1,81 @@
+"""policy/rules/kms.py: KMS keys. Each case is one graph that the pack, through its Analyzer gRPC
+interface, must flag exactly at the named resources (or pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from policy.rules import kms
+from tests.support.policy_cases import (
+    Case,
+    assert_flags_exactly,
+    badly_worded_violations,
+    case_ids,
+    doc,
+    one,
+    policies_without_both_sides,
+)
+from tools.policy_gate import PolicyPackClient
+
+
+def cases() -> Iterator[Case]:
+    key = "aws:kms/key:Key"
+    yield from one("aws-kms-auto-rotate-keys", key, {}, {"enableKeyRotation": True})
+    yield from one(
+        "kms-key-policy-no-wildcard-principal",
+        key,
+        {
+            "policy": doc(
+                {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}
+            )
+        },
+        {
+            "policy": doc(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::1:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            )
+        },
+    )
+    yield from one(
+        "kms-key-policy-defined",
+        key,
+        {},
+        {
+            "policy": doc(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::1:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            )
+        },
+    )
+    yield from one(
+        "kms-no-bypass-lockout-safety-check", key, {"bypassPolicyLockoutSafetyCheck": True}, {}
+    )
+    yield from one("kms-key-enabled", key, {"isEnabled": False}, {})
+    yield from one("kms-key-description", key, {}, {"description": "CMK for app log groups (dev)"})
+
+
+CASES = list(cases())
+
+
+@pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
+def test_policy_flags_exactly_the_insecure_resource(pack: PolicyPackClient, c: Case) -> None:
+    assert_flags_exactly(pack, c)
+
+
+def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
+    assert policies_without_both_sides(CASES, kms.POLICIES) == {}
+
+
+def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
+    assert badly_worded_violations(pack, CASES) == []

@@ -1,0 +1,1 @@
+"""Helpers the tests share: an importable package, so no test module imports another."""
