@@ -94,7 +94,14 @@ def container_definitions(
             # switch, off by default, and the policy pack flags the weaker posture while it is on.
             "readonlyRootFilesystem": not execute_command,
             "linuxParameters": {
-                "capabilities": {"drop": ["ALL"]},
+                # "add": [] because ECS returns it and the provider's equivalence check
+                # (terraform-provider-aws internal/service/ecs/container_definitions.go, reduce)
+                # folds only top-level empty lists: without it every `up` replaced the task
+                # definition and rolled every task (terraform-aws-modules/terraform-aws-ecs#176).
+                # The other fields ECS fills in (essential, health-check defaults, protocol tcp,
+                # hostPort under awsvpc, cpu 0, empty environment/mountPoints/volumesFrom/
+                # systemControls) are top-level and normalised by reduce.
+                "capabilities": {"add": [], "drop": ["ALL"]},
                 # An init process reaps the SSM agent's children during exec sessions.
                 "initProcessEnabled": execute_command,
             },

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import PlanVariant
+import pytest
+from conftest import REPO_ROOT, PlanVariant
 from test_service_support import (
     CONTRACT,
     LOG_GROUP,
@@ -18,6 +19,7 @@ from test_service_support import (
 )
 
 from components.config import FARGATE_SIZES
+from components.task_definition import RuntimeContract, container_definitions
 from tools.graph import Graph
 
 
@@ -90,7 +92,31 @@ def test_container_runs_as_the_non_root_contract_user(stack_graph: Graph) -> Non
 def test_container_is_unprivileged_and_drops_every_capability(stack_graph: Graph) -> None:
     app = container(stack_graph)
     assert app["privileged"] is False
-    assert app["linuxParameters"]["capabilities"] == {"drop": ["ALL"]}
+    assert app["linuxParameters"]["capabilities"]["drop"] == ["ALL"]
+    assert not app["linuxParameters"]["capabilities"].get("add")
+
+
+@pytest.mark.parametrize("execute_command", [False, True])
+def test_container_definition_spells_out_the_nested_fields_ecs_fills_in(
+    execute_command: bool,
+) -> None:
+    # The provider compares container definitions after its reduce() (terraform-provider-aws
+    # internal/service/ecs/container_definitions.go), which normalises only top-level defaults:
+    # essential, health-check timings, portMappings protocol "tcp" and hostPort (awsvpc), and
+    # empty top-level lists (environment, mountPoints, volumesFrom, systemControls, ...). ECS
+    # returns capabilities with "add": [] and nothing folds that into an absent key, so without
+    # it every `up` would see a changed definition and replace the task definition
+    # (terraform-aws-modules/terraform-aws-ecs#176).
+    (app,) = container_definitions(
+        contract=RuntimeContract.load(REPO_ROOT / "app" / "runtime-contract.json"),
+        image="image@sha256:" + "0" * 64,
+        log_group_name="app-logs",
+        region="ap-northeast-1",
+        execute_command=execute_command,
+    )
+    capabilities = app["linuxParameters"]["capabilities"]
+    assert set(capabilities) == {"add", "drop"}
+    assert all(isinstance(value, list) for value in capabilities.values())
 
 
 def test_root_filesystem_is_read_only_with_a_task_volume_per_writable_path(
