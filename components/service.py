@@ -423,12 +423,15 @@ class WebService(pulumi.ComponentResource):
         if args.image:
             pull_repository_arn = repository_arn_of_image(args.image, partition=self._partition)
             return pulumi.Output.from_input(args.image), pull_repository_arn
+        platform = docker_platform(args.cpu_architecture)  # pitfall: cpu-arch
         image = awsx.ecr.Image(
             f"{self._name}-app",
             repository_url=self.repository.repository_url,
             context=build_context(args.app_dir),
-            platform=docker_platform(args.cpu_architecture),  # pitfall: cpu-arch
-            image_tag=content_hash_tag(args.app_dir),
+            platform=platform,
+            # Every build input goes into the tag (the repository is IMMUTABLE); build
+            # arguments, if one is ever added, go to both: args=..., build_args=...
+            image_tag=content_hash_tag(args.app_dir, platform=platform),
             opts=self._child(),
         )
         return image.image_uri, self.repository.arn

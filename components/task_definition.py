@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,20 +44,36 @@ class RuntimeContract:
         )
 
 
-def content_hash_tag(directory: Path) -> str:
-    """An image tag that changes exactly when a file under ``directory`` changes.
+IMAGE_TAG_PREFIX = "app-"
+
+
+def content_hash_tag(
+    directory: Path, *, platform: str, build_args: Mapping[str, str] | None = None
+) -> str:
+    """An image tag that changes exactly when a build input changes: a file under ``directory``,
+    the target platform or a build argument.
 
     awsx's default tag is fixed, so the second push of a changed app would hit the repository's
-    immutable tag (pitfall: ecr-immutable). Relative paths are hashed with the bytes, so a rename
-    changes the tag too; the walk is sorted, so the tag does not depend on the file system order.
+    immutable tag (pitfall: ecr-immutable); for the same reason a rebuild for another platform
+    (cpuArchitecture) or with other build arguments needs a tag of its own. Relative paths are
+    hashed with the bytes, so a rename changes the tag too; the walk is sorted, so the tag does
+    not depend on the file system order. The platform's architecture is also spelled out, so
+    the ECR console shows which build a tag is: ``app-arm64-<20 hex>``, 30 characters, well
+    within ECR's 128 (letters, digits, ``-``).
     """
     digest = hashlib.sha256()
+
+    def field(data: bytes) -> None:
+        digest.update(len(data).to_bytes(8, "big") + data)
+
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        relative = path.relative_to(directory).as_posix().encode()
-        content = path.read_bytes()
-        digest.update(len(relative).to_bytes(8, "big") + relative)
-        digest.update(len(content).to_bytes(8, "big") + content)
-    return f"app-{digest.hexdigest()[:20]}"
+        field(path.relative_to(directory).as_posix().encode())
+        field(path.read_bytes())
+    field(f"platform={platform}".encode())
+    for name, value in sorted((build_args or {}).items()):
+        field(f"arg[{name}]={value}".encode())
+    architecture = re.sub(r"[^a-z0-9]+", "", platform.rsplit("/", 1)[-1].lower())
+    return f"{IMAGE_TAG_PREFIX}{architecture}-{digest.hexdigest()[:20]}"
 
 
 def volume_name(container_path: str) -> str:

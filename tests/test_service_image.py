@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from components.task_definition import (
 )
 from tools.graph import Graph, json_input
 
+ARM = "linux/arm64"
 EXTERNAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shared/web@sha256:" + "ab" * 32
 
 
@@ -34,35 +36,39 @@ def app_copy(tmp_path: Path) -> Path:
 
 
 def test_image_tag_is_stable_for_unchanged_app_content(app_copy: Path) -> None:
-    assert content_hash_tag(app_copy) == content_hash_tag(REPO_ROOT / "app")
-    assert content_hash_tag(app_copy) == content_hash_tag(app_copy)
+    assert content_hash_tag(app_copy, platform=ARM) == content_hash_tag(
+        REPO_ROOT / "app", platform=ARM
+    )
+    assert content_hash_tag(app_copy, platform=ARM) == content_hash_tag(app_copy, platform=ARM)
 
 
 def test_image_tag_ignores_modification_times(app_copy: Path) -> None:
-    before = content_hash_tag(app_copy)
+    before = content_hash_tag(app_copy, platform=ARM)
     (app_copy / "nginx.conf").touch()
-    assert content_hash_tag(app_copy) == before
+    assert content_hash_tag(app_copy, platform=ARM) == before
 
 
 def test_image_tag_changes_when_a_file_in_app_changes(app_copy: Path) -> None:
-    before = content_hash_tag(app_copy)
+    before = content_hash_tag(app_copy, platform=ARM)
     page = app_copy / "html" / "index.html"
     page.write_text(page.read_text() + "<!-- changed -->\n")
-    assert content_hash_tag(app_copy) != before
+    assert content_hash_tag(app_copy, platform=ARM) != before
 
 
 def test_image_tag_changes_when_a_file_is_added_or_renamed(app_copy: Path) -> None:
-    before = content_hash_tag(app_copy)
+    before = content_hash_tag(app_copy, platform=ARM)
     (app_copy / "html" / "extra.txt").write_text("x")
-    added = content_hash_tag(app_copy)
+    added = content_hash_tag(app_copy, platform=ARM)
     (app_copy / "html" / "extra.txt").rename(app_copy / "html" / "other.txt")
-    assert len({before, added, content_hash_tag(app_copy)}) == 3
+    assert len({before, added, content_hash_tag(app_copy, platform=ARM)}) == 3
 
 
-def test_image_tag_is_a_valid_ecr_tag(app_copy: Path) -> None:
-    tag = content_hash_tag(app_copy)
-    assert tag != "latest" and len(tag) <= 128
-    assert tag.replace("-", "").isalnum()
+@pytest.mark.parametrize("platform", ["linux/arm64", "linux/amd64"])
+def test_image_tag_is_a_valid_ecr_tag(app_copy: Path, platform: str) -> None:
+    tag = content_hash_tag(app_copy, platform=platform)
+    assert tag != "latest"
+    # ECR's imageTag pattern, at most 128 characters.
+    assert re.fullmatch(r"[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", tag)
 
 
 def test_image_is_built_from_app_with_the_content_tag_for_the_task_architecture(
@@ -70,9 +76,27 @@ def test_image_is_built_from_app_with_the_content_tag_for_the_task_architecture(
 ) -> None:
     image = stack_graph.one(IMAGE)["inputs"]
     assert image["context"] == "app"
-    assert image["imageTag"] == content_hash_tag(REPO_ROOT / "app")
+    assert image["imageTag"] == content_hash_tag(REPO_ROOT / "app", platform=ARM)
     assert image["platform"] == "linux/arm64"
     assert image["repositoryUrl"] == stack_graph.one(REPOSITORY)["outputs"]["repositoryUrl"]
+
+
+def test_image_tag_changes_with_the_cpu_architecture_for_the_same_app(
+    dev_graph: Graph, plan_variant: PlanVariant
+) -> None:
+    # The repository is IMMUTABLE: an amd64 rebuild pushed under the arm64 build's tag would be
+    # rejected, so the platform is a build input the tag must carry.
+    x86 = plan_variant("dev", cpuArchitecture="X86_64")
+    arm_tag = dev_graph.one(IMAGE)["inputs"]["imageTag"]
+    x86_tag = x86.one(IMAGE)["inputs"]["imageTag"]
+    assert arm_tag != x86_tag
+
+
+def test_image_tag_changes_with_any_build_argument(app_copy: Path) -> None:
+    plain = content_hash_tag(app_copy, platform=ARM)
+    with_arg = content_hash_tag(app_copy, platform=ARM, build_args={"A": "1"})
+    other_value = content_hash_tag(app_copy, platform=ARM, build_args={"A": "2"})
+    assert len({plain, with_arg, other_value}) == 3
 
 
 def test_x86_stacks_build_an_amd64_image(plan_variant: PlanVariant) -> None:
