@@ -24,6 +24,7 @@ from bootstrap.ci_permissions import (
     read_actions,
 )
 from bootstrap.config import GITHUB_AUDIENCE, GITHUB_OIDC_HOST
+from bootstrap.state_access import DEPLOY_ROLE_COMMANDS, PREVIEW_ROLE_COMMANDS, state_grants
 
 VERSION = "2012-10-17"
 # IAM's limit for one customer managed policy, counted without whitespace; a role takes at most
@@ -148,32 +149,19 @@ def secrets_key_policy(partition: str, account_id: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# State access: objects of the DIY backend's project layout (pulumi/pulumi pkg/backend/diy)
+# State access: the objects the pinned CLI reads and writes (bootstrap/state_access.py)
 # ---------------------------------------------------------------------------------------------
 
 
-def stack_state_objects(bucket_arn: str, stack: str) -> list[str]:
-    """Every object a `pulumi up` of ``stack`` writes: checkpoint, history, backups, journal and
-    the lock (locks/<org>/<project>/<stack>/<id>.json)."""
-    root = f"{bucket_arn}/.pulumi"
-    return [
-        f"{root}/stacks/{MAIN_PROJECT}/{stack}.json*",
-        f"{root}/history/{MAIN_PROJECT}/{stack}/*",
-        f"{root}/backups/{MAIN_PROJECT}/{stack}/*",
-        f"{root}/journal/{MAIN_PROJECT}/{stack}/*",
-        f"{root}/locks/organization/{MAIN_PROJECT}/{stack}/*",
-    ]
-
-
-def _state_statements(account: Account, stacks: Sequence[str], *, write: bool) -> list[dict]:
-    objects = [o for stack in stacks for o in stack_state_objects(account.bucket_arn, stack)]
+def _state_statements(
+    account: Account, stacks: Sequence[str], commands: Iterable[str], *, write: bool
+) -> list[dict[str, Any]]:
+    grants = state_grants(account.bucket_arn, MAIN_PROJECT, stacks, commands)
     statements: list[dict[str, Any]] = [
-        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": account.bucket_arn},
-        {
-            "Effect": "Allow",
-            "Action": "s3:GetObject",
-            "Resource": [f"{account.bucket_arn}/.pulumi/meta.yaml", *objects],
-        },
+        {"Effect": "Allow", "Action": action, "Resource": list(resources)}
+        for action, resources in grants.items()
+    ]
+    statements += [
         # the secrets provider's data key, only under this stack's encryption context
         {
             "Effect": "Allow",
@@ -196,11 +184,6 @@ def _state_statements(account: Account, stacks: Sequence[str], *, write: bool) -
             },
         },
     ]
-    if write:
-        # DeleteObject too: without it `pulumi up` leaves its lock behind (pulumi/actions#1316)
-        statements.append(
-            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": objects}
-        )
     return statements
 
 
@@ -381,7 +364,7 @@ def deploy_policies(
     policies["state"] = document(
         merge_statements(
             [
-                *_state_statements(account, [environment], write=True),
+                *_state_statements(account, [environment], DEPLOY_ROLE_COMMANDS, write=True),
                 *grant_statements(ECR_AUTH, account, environment),
                 # Describe/List calls have no resource-level permissions
                 {"Effect": "Allow", "Action": list(read_actions()), "Resource": "*"},
@@ -397,7 +380,7 @@ def preview_policy(account: Account, environments: Sequence[str]) -> dict[str, A
     return document(
         merge_statements(
             [
-                *_state_statements(account, list(environments), write=False),
+                *_state_statements(account, list(environments), PREVIEW_ROLE_COMMANDS, write=False),
                 *grant_statements(ECR_AUTH, account, environments[0]),
                 {
                     "Effect": "Allow",

@@ -383,7 +383,14 @@ def test_deploy_role_writes_only_its_own_stacks_state(graph: Graph) -> None:
     resources = [r for s in writes for r in s["Resource"]]
     assert resources and all("/ecs-fargate/dev" in r for r in resources)
     assert any("/locks/organization/ecs-fargate/dev/" in r for r in resources)
-    assert all("s3:DeleteObject" in s["Action"] for s in writes)  # or locks stay behind
+    deletes = [
+        r
+        for s in statements(graph, "deploy-dev")
+        if "s3:DeleteObject" in s["Action"]
+        for r in s["Resource"]
+    ]
+    # or every `up` leaves its lock behind (pulumi/actions#1316)
+    assert any(r.endswith("/locks/organization/ecs-fargate/dev/*") for r in deletes)
 
 
 def test_secrets_decrypt_is_limited_to_the_stacks_encryption_context(graph: Graph) -> None:

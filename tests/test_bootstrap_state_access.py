@@ -1,0 +1,214 @@
+"""The CI roles against the state bucket as the pinned Pulumi CLI really uses it.
+
+The object keys below are what the DIY backend reads and writes for one `pulumi preview`, `up` and
+`cancel` of the dev stack, traced by hand through pulumi/pulumi ``pkg/backend/diy`` (backend.go,
+state.go, stack_tags.go, lock.go, meta.go, store.go at v3.259.0, the newest tag in the reference
+store; unchanged in the paths since v3.211.0, which added the stack-tags read). They are written
+out here, independently of the table in ``bootstrap/state_access.py``, so a wrong table fails
+these tests instead of justifying itself. A 403 on any of them stops the command (the tags file
+tolerates only NotFound: ``failed to load stack tags``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from typing import Any
+
+import pytest
+from conftest import REPO_ROOT
+
+from bootstrap.plan import plan_bootstrap
+from bootstrap.state_access import (
+    DEPLOY_ROLE_COMMANDS,
+    NOT_GRANTED,
+    PREVIEW_ROLE_COMMANDS,
+    STATE_ACCESS,
+    markdown_table,
+    state_grants,
+)
+from tools.graph import Graph
+
+POLICY = "aws:iam/policy:Policy"
+DEPLOY_DOC = REPO_ROOT / "docs" / "deploy.md"
+PROJECT = "ecs-fargate"
+LOCK_ID = "5b8d2c3e-1f4a-4b6e-9c0d-7e2f1a3b4c5d"
+NANOS = "1764460000000000000"
+
+
+def keys_of(stack: str) -> dict[str, str]:
+    stacks = f".pulumi/stacks/{PROJECT}"
+    return {
+        "meta": ".pulumi/meta.yaml",
+        "checkpoint": f"{stacks}/{stack}.json",
+        "checkpoint_backup": f"{stacks}/{stack}.json.bak",
+        "checkpoint_gzip": f"{stacks}/{stack}.json.gz",
+        "tags": f"{stacks}/{stack}.pulumi-tags",
+        "lock": f".pulumi/locks/organization/{PROJECT}/{stack}/{LOCK_ID}.json",
+        "other_lock": f".pulumi/locks/organization/{PROJECT}/{stack}/0000-other.json",
+        "history": f".pulumi/history/{PROJECT}/{stack}/{stack}-{NANOS}.history.json",
+        "history_checkpoint": f".pulumi/history/{PROJECT}/{stack}/{stack}-{NANOS}.checkpoint.json",
+        "backup": f".pulumi/backups/{PROJECT}/{stack}/{stack}.{NANOS}.json",
+    }
+
+
+def preview_calls(stack: str) -> list[tuple[str, str]]:
+    """(S3 action, key) of `pulumi preview`: opening the backend, the checkpoint and the stack
+    tags. A preview takes no lock (diy backend.go Preview calls apply without Lock)."""
+    keys = keys_of(stack)
+    return [
+        ("s3:GetObject", keys["meta"]),  # meta.go readPulumiMeta
+        ("s3:GetObject", keys["checkpoint"]),  # state.go stackExists (HEAD), getCheckpoint
+        ("s3:GetObject", keys["tags"]),  # state.go getTarget -> stack_tags.go loadStackTags
+    ]
+
+
+def up_calls(stack: str) -> list[tuple[str, str]]:
+    """What `pulumi up` adds: the lock, the checkpoint writes with their backup, the history
+    record and the checkpoint backup after the update."""
+    keys = keys_of(stack)
+    return [
+        *preview_calls(stack),
+        ("s3:PutObject", keys["lock"]),  # lock.go Lock
+        ("s3:GetObject", keys["other_lock"]),  # lock.go checkForLock reads a competing lock
+        ("s3:DeleteObject", keys["lock"]),  # lock.go Unlock
+        ("s3:PutObject", keys["checkpoint_backup"]),  # state.go backupTarget (copy)
+        ("s3:PutObject", keys["checkpoint"]),  # state.go saveCheckpoint
+        ("s3:DeleteObject", keys["checkpoint_gzip"]),  # saveCheckpoint on a compression change
+        ("s3:PutObject", keys["history"]),  # state.go addToHistory
+        ("s3:PutObject", keys["history_checkpoint"]),  # addToHistory copies the checkpoint
+        ("s3:PutObject", keys["backup"]),  # state.go backupStack
+    ]
+
+
+def cancel_calls(stack: str) -> list[tuple[str, str]]:
+    """`pulumi cancel` deletes every lock object of the stack (backend.go CancelCurrentUpdate)."""
+    keys = keys_of(stack)
+    return [("s3:DeleteObject", keys["lock"]), ("s3:DeleteObject", keys["other_lock"])]
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return Graph(plan_bootstrap())
+
+
+def role_statements(graph: Graph, suffix: str) -> list[dict[str, Any]]:
+    prefix = f"ecs-fargate-bootstrap-{suffix}-"
+    return [
+        statement
+        for policy in graph.of_type(POLICY)
+        if policy["name"].startswith(prefix)
+        for statement in json.loads(policy["inputs"]["policy"])["Statement"]
+    ]
+
+
+def bucket_arn(graph: Graph) -> str:
+    return f"arn:aws:s3:::{graph.data['outputs']['stateBucketName']}"
+
+
+def allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
+    """IAM's matching for unconditioned Allow statements: ``*`` spans ``/`` like fnmatch's."""
+    for statement in statements:
+        if statement["Effect"] != "Allow" or "Condition" in statement:
+            continue
+        actions = statement["Action"]
+        if action not in ([actions] if isinstance(actions, str) else actions):
+            continue
+        patterns = statement["Resource"]
+        patterns = [patterns] if isinstance(patterns, str) else patterns
+        if any(fnmatch.fnmatchcase(resource, p) for p in patterns):
+            return True
+    return False
+
+
+def denied(graph: Graph, suffix: str, calls: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    statements, bucket = role_statements(graph, suffix), bucket_arn(graph)
+    return [(a, key) for a, key in calls if not allows(statements, a, f"{bucket}/{key}")]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_preview_role_can_read_everything_a_preview_reads(graph: Graph, stack: str) -> None:
+    assert denied(graph, "preview", preview_calls(stack)) == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_deploy_role_can_make_every_state_call_of_up(graph: Graph, stack: str) -> None:
+    assert denied(graph, f"deploy-{stack}", up_calls(stack)) == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_deploy_role_can_cancel_its_stacks_update(graph: Graph, stack: str) -> None:
+    assert denied(graph, f"deploy-{stack}", cancel_calls(stack)) == []
+
+
+def test_every_role_may_list_the_bucket(graph: Graph) -> None:
+    # the checkpoint lookup, the lock check and cancel list prefixes; without ListBucket a
+    # missing .pulumi-tags answers 403 instead of 404, which the CLI does not tolerate
+    for suffix in ("preview", "deploy-dev", "deploy-prod"):
+        assert allows(role_statements(graph, suffix), "s3:ListBucket", bucket_arn(graph)), suffix
+
+
+def test_preview_role_writes_no_state_object(graph: Graph) -> None:
+    writes = [
+        (action, key)
+        for stack in ("dev", "prod")
+        for _, key in up_calls(stack)
+        for action in ("s3:PutObject", "s3:DeleteObject")
+    ]
+    assert denied(graph, "preview", writes) == writes
+
+
+def test_deploy_role_touches_no_state_object_of_the_other_stack(graph: Graph) -> None:
+    # meta.yaml is the backend's, shared by every stack
+    prod_calls = [(a, k) for a, k in [*up_calls("prod"), *cancel_calls("prod")] if "prod" in k]
+    assert denied(graph, "deploy-dev", prod_calls) == prod_calls
+
+
+# --- the table: the grants are exactly its rows, and docs/deploy.md lists it ------------------
+
+
+def s3_grants(graph: Graph, suffix: str) -> dict[str, set[str]]:
+    """S3 action -> resources in the state bucket (deploy roles also manage the stack's buckets)."""
+    bucket = bucket_arn(graph)
+    grants: dict[str, set[str]] = {}
+    for statement in role_statements(graph, suffix):
+        actions, resources = statement["Action"], statement["Resource"]
+        state = [
+            r
+            for r in ([resources] if isinstance(resources, str) else resources)
+            if r == bucket or r.startswith(f"{bucket}/")
+        ]
+        for action in [actions] if isinstance(actions, str) else actions:
+            if action.startswith("s3:") and state:
+                grants.setdefault(action, set()).update(state)
+    return grants
+
+
+def table_grants(graph: Graph, stacks: list[str], commands: frozenset[str]) -> dict[str, set[str]]:
+    granted = state_grants(bucket_arn(graph), PROJECT, stacks, commands)
+    return {action: set(resources) for action, resources in granted.items()}
+
+
+def test_preview_role_holds_exactly_the_state_reads_of_its_commands(graph: Graph) -> None:
+    expected = table_grants(graph, ["dev", "prod"], PREVIEW_ROLE_COMMANDS)
+    assert s3_grants(graph, "preview") == expected
+    assert set(expected) == {"s3:GetObject", "s3:ListBucket"}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_deploy_role_holds_exactly_the_state_access_of_its_commands(
+    graph: Graph, stack: str
+) -> None:
+    assert s3_grants(graph, f"deploy-{stack}") == table_grants(graph, [stack], DEPLOY_ROLE_COMMANDS)
+
+
+def test_every_row_cites_the_diy_backend_source() -> None:
+    for row in (*STATE_ACCESS, *NOT_GRANTED):
+        assert re.search(r"pkg/backend/diy/\w+\.go@v3\.\d+\.\d+ \(", row.source), row
+
+
+def test_deploy_doc_lists_the_state_table() -> None:
+    assert markdown_table() in DEPLOY_DOC.read_text(), (
+        "paste bootstrap.state_access.markdown_table() into docs/deploy.md"
+    )
