@@ -800,6 +800,9 @@ PERMISSIONS: dict[str, TypePermissions] = {
                     "arn:{partition}:chatbot::{account}:chat-configuration/slack-channel/{prefix}-*",
                 ),
             ),
+            # the account's first channel configuration creates AWSServiceRoleForAWSChatbot
+            # (https://docs.aws.amazon.com/chatbot/latest/adminguide/slr-permissions.html)
+            _service_linked_role("management.chatbot.amazonaws.com"),
         ),
         reads=("chatbot:DescribeSlackChannelConfigurations", "chatbot:ListTagsForResource"),
         name_output="configurationName",

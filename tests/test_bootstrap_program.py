@@ -433,3 +433,22 @@ def test_outputs_give_the_role_and_boundary_arns(graph: Graph) -> None:
 def test_a_config_error_stops_the_program_naming_the_key() -> None:
     with pytest.raises(pulumi.RunError, match="ecs-fargate-bootstrap:githubOwner"):
         plan_with(githubOwner="example-org/*")
+
+
+def service_linked_roles_creatable(graph: Graph, suffix: str) -> set[str]:
+    services: set[str] = set()
+    for statement in statements(graph, suffix):
+        if "iam:CreateServiceLinkedRole" in actions_of(statement):
+            names = statement["Condition"]["StringEquals"]["iam:AWSServiceName"]
+            services |= {names} if isinstance(names, str) else set(names)
+    return services
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_deploy_role_can_create_chatbots_service_linked_role(
+    graph: Graph, environment: str
+) -> None:
+    # The first Slack channel configuration of an account creates AWSServiceRoleForAWSChatbot,
+    # trusted by management.chatbot.amazonaws.com (Chatbot admin guide, slr-permissions)
+    services = service_linked_roles_creatable(graph, f"deploy-{environment}")
+    assert "management.chatbot.amazonaws.com" in services
