@@ -434,6 +434,8 @@ def boundary_policy(account: Account) -> dict[str, Any]:
                     "elasticloadbalancing:DescribeTargetHealth",
                     "cloudwatch:DescribeAlarms",
                     "cloudwatch:GetMetricData",
+                    # Chatbot renders an alarm's graph with the channel role (Slack notifications)
+                    "cloudwatch:GetMetricWidgetImage",
                 ],
                 "Resource": "*",
             },

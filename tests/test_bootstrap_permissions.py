@@ -286,3 +286,21 @@ def test_stack_tags_every_resource_with_the_environment_the_deploy_role_checks(
 ) -> None:
     tags = json.loads(stack_graph.data["config"]["aws:defaultTags"])["tags"]
     assert tags[ENVIRONMENT_TAG] == stack_graph.data["stack"]
+
+
+# What Chatbot calls with the channel role to post an alarm: the alarm, and the graph image it
+# attaches (Chatbot admin guide, notification permissions: cloudwatch:Describe*/Get*/List*; the
+# channel role carries CloudWatchReadOnlyAccess, but the boundary caps it). Neither call has a
+# resource type in the service authorization reference, so only "*" matches.
+CHATBOT_CHANNEL_CALLS = ("cloudwatch:DescribeAlarms", "cloudwatch:GetMetricWidgetImage")
+
+
+@pytest.mark.parametrize("action", CHATBOT_CHANNEL_CALLS)
+def test_the_boundary_lets_the_chatbot_channel_role_render_alarms(
+    bootstrap_graph: Graph, action: str
+) -> None:
+    boundary = json.loads(
+        bootstrap_graph.named("ecs-fargate-bootstrap-boundary")["inputs"]["policy"]
+    )
+    allows = [s for s in boundary["Statement"] if s["Effect"] == "Allow"]
+    assert _allowed_by(allows, action, "*"), "Slack alarms would arrive without their graph"

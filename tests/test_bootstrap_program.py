@@ -236,6 +236,7 @@ RESOURCE_STAR_ONLY = frozenset(
         "chatbot:DescribeSlackChannelConfigurations",
         "chatbot:ListTagsForResource",
         "cloudwatch:GetMetricData",
+        "cloudwatch:GetMetricWidgetImage",
         "ec2:DescribeAvailabilityZones",
         "ec2:DescribeFlowLogs",
         "ec2:DescribeInternetGateways",
