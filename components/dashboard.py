@@ -6,11 +6,17 @@ without Pulumi. Widget layout is a two-column grid in the order the specs are li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.slo import ALB_NAMESPACE, error_ratio_expression, filled_sum
+from components.slo import (
+    ALB_NAMESPACE,
+    ERROR_RATIO_INPUTS,
+    REQUEST_QUERIES,
+    error_ratio_expression,
+    filled_sum,
+)
 
 ECS = "AWS/ECS"
 CONTAINER_INSIGHTS = "ECS/ContainerInsights"
@@ -84,6 +90,28 @@ def target_count_lines(t: DashboardTargets, metric_name: str, label: str) -> lis
     return [*hidden, [{"expression": filled_sum(*query_ids), "label": label}]]
 
 
+def alb_count_rows(
+    t: DashboardTargets,
+    queries: Sequence[tuple[str, str]] = ERROR_RATIO_INPUTS,
+    labels: Mapping[str, str] | None = None,
+) -> list[list[Any]]:
+    """LoadBalancer-level counts under the alarms' query ids (components/slo.py); those in
+    ``labels`` are plotted, the others are hidden inputs of an expression."""
+    labels = labels or {}
+    lb = ("LoadBalancer", t.load_balancer)
+    return [
+        [
+            ALB_NAMESPACE,
+            metric_name,
+            *lb,
+            {"id": query_id, "label": labels[query_id]}
+            if query_id in labels
+            else _hidden(query_id),
+        ]
+        for query_id, metric_name in queries
+    ]
+
+
 def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
     lb = ("LoadBalancer", t.load_balancer)
     # A percentile cannot be summed across groups; with two (blue/green) the ALB-level latency
@@ -93,11 +121,6 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
     )
     ecs = ("ClusterName", t.cluster, "ServiceName", t.service)
     ratio = error_ratio_expression(t.burn_rate_min_requests)
-    hidden_5xx_inputs = [
-        [ALB_NAMESPACE, "HTTPCode_Target_5XX_Count", *lb, _hidden("m1")],
-        [ALB_NAMESPACE, "HTTPCode_ELB_5XX_Count", *lb, _hidden("m2")],
-        [ALB_NAMESPACE, "RequestCount", *lb, _hidden("m3")],
-    ]
     if t.container_insights:
         tasks = [
             [CONTAINER_INSIGHTS, "RunningTaskCount", *ecs, {"label": "running"}],
@@ -127,27 +150,28 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
         ),
         MetricWidget(
             title="Traffic: requests per minute",
-            metrics=[[ALB_NAMESPACE, "RequestCount", *lb, {"label": "requests"}]],
+            # Requests answered 503 with no registered target are not in RequestCount.
+            metrics=[
+                *alb_count_rows(t, REQUEST_QUERIES),
+                [
+                    {
+                        "expression": filled_sum(*(query_id for query_id, _ in REQUEST_QUERIES)),
+                        "label": "requests",
+                        "id": "all_requests",
+                    }
+                ],
+            ],
         ),
         MetricWidget(
             title="Errors: 5xx responses and error ratio",
             metrics=[
-                [
-                    ALB_NAMESPACE,
-                    "HTTPCode_Target_5XX_Count",
-                    *lb,
-                    {"id": "m1", "label": "target 5xx"},
-                ],
-                [
-                    ALB_NAMESPACE,
-                    "HTTPCode_ELB_5XX_Count",
-                    *lb,
-                    {"id": "m2", "label": "load balancer 5xx"},
-                ],
-                [ALB_NAMESPACE, "RequestCount", *lb, _hidden("m3")],
+                *alb_count_rows(
+                    t, labels={"target_5xx": "target 5xx", "elb_5xx": "load balancer 5xx"}
+                ),
                 [
                     {
-                        "expression": "(FILL(m1,0)+FILL(m2,0))/FILL(m3,0)",
+                        # Every request counts here (a floor of 1 only avoids 0/0).
+                        "expression": error_ratio_expression(1),
                         "label": "5xx ratio",
                         "id": "ratio",
                         "yAxis": "right",
@@ -159,7 +183,7 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
             title="Error budget: burn rate (1 = budget lasts exactly the SLO window)",
             period=300,
             metrics=[
-                *hidden_5xx_inputs,
+                *alb_count_rows(t),
                 [{"expression": ratio, "id": "ratio", "visible": False}],
                 [
                     {

@@ -27,10 +27,9 @@ from components.slo import (
     BURN_RATE_ALERTS,
     RECHECK_AFTER_ALARMS_BACK_MINUTES,
     BurnRateAlert,
-    alb_sum_query,
     cron_minutes_later,
     error_budget,
-    error_ratio_expression,
+    error_ratio_queries,
     error_ratio_threshold,
     filled_sum,
     window_label,
@@ -399,9 +398,6 @@ class Observability(pulumi.ComponentResource):
         args = self._args
         burn = alert.burn_rate(args.slo.window_days)
 
-        # ALB-level counts carry only the LoadBalancer dimension.
-        alb = {"LoadBalancer": args.load_balancer_arn_suffix}
-
         return self._metric_alarm(
             f"{alert.alarm_id}-{window_label(seconds)}",
             f"Availability SLO {args.slo.availability_percent}%: 5xx ratio over "
@@ -418,17 +414,12 @@ class Observability(pulumi.ComponentResource):
             # No requests is not an outage: the expression is 0 below the request floor, and a
             # window with no data at all stays OK.
             treat_missing_data="notBreaching",
-            metric_queries=[
-                alb_sum_query("m1", "HTTPCode_Target_5XX_Count", dimensions=alb, period=seconds),
-                alb_sum_query("m2", "HTTPCode_ELB_5XX_Count", dimensions=alb, period=seconds),
-                alb_sum_query("m3", "RequestCount", dimensions=alb, period=seconds),
-                {
-                    "id": "ratio",
-                    "label": "5xx ratio",
-                    "expression": error_ratio_expression(args.burn_rate_min_requests),
-                    "return_data": True,
-                },
-            ],
+            # 503s with no registered target count as requests too (components/slo.py).
+            metric_queries=error_ratio_queries(
+                args.load_balancer_arn_suffix,
+                period=seconds,
+                min_requests=args.burn_rate_min_requests,
+            ),
         )
 
     def _burn_rate_alarm(self, alert: BurnRateAlert) -> aws.cloudwatch.CompositeAlarm:

@@ -20,7 +20,7 @@ from components.config import (
 )
 from components.iam import policy_document, service_role
 from components.network import Network
-from components.slo import ALB_NAMESPACE, alb_sum_query
+from components.slo import ALB_NAMESPACE, error_ratio_queries
 from components.task_definition import (
     CONTAINER_NAME,
     RuntimeContract,
@@ -859,7 +859,7 @@ class WebService(pulumi.ComponentResource):
     def _deployment_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
         """Short-window alarms that fail and roll back a deploy; they page no one."""
         name, args = self._name, self._args
-        # arn_suffix, never the name or ARN (pitfall: alarm-alb-dimensions).
+        # The p99 alarm's: arn_suffix, never the name or ARN (pitfall: alarm-alb-dimensions).
         dimensions: dict[str, pulumi.Input[str]] = {"LoadBalancer": self.load_balancer.arn_suffix}
         if self.alternate_target_group is None:
             dimensions["TargetGroup"] = self.target_group.arn_suffix
@@ -867,37 +867,29 @@ class WebService(pulumi.ComponentResource):
         # so a TargetGroup dimension would watch an empty group after every other deploy. This
         # ALB serves only this service, so its LoadBalancer-level metrics cover both groups.
 
+        # The availability SLI's ratio over one-minute periods, in percent: load-balancer 5xx
+        # count (a new revision that resets connections gives ELB 502s, not target 5xx), and so
+        # do 503s with no registered target. The ELB counts exist only per LoadBalancer, so this
+        # alarm reads the whole ALB in both strategies (components/slo.py).
         errors = aws.cloudwatch.MetricAlarm(
             f"{name}-deploy-5xx",
             alarm_description=(
-                f"Deployment guard: over {DEPLOY_5XX_PERCENT:g} % of requests got a target 5xx "
-                f"in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the deploy back."
+                f"Deployment guard: over {DEPLOY_5XX_PERCENT:g} % of requests got a 5xx (target "
+                f"or load balancer) in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the "
+                "deploy back."
             ),
             comparison_operator="GreaterThanThreshold",
             threshold=DEPLOY_5XX_PERCENT,
             evaluation_periods=DEPLOY_ALARM_PERIODS,
             datapoints_to_alarm=DEPLOY_ALARM_PERIODS,
-            metric_queries=[
-                alb_sum_query(
-                    "errors",
-                    "HTTPCode_Target_5XX_Count",
-                    dimensions=dimensions,
-                    period=DEPLOY_ALARM_PERIOD,
-                ),
-                alb_sum_query(
-                    "requests", "RequestCount", dimensions=dimensions, period=DEPLOY_ALARM_PERIOD
-                ),
-                {
-                    "id": "error_percent",
-                    "label": "Target 5xx percent",
-                    # A handful of requests makes any ratio noise.
-                    "expression": (
-                        f"IF(requests >= {DEPLOY_5XX_MIN_REQUESTS}, "
-                        "100 * FILL(errors, 0) / requests, 0)"
-                    ),
-                    "return_data": True,
-                },
-            ],
+            # A handful of requests makes any ratio noise.
+            metric_queries=error_ratio_queries(
+                self.load_balancer.arn_suffix,
+                period=DEPLOY_ALARM_PERIOD,
+                min_requests=DEPLOY_5XX_MIN_REQUESTS,
+                scale=100,
+                label="5xx percent",
+            ),
             # No traffic publishes no datapoints (pitfall: alarm-missing-data).
             treat_missing_data="notBreaching",
             opts=self._child(),

@@ -77,17 +77,66 @@ def error_ratio_threshold(availability_percent: float, burn_rate: float) -> floa
     return round(burn_rate * error_budget(availability_percent), 12)
 
 
-def error_ratio_expression(
-    min_requests: int, *, target_5xx: str = "m1", elb_5xx: str = "m2", requests: str = "m3"
-) -> str:
-    """CloudWatch metric math for the ALB's 5xx ratio, 0 below ``min_requests`` requests.
+# The availability SLI's counts, by metric-math query id (ELB guide, "CloudWatch metrics for your
+# Application Load Balancer",
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html):
+# RequestCount "is only incremented for requests where the load balancer node was able to choose a
+# target" (its ELB 502/504 included) and is reported only while targets are registered; a 503 for
+# want of a registered target is counted by HTTPCode_ELB_503_Count alone. So the requests are
+# RequestCount + ELB 503 and the errors Target 5XX + ELB 5XX: adding every ELB 5xx to the
+# requests would count the 502s and 504s twice. The ELB_* counts have no TargetGroup dimension,
+# so every query reads the LoadBalancer-level metrics (this ALB serves only this service).
+ERROR_QUERIES: tuple[tuple[str, str], ...] = (
+    ("target_5xx", "HTTPCode_Target_5XX_Count"),
+    ("elb_5xx", "HTTPCode_ELB_5XX_Count"),
+)
+REQUEST_QUERIES: tuple[tuple[str, str], ...] = (
+    ("requests", "RequestCount"),
+    ("elb_503", "HTTPCode_ELB_503_Count"),
+)
+ERROR_RATIO_INPUTS = (*ERROR_QUERIES, *REQUEST_QUERIES)
 
-    The 5xx counts publish nothing at zero (pitfall alarm-missing-data), hence ``FILL(m, 0)``.
-    ELB-generated 5xx count too: a 503 because no target is healthy is an outage for the user.
-    The request floor keeps one failed request in a quiet hour from paging anyone.
+
+def error_ratio_expression(min_requests: int, *, scale: int = 1) -> str:
+    """CloudWatch metric math for the ALB's 5xx ratio (times ``scale``), 0 below ``min_requests``.
+
+    Reads the queries of ERROR_RATIO_INPUTS by id. Every count may publish nothing in a period
+    (sparse 5xx counts; RequestCount with no registered target), hence ``FILL(m, 0)`` (pitfall
+    alarm-missing-data). The request floor keeps one failed request in a quiet hour from paging
+    anyone.
     """
-    errors = filled_sum(target_5xx, elb_5xx)
-    return f"IF(FILL({requests},0) >= {min_requests}, ({errors})/FILL({requests},0), 0)"
+    errors = filled_sum(*(query_id for query_id, _ in ERROR_QUERIES))
+    requests = filled_sum(*(query_id for query_id, _ in REQUEST_QUERIES))
+    scaled = f"{scale} * " if scale != 1 else ""
+    return f"IF({requests} >= {min_requests}, {scaled}({errors})/({requests}), 0)"
+
+
+def error_ratio_queries(
+    load_balancer_arn_suffix: pulumi.Input[str],
+    *,
+    period: int,
+    min_requests: int,
+    scale: int = 1,
+    label: str = "5xx ratio",
+) -> list[aws.cloudwatch.MetricAlarmMetricQueryArgsDict]:
+    """A metric-math alarm's queries for the 5xx ratio of one load balancer over ``period``.
+
+    The expression (id ``ratio``) is the one the alarm compares; the counts return no data.
+    """
+    dimensions = {"LoadBalancer": load_balancer_arn_suffix}
+    queries: list[aws.cloudwatch.MetricAlarmMetricQueryArgsDict] = [
+        alb_sum_query(query_id, metric_name, dimensions=dimensions, period=period)
+        for query_id, metric_name in ERROR_RATIO_INPUTS
+    ]
+    queries.append(
+        {
+            "id": "ratio",
+            "label": label,
+            "expression": error_ratio_expression(min_requests, scale=scale),
+            "return_data": True,
+        }
+    )
+    return queries
 
 
 def alb_sum_query(

@@ -89,13 +89,15 @@ def test_burn_rate_window_is_one_datapoint_of_a_window_long_period(
 def test_burn_rate_window_divides_all_alb_5xx_by_requests_of_this_load_balancer(
     full: Graph, alarm_id: str
 ) -> None:
+    # The expression's arithmetic is evaluated in test_observability_error_ratio_series.py.
     inputs = alarm(full, alarm_id)
     queries = queries_by_id(inputs)
     metrics = {qid: q["metric"] for qid, q in queries.items() if "metric" in q}
     assert {qid: m["metricName"] for qid, m in metrics.items()} == {
-        "m1": "HTTPCode_Target_5XX_Count",
-        "m2": "HTTPCode_ELB_5XX_Count",
-        "m3": "RequestCount",
+        "target_5xx": "HTTPCode_Target_5XX_Count",
+        "elb_5xx": "HTTPCode_ELB_5XX_Count",
+        "requests": "RequestCount",
+        "elb_503": "HTTPCode_ELB_503_Count",
     }
     lb = full.data["outputs"]["loadBalancerArnSuffix"]
     for metric in metrics.values():

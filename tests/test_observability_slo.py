@@ -44,8 +44,15 @@ def test_a_shorter_slo_window_burns_the_same_budget_share_at_a_lower_rate() -> N
 
 
 def test_error_ratio_is_zero_below_the_request_floor_and_fills_missing_counts() -> None:
+    requests = "FILL(requests,0)+FILL(elb_503,0)"
     assert error_ratio_expression(50) == (
-        "IF(FILL(m3,0) >= 50, (FILL(m1,0)+FILL(m2,0))/FILL(m3,0), 0)"
+        f"IF({requests} >= 50, (FILL(target_5xx,0)+FILL(elb_5xx,0))/({requests}), 0)"
+    )
+
+
+def test_error_ratio_in_percent_scales_only_the_ratio() -> None:
+    assert error_ratio_expression(10, scale=100).startswith(
+        "IF(FILL(requests,0)+FILL(elb_503,0) >= 10, 100 * (FILL(target_5xx,0)"
     )
 
 
@@ -93,16 +100,18 @@ def widgets_by_title(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 EXPECTED_METRICS = {
     "Latency: target response time": {"TargetResponseTime"},
-    "Traffic: requests per minute": {"RequestCount"},
+    "Traffic: requests per minute": {"RequestCount", "HTTPCode_ELB_503_Count"},
     "Errors: 5xx responses and error ratio": {
         "HTTPCode_Target_5XX_Count",
         "HTTPCode_ELB_5XX_Count",
         "RequestCount",
+        "HTTPCode_ELB_503_Count",
     },
     "Error budget: burn rate (1 = budget lasts exactly the SLO window)": {
         "HTTPCode_Target_5XX_Count",
         "HTTPCode_ELB_5XX_Count",
         "RequestCount",
+        "HTTPCode_ELB_503_Count",
     },
     "Saturation: CPU and memory": {"CPUUtilization", "MemoryUtilization"},
     "Saturation: tasks": {"RunningTaskCount", "DesiredTaskCount"},

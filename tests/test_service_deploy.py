@@ -24,6 +24,7 @@ from test_service_support import (
     web_resources,
 )
 
+from components.slo import error_ratio_expression
 from tools.graph import Graph
 from tools.offline import run_program
 
@@ -143,18 +144,22 @@ def test_deployment_alarms_use_one_minute_periods_three_of_three_and_notify_no_o
         assert not inputs.get("alarmActions") and not inputs.get("okActions")
 
 
-def test_5xx_deploy_alarm_divides_target_5xx_by_requests_of_this_target_group(
+def test_5xx_deploy_alarm_is_the_availability_error_ratio_in_percent(
     stack_graph: Graph,
 ) -> None:
+    # Target and load-balancer 5xx over RequestCount + ELB 503 (components/slo.py); the
+    # arithmetic is evaluated in tests/test_observability_error_ratio_series.py.
     alarm = named_suffix(stack_graph, ALARM, "deploy-5xx")["inputs"]
     metrics = {q["id"]: q["metric"] for q in alarm["metricQueries"] if "metric" in q}
     assert {m["metricName"] for m in metrics.values()} == {
         "HTTPCode_Target_5XX_Count",
+        "HTTPCode_ELB_5XX_Count",
         "RequestCount",
+        "HTTPCode_ELB_503_Count",
     }
     (expression,) = [q for q in alarm["metricQueries"] if "expression" in q]
     assert expression["returnData"] is True
-    assert "errors" in expression["expression"] and "/ requests" in expression["expression"]
+    assert expression["expression"] == error_ratio_expression(10, scale=100)
     for metric in metrics.values():
         assert metric["namespace"] == "AWS/ApplicationELB"
         assert metric["stat"] == "Sum"
@@ -176,16 +181,18 @@ def test_5xx_deploy_alarm_is_valid_metric_math(stack_graph: Graph) -> None:
 
 
 def test_deploy_alarm_dimensions_are_arn_suffixes(stack_graph: Graph) -> None:
+    load_balancer = stack_graph.one(LOAD_BALANCER)["outputs"]["arnSuffix"]
     expected = {
-        "LoadBalancer": stack_graph.one(LOAD_BALANCER)["outputs"]["arnSuffix"],
+        "LoadBalancer": load_balancer,
         "TargetGroup": stack_graph.one(TARGET_GROUP)["outputs"]["arnSuffix"],
     }
     latency = named_suffix(stack_graph, ALARM, "deploy-p99")["inputs"]
     assert latency["dimensions"] == expected
+    # The ELB 5xx counts exist only per LoadBalancer, so the ratio reads the whole ALB.
     errors = named_suffix(stack_graph, ALARM, "deploy-5xx")["inputs"]
     for query in errors["metricQueries"]:
         if "metric" in query:
-            assert query["metric"]["dimensions"] == expected
+            assert query["metric"]["dimensions"] == {"LoadBalancer": load_balancer}
 
 
 def test_blue_green_deploy_alarms_read_the_whole_load_balancer(blue_green: Graph) -> None:
