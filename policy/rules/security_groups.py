@@ -97,9 +97,8 @@ def sg_rules(type_token: str, props: Mapping[str, Any]) -> list[SgRule]:
         ]
     if type_token == SG_RULE:
         return [_entry("rule", props.get("type") == "ingress", props, "protocol")]
-    if type_token in (SG_INGRESS, SG_EGRESS):
-        return [_entry("rule", type_token == SG_INGRESS, props, "ipProtocol")]
-    return []
+    # The other RULE_CARRIERS: aws.vpc.SecurityGroupIngressRule / EgressRule.
+    return [_entry("rule", type_token == SG_INGRESS, props, "ipProtocol")]
 
 
 def _rules_of(args: ResourceValidationArgs) -> list[SgRule]:

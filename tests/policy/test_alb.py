@@ -5,6 +5,7 @@ resources (or pass).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -81,26 +82,17 @@ def cases() -> Iterator[Case]:
     )
     acl = "aws:wafv2/webAcl:WebAcl"
 
-    def managed(name: str, override: str) -> dict[str, Any]:
-        statement = {"managedRuleGroupStatement": {"name": name, "vendorName": "AWS"}}
-        return {
-            "name": name,
-            "priority": 1,
-            "overrideAction": {override: {}},
-            "statement": statement,
-        }
-
     yield from one(
         "waf-known-bad-inputs",
         acl,
-        {"rules": [managed("AWSManagedRulesKnownBadInputsRuleSet", "count")]},
-        {"rules": [managed("AWSManagedRulesKnownBadInputsRuleSet", "none")]},
+        {"rules": [managed_rule("AWSManagedRulesKnownBadInputsRuleSet", "count")]},
+        {"rules": [managed_rule("AWSManagedRulesKnownBadInputsRuleSet", "none")]},
     )
     yield from one(
         "waf-has-rules-with-actions",
         acl,
         {"rules": []},
-        {"rules": [managed("AWSManagedRulesCommonRuleSet", "none")]},
+        {"rules": [managed_rule("AWSManagedRulesCommonRuleSet", "none")]},
     )
     logging = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
     yield case("waf-logging", "flags", res(acl, "bad"), flagged=("bad",))
@@ -120,7 +112,232 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+ACL = "aws:wafv2/webAcl:WebAcl"
+LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+KNOWN_BAD = "AWSManagedRulesKnownBadInputsRuleSet"
+
+
+def managed_rule(name: str, override: str = "none") -> dict[str, Any]:
+    return {
+        "name": name,
+        "priority": 1,
+        "overrideAction": {override: {}},
+        "statement": {"managedRuleGroupStatement": {"name": name, "vendorName": "AWS"}},
+    }
+
+
+def acl_logging(*destinations: str) -> list[dict[str, Any]]:
+    return [
+        res(ACL, "acl"),
+        res(
+            LOGGING,
+            "log",
+            {"resourceArn": "x", "logDestinationConfigs": list(destinations)},
+            deps={"resourceArn": ["acl"]},
+        ),
+    ]
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    yield case(
+        "aws-elb-alb-not-public",
+        "passes a gateway load balancer",
+        res("lb", "good", {"internal": False, "loadBalancerType": "gateway"}),
+    )
+    yield case(
+        "aws-elb-drop-invalid-headers",
+        "passes a network load balancer",
+        res("lb", "good", {"loadBalancerType": "network"}),
+    )
+    p = "aws-elb-http-not-used"
+    redirect = {
+        "type": "redirect",
+        "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"},
+    }
+    yield case(
+        p,
+        "flags a redirect plus a second action",
+        res(
+            "listener",
+            "bad",
+            {"protocol": "HTTP", "defaultActions": [redirect, {"type": "forward"}]},
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a redirect to HTTP",
+        res(
+            "listener",
+            "bad",
+            {
+                "protocol": "HTTP",
+                "defaultActions": [{**redirect, "redirect": {"protocol": "HTTP"}}],
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a listener that omits its protocol",
+        res("listener", "bad", {"defaultActions": [{"type": "forward"}]}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes an HTTPS listener that forwards",
+        res("listener", "good", {"protocol": "HTTPS", "defaultActions": [{"type": "forward"}]}),
+    )
+    p = "aws-elb-use-secure-tls-policy"
+    yield case(
+        p,
+        "flags HTTPS without an ssl policy",
+        res("listener", "bad", {"protocol": "HTTPS"}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a TLS listener on a legacy policy",
+        res("listener", "bad", {"protocol": "TLS", "sslPolicy": "ELBSecurityPolicy-2016-08"}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a TLS 1.3-only policy",
+        res(
+            "listener",
+            "good",
+            {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"},
+        ),
+    )
+    yield case(p, "passes an HTTP listener", res("listener", "good", {"protocol": "HTTP"}))
+    yield case(
+        "elb-logging-enabled",
+        "flags logs enabled without a bucket",
+        res("lb", "bad", {"accessLogs": {"enabled": True}}),
+        flagged=("bad",),
+    )
+    yield case("alb-desync-mitigation", "passes the default mode", res("lb", "good", {}))
+    yield case(
+        "lb-target-group-no-plain-http",
+        "passes a Lambda target group",
+        res("tg", "good", {"targetType": "lambda", "protocol": "HTTP"}),
+    )
+    p = "lb-target-group-health-check"
+    yield case(
+        p,
+        "flags a disabled health check",
+        res(
+            "tg",
+            "bad",
+            {
+                "protocol": "HTTP",
+                "healthCheck": {"enabled": False, "path": "/healthz", "matcher": "200"},
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a path without a matcher",
+        res("tg", "bad", {"protocol": "HTTP", "healthCheck": {"path": "/healthz"}}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a matcher without a path",
+        res("tg", "bad", {"protocol": "HTTP", "healthCheck": {"matcher": "200"}}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags an HTTPS check without a path",
+        res("tg", "bad", {"protocol": "HTTPS", "healthCheck": {"matcher": "200"}}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a target group without a health check",
+        res("tg", "bad", {"protocol": "HTTP"}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a TCP health check",
+        res("tg", "good", {"protocol": "TCP", "healthCheck": {"protocol": "TCP"}}),
+    )
+    yield case(p, "passes a Lambda target group", res("tg", "good", {"targetType": "lambda"}))
+    p = "alb-protected-by-waf"
+    yield case(p, "passes an internal ALB", res("lb", "good", {"internal": True}))
+    yield case(
+        p,
+        "passes a network load balancer",
+        res("lb", "good", {"internal": False, "loadBalancerType": "network"}),
+    )
+    p = "waf-known-bad-inputs"
+    as_json = json.dumps(
+        [
+            {
+                "Name": KNOWN_BAD,
+                "OverrideAction": {"None": {}},
+                "Statement": {
+                    "ManagedRuleGroupStatement": {"Name": KNOWN_BAD, "VendorName": "AWS"}
+                },
+            }
+        ]
+    )
+    yield case(p, "passes the group given in rule JSON", res(ACL, "good", {"ruleJson": as_json}))
+    yield case(
+        p,
+        "flags the group in count mode in rule JSON",
+        res(ACL, "bad", {"ruleJson": as_json.replace('"None"', '"Count"')}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags only other groups",
+        res(ACL, "bad", {"rules": [managed_rule("AWSManagedRulesCommonRuleSet")]}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes the group after another one",
+        res(
+            ACL,
+            "good",
+            {"rules": [managed_rule("AWSManagedRulesCommonRuleSet"), managed_rule(KNOWN_BAD)]},
+        ),
+    )
+    p = "waf-has-rules-with-actions"
+    yield case(
+        p,
+        "flags a rule without action",
+        res(ACL, "bad", {"rules": [{"name": "r", "statement": {}}]}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a rule with an action",
+        res(ACL, "good", {"rules": [{"name": "r", "action": {"block": {}}}]}),
+    )
+    p = "waf-logging"
+    yield case(
+        p,
+        "flags a destination not named aws-waf-logs-*",
+        *acl_logging("arn:aws:logs:r:1:log-group:waf"),
+        flagged=("log",),
+    )
+    yield case(
+        p,
+        "flags one of two destinations misnamed",
+        *acl_logging("arn:aws:logs:r:1:log-group:aws-waf-logs-a", "arn:aws:s3:::waf"),
+        flagged=("log",),
+    )
+    yield case(p, "flags a configuration without destinations", *acl_logging(), flagged=("log",))
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

@@ -17,9 +17,11 @@ from tests.support.policy_cases import (
     badly_worded_violations,
     case,
     case_ids,
+    named,
     one,
     policies_without_both_sides,
     res,
+    update_inputs,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -191,7 +193,307 @@ def cases() -> Iterator[Case]:
     yield case("sg-attached", "passes", *alb_stack(https, "alb-sg", "r"))
 
 
-CASES = list(cases())
+def world(
+    port: int | None, to: int | None = None, protocol: str = "tcp", **extra: Any
+) -> dict[str, Any]:
+    """A rule body from 0.0.0.0/0 on `port`..`to` (`to` defaults to `port`)."""
+    return {
+        "ipProtocol": protocol,
+        "fromPort": port,
+        "toPort": port if to is None else to,
+        "cidrIpv4": "0.0.0.0/0",
+        **extra,
+    }
+
+
+def alb_stack_where(
+    sg_rule: dict[str, Any],
+    on: str,
+    *,
+    alb: dict[str, Any] | None = None,
+    service_sgs: tuple[str, ...] = ("task-sg",),
+) -> list[dict[str, Any]]:
+    """alb_stack with the ALB's inputs changed by `alb` and the service using `service_sgs`."""
+    stack = alb_stack(sg_rule, on, "r")
+    update_inputs(named(stack, "alb"), **(alb or {}))
+    service = update_inputs(
+        named(stack, "svc"),
+        networkConfiguration={"securityGroups": [f"{g}-id" for g in service_sgs]},
+    )
+    service["deps"] = {"networkConfiguration": list(service_sgs)}
+    return stack
+
+
+def inline_sg(direction: str, rule: dict[str, Any]) -> dict[str, Any]:
+    return res("sg", "sg", {"description": "d", direction: [{"description": "d", **rule}]})
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "aws-ec2-no-public-ingress-sgr"
+    yield case(p, "flags RDP", sg_world(world(3389), "bad"), flagged=("bad",))
+    yield case(
+        p, "flags SSH at the top of a range", sg_world(world(10, 22), "bad"), flagged=("bad",)
+    )
+    yield case(
+        p, "flags SSH at the bottom of a range", sg_world(world(22, 80), "bad"), flagged=("bad",)
+    )
+    yield case(p, "flags all protocols", sg_world(world(None, None, "-1"), "bad"), flagged=("bad",))
+    yield case(p, "flags udp 22", sg_world(world(22, protocol="udp"), "bad"), flagged=("bad",))
+    yield case(
+        p,
+        "flags SSH from ::/0",
+        sg_world({**world(22), "cidrIpv4": None, "cidrIpv6": "::/0"}, "bad"),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags an inline SSH entry",
+        inline_sg(
+            "ingress",
+            {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]},
+        ),
+        flagged=("sg",),
+    )
+    yield case(
+        p,
+        "flags a SecurityGroupRule of type ingress",
+        res(
+            "sgrule",
+            "bad",
+            {
+                "type": "ingress",
+                "protocol": "tcp",
+                "fromPort": 22,
+                "toPort": 22,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "description": "d",
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(p, "passes ports 23 to 3388", sg_world(world(23, 3388), "good"))
+    yield case(
+        p, "passes SSH from the VPC", sg_world({**world(22), "cidrIpv4": "10.0.0.0/8"}, "good")
+    )
+    yield case(p, "passes SSH egress", res("egress", "good", {"description": "d", **world(22)}))
+    yield case(
+        p,
+        "passes a SecurityGroupRule of type egress",
+        res(
+            "sgrule",
+            "good",
+            {
+                "type": "egress",
+                "protocol": "tcp",
+                "fromPort": 22,
+                "toPort": 22,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "description": "d",
+            },
+        ),
+    )
+    yield case(p, "passes icmp", sg_world(world(-1, -1, "icmp"), "good"))
+    yield case(p, "passes tcp without ports", sg_world(world(None), "good"))
+    p = "sg-no-public-ingress-all-ports"
+    yield case(
+        p, "flags ::/0", sg_world({"ipProtocol": "-1", "cidrIpv6": "::/0"}, "bad"), flagged=("bad",)
+    )
+    yield case(
+        p,
+        "passes all-protocol egress",
+        res("egress", "good", {"description": "d", "ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"}),
+    )
+    yield case(p, "passes a named port range", sg_world(world(0, 65535), "good"))
+    p = "sg-public-ingress-only-on-alb"
+    https = world(443)
+    yield case(
+        p,
+        "flags the ALB SG when the service shares it",
+        *alb_stack_where(https, "alb-sg", service_sgs=("alb-sg",)),
+        flagged=("r",),
+    )
+    yield case(
+        p,
+        "flags the SG of an internal ALB",
+        *alb_stack_where(https, "alb-sg", alb={"internal": True}),
+        flagged=("r",),
+    )
+    endpoint = res(
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "ep",
+        {"securityGroupIds": ["alb-sg-id"]},
+        deps={"securityGroupIds": ["alb-sg"]},
+    )
+    yield case(
+        p,
+        "flags the ALB SG when an endpoint shares it",
+        *alb_stack(https, "alb-sg", "r"),
+        endpoint,
+        flagged=("r",),
+    )
+    yield case(
+        p,
+        "flags udp 443 on the ALB SG",
+        *alb_stack(world(443, protocol="udp"), "alb-sg", "r"),
+        flagged=("r",),
+    )
+    yield case(
+        p, "flags 80-443 on the ALB SG", *alb_stack(world(80, 443), "alb-sg", "r"), flagged=("r",)
+    )
+    yield case(
+        p,
+        "flags a public range that is not 0.0.0.0/0 on the task SG",
+        *alb_stack({**https, "cidrIpv4": "203.0.113.0/24"}, "task-sg", "r"),
+        flagged=("r",),
+    )
+    yield case(
+        p, "flags a rule whose group it cannot find", sg_world(https, "bad"), flagged=("bad",)
+    )
+    yield case(p, "passes tcp 80 on the ALB SG", *alb_stack(world(80), "alb-sg", "r"))
+    yield case(
+        p, "passes protocol 6 on the ALB SG", *alb_stack(world(443, protocol="6"), "alb-sg", "r")
+    )
+    yield case(
+        p,
+        "passes a private range on the task SG",
+        *alb_stack({**https, "cidrIpv4": "10.0.0.0/8"}, "task-sg", "r"),
+    )
+    yield case(
+        p,
+        "passes public egress on the task SG",
+        *alb_stack(https, "alb-sg", "r"),
+        res(
+            "egress",
+            "out",
+            {"description": "d", **https, "securityGroupId": "task-sg-id"},
+            deps={"securityGroupId": ["task-sg"]},
+        ),
+    )
+    p = "sg-no-public-http-80"
+    yield case(
+        p,
+        "flags 80 on an ALB SG the service shares",
+        *alb_stack_where(world(80), "alb-sg", service_sgs=("alb-sg",)),
+        flagged=("r",),
+    )
+    yield case(
+        p,
+        "flags 80 on a rule whose group it cannot find",
+        sg_world(world(80), "bad"),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags all protocols on the task SG",
+        *alb_stack(world(None, None, "-1"), "task-sg", "r"),
+        flagged=("r",),
+    )
+    yield case(
+        p,
+        "passes 80 from the VPC on the task SG",
+        *alb_stack({**world(80), "cidrIpv4": "10.0.0.0/8"}, "task-sg", "r"),
+    )
+    yield case(
+        p,
+        "passes 443 on the task SG",
+        *alb_stack(world(443), "task-sg", "r"),
+    )
+    p = "aws-ec2-no-public-egress-sgr"
+    yield case(
+        p,
+        "flags egress from a group it cannot find",
+        res("egress", "out", {"description": "d", **world(443)}),
+        flagged=("out",),
+    )
+    yield case(
+        p,
+        "passes egress to the VPC",
+        *alb_stack(world(443), "alb-sg", "r"),
+        res(
+            "egress",
+            "out",
+            {
+                "description": "d",
+                **world(443),
+                "cidrIpv4": "10.0.0.0/16",
+                "securityGroupId": "alb-sg-id",
+            },
+            deps={"securityGroupId": ["alb-sg"]},
+        ),
+    )
+    p = "aws-ec2-add-description-to-security-group"
+    yield case(
+        p,
+        "flags Managed by Terraform",
+        res("sg", "bad", {"description": "Managed by Terraform"}),
+        flagged=("bad",),
+    )
+    yield case(p, "flags no description", res("sg", "bad", {}), flagged=("bad",))
+    p = "aws-ec2-add-description-to-security-group-rule"
+    yield case(
+        p,
+        "flags an inline entry without description",
+        res(
+            "sg",
+            "bad",
+            {"description": "d", "egress": [{"protocol": "-1", "cidrBlocks": ["10.0.0.0/8"]}]},
+        ),
+        flagged=("bad",),
+    )
+    p = "aws-ec2-restrict-all-in-default-sg"
+    vpc_with_default = [
+        res("vpc", "v"),
+        res(
+            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+            "d",
+            {"vpcId": "v-id", "egress": [{"protocol": "-1", "cidrBlocks": ["0.0.0.0/0"]}]},
+            deps={"vpcId": ["v"]},
+        ),
+    ]
+    yield case(p, "flags an adopted default SG that keeps rules", *vpc_with_default, flagged=("d",))
+    p = "security-group-no-rule-management-conflicts"
+    yield case(
+        p,
+        "flags inline ingress beside a SecurityGroupRule of type ingress",
+        inline_sg("ingress", world(443)),
+        res(
+            "sgrule",
+            "r",
+            {"type": "ingress", "securityGroupId": "sg-id"},
+            deps={"securityGroupId": ["sg"]},
+        ),
+        flagged=("sg",),
+    )
+    yield case(
+        p,
+        "flags inline egress beside an egress rule",
+        inline_sg("egress", world(443)),
+        res("egress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
+        flagged=("sg",),
+    )
+    yield case(
+        p,
+        "passes inline ingress beside an egress rule",
+        inline_sg("ingress", world(443)),
+        res("egress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
+    )
+    p = "sg-attached"
+    yield case(
+        p,
+        "passes a group known only by a dependency",
+        res("sg", "sg", {"description": "d"}),
+        res("service", "svc", {}, deps={"networkConfiguration": ["sg"]}),
+    )
+    yield case(
+        p,
+        "passes a group referenced by id",
+        res("sg", "sg", {"description": "d"}),
+        res("aws:ec2/vpcEndpoint:VpcEndpoint", "ep", {"securityGroupIds": ["sg-id"]}),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

@@ -4,6 +4,7 @@ pack, through its Analyzer gRPC interface, must flag exactly at the named resour
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +19,11 @@ from tests.support.policy_cases import (
     case,
     case_ids,
     doc,
+    named,
     one,
     policies_without_both_sides,
     res,
+    update_inputs,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -196,7 +199,343 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+NACL = "aws:ec2/networkAcl:NetworkAcl"
+NACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+
+
+def nacl_rule(**entry: Any) -> dict[str, Any]:
+    """A standalone NACL rule: allow tcp from the internet unless `entry` says otherwise."""
+    return {"ruleAction": "allow", "protocol": "tcp", "cidrBlock": "0.0.0.0/0", **entry}
+
+
+def endpoint_network(
+    endpoint: dict[str, Any] | None = None,
+    vpc: dict[str, Any] | None = None,
+    sg_rule: dict[str, Any] | None = None,
+    *extra: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """The private network with its three interface endpoints, the first one changed by
+    `endpoint`, guarded by an endpoint SG with one rule (`sg_rule`, default tcp 443 from the VPC)."""
+    network = private_network(False, True)
+    update_inputs(network[0], **(vpc or {}))
+    endpoints = interface_endpoints(("ecr.api", "ecr.dkr", "logs"))
+    for e in endpoints:
+        e["deps"]["securityGroupIds"] = ["ep-sg"]
+    update_inputs(endpoints[0], **(endpoint or {}))
+    rule = sg_rule or {
+        "ipProtocol": "tcp",
+        "fromPort": 443,
+        "toPort": 443,
+        "cidrIpv4": "10.0.0.0/16",
+    }
+    return [
+        *network,
+        *endpoints,
+        res("sg", "ep-sg", {"description": "endpoints"}),
+        res(
+            "ingress",
+            "ep-in",
+            {"description": "d", "securityGroupId": "ep-sg-id", **rule},
+            deps={"securityGroupId": ["ep-sg"]},
+        ),
+        *extra,
+    ]
+
+
+def secret_task(value_from: str) -> dict[str, Any]:
+    definitions = json.dumps([{"name": "app", "secrets": [{"name": "S", "valueFrom": value_from}]}])
+    return res("task", "task", {"containerDefinitions": definitions})
+
+
+def inline_routes(*routes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The private network whose private table carries `routes` inline (no Route resources)."""
+    network = [r for r in private_network(False, True) if r["name"] != "default-route"]
+    update_inputs(named(network, "private-rt"), routes=list(routes))
+    return network
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "aws-ec2-no-excessive-port-access"
+    all_out = {"action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0"}
+    yield case(
+        p, "flags an inline egress entry", res(NACL, "bad", {"egress": [all_out]}), flagged=("bad",)
+    )
+    yield case(
+        p,
+        "passes an all-protocol deny",
+        res(NACL, "good", {"egress": [{**all_out, "action": "deny"}]}),
+    )
+    yield case(
+        p, "flags protocol all", res(NACL_RULE, "bad", nacl_rule(protocol="all")), flagged=("bad",)
+    )
+    p = "aws-ec2-no-public-ingress-acl"
+    yield case(
+        p,
+        "flags RDP",
+        res(NACL_RULE, "bad", nacl_rule(fromPort=3389, toPort=3389)),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags IPv6 ::/0",
+        res(
+            NACL_RULE,
+            "bad",
+            nacl_rule(cidrBlock=None, ipv6CidrBlock="::/0", fromPort=22, toPort=22),
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p, "flags all protocols", res(NACL_RULE, "bad", nacl_rule(protocol="-1")), flagged=("bad",)
+    )
+    yield case(
+        p,
+        "flags an inline ingress entry",
+        res(
+            NACL,
+            "bad",
+            {
+                "ingress": [
+                    {
+                        "action": "allow",
+                        "protocol": "tcp",
+                        "cidrBlock": "0.0.0.0/0",
+                        "fromPort": 22,
+                        "toPort": 22,
+                    }
+                ]
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p, "passes ports 23 to 3388", res(NACL_RULE, "good", nacl_rule(fromPort=23, toPort=3388))
+    )
+    yield case(
+        p,
+        "passes an egress rule",
+        res(NACL_RULE, "good", nacl_rule(egress=True, fromPort=22, toPort=22)),
+    )
+    yield case(
+        p,
+        "passes a deny rule",
+        res(NACL_RULE, "good", nacl_rule(ruleAction="deny", fromPort=22, toPort=22)),
+    )
+    yield case(p, "passes a rule without ports", res(NACL_RULE, "good", nacl_rule()))
+    yield case(
+        "nacl-attached-to-subnet",
+        "passes an association",
+        res(NACL, "good", {}),
+        res(
+            "aws:ec2/networkAclAssociation:NetworkAclAssociation",
+            "a",
+            {"networkAclId": "good-id", "subnetId": "s"},
+            deps={"networkAclId": ["good"]},
+        ),
+    )
+    p = "private-subnet-no-igw-route"
+    network = private_network(True, True)
+    update_inputs(named(network, "default-route"), destinationCidrBlock="192.168.0.0/16")
+    yield case(p, "passes a non-default route to the IGW", *network)
+    network = private_network(True, True)
+    route = update_inputs(named(network, "default-route"), gatewayId="igw-0123456789abcdef0")
+    route["deps"].pop("gatewayId")
+    yield case(
+        p, "flags a route to an igw- id it cannot link", *network, flagged=("default-route",)
+    )
+    yield case(
+        p,
+        "flags an inline IGW route by id",
+        *inline_routes({"cidrBlock": "0.0.0.0/0", "gatewayId": "igw-0abc"}),
+        flagged=("private-rt",),
+    )
+    yield case(
+        p,
+        "flags an inline IPv6 default route",
+        *inline_routes({"ipv6CidrBlock": "::/0", "gatewayId": "igw-0abc"}),
+        flagged=("private-rt",),
+    )
+    yield case(
+        p,
+        "passes an inline default route to a VPN gateway",
+        *inline_routes({"cidrBlock": "0.0.0.0/0", "gatewayId": "vgw-0abc"}),
+    )
+    yield case(
+        p,
+        "passes an inline non-default IGW route",
+        *inline_routes({"cidrBlock": "192.168.0.0/16", "gatewayId": "igw-0abc"}),
+    )
+    p = "vpc-endpoint-interface-private-dns"
+    yield case(
+        p, "passes endpoints behind an SG admitting tcp 443 from the VPC", *endpoint_network()
+    )
+    yield case(
+        p,
+        "flags DNS support off",
+        *endpoint_network(vpc={"enableDnsSupport": False}),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags DNS hostnames off",
+        *endpoint_network(vpc={"enableDnsHostnames": False}),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags an endpoint without subnets",
+        *endpoint_network({"subnetIds": []}),
+        flagged=("ep-ecr.api",),
+    )
+    yield case(
+        p,
+        "flags an endpoint without security groups",
+        *endpoint_network({"securityGroupIds": []}),
+        flagged=("ep-ecr.api",),
+    )
+    yield case(
+        p,
+        "flags an endpoint SG open on port 80",
+        *endpoint_network(
+            sg_rule={"ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv4": "10.0.0.0/16"}
+        ),
+        flagged=("ep-ecr.api", "ep-ecr.dkr", "ep-logs"),
+    )
+    yield case(
+        p,
+        "flags an endpoint SG open to the internet",
+        *endpoint_network(
+            sg_rule={"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": "0.0.0.0/0"}
+        ),
+        flagged=("ep-ecr.api", "ep-ecr.dkr", "ep-logs"),
+    )
+    yield case(
+        p,
+        "flags an endpoint SG open on udp 443",
+        *endpoint_network(
+            sg_rule={"ipProtocol": "udp", "fromPort": 443, "toPort": 443, "cidrIpv4": "10.0.0.0/16"}
+        ),
+        flagged=("ep-ecr.api", "ep-ecr.dkr", "ep-logs"),
+    )
+    egress_rule = res(
+        "sgrule",
+        "ep-out",
+        {
+            "type": "egress",
+            "protocol": "-1",
+            "fromPort": 0,
+            "toPort": 0,
+            "cidrBlocks": ["0.0.0.0/0"],
+            "securityGroupId": "ep-sg-id",
+        },
+        deps={"securityGroupId": ["ep-sg"]},
+    )
+    yield case(
+        p,
+        "passes an egress SecurityGroupRule on the endpoint SG",
+        *endpoint_network(None, None, None, egress_rule),
+    )
+    yield case(
+        p,
+        "flags a missing secretsmanager endpoint",
+        *endpoint_network(
+            None,
+            None,
+            None,
+            secret_task("arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db"),
+        ),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags a missing ssm endpoint for a parameter name",
+        *endpoint_network(None, None, None, secret_task("/app/db")),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags a missing ssm endpoint for a parameter ARN",
+        *endpoint_network(
+            None, None, None, secret_task("arn:aws:ssm:ap-northeast-1:123456789012:parameter/db")
+        ),
+        flagged=("vpc",),
+    )
+    public_tasks = private_network(False, True)
+    update_inputs(
+        named(public_tasks, "svc"),
+        networkConfiguration={"subnets": ["private-id"], "assignPublicIp": True},
+    )
+    yield case(p, "passes public tasks without endpoints", *public_tasks)
+    p = "vpc-endpoint-s3-gateway-policy"
+    yield case(
+        p,
+        "passes a DynamoDB gateway without policy",
+        res(
+            ENDPOINT,
+            "good",
+            {"vpcEndpointType": "Gateway", "serviceName": "com.amazonaws.ap-northeast-1.dynamodb"},
+        ),
+    )
+    yield case(
+        p,
+        "passes an S3 interface endpoint",
+        res(
+            ENDPOINT,
+            "good",
+            {"vpcEndpointType": "Interface", "serviceName": "com.amazonaws.ap-northeast-1.s3"},
+        ),
+    )
+    gateway = {"vpcEndpointType": "Gateway", "serviceName": "com.amazonaws.ap-northeast-1.s3"}
+    yield case(
+        p,
+        "flags Resource *",
+        res(ENDPOINT, "bad", {**gateway, "policy": doc(allow("s3:GetObject", "*", Principal="*"))}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags NotResource",
+        res(
+            ENDPOINT,
+            "bad",
+            {
+                **gateway,
+                "policy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "NotResource": "arn:aws:s3:::x/*",
+                    }
+                ),
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny on *",
+        res(
+            ENDPOINT,
+            "good",
+            {
+                **gateway,
+                "policy": doc(
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:DeleteBucket",
+                        "Resource": "*",
+                    }
+                ),
+            },
+        ),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

@@ -53,6 +53,17 @@ def res(type_: str, name: str, inputs: dict[str, Any] | None = None, **kw: Any) 
     }
 
 
+def update_inputs(resource: dict[str, Any], **inputs: Any) -> dict[str, Any]:
+    """Change a built resource's inputs and outputs alike (stack rules read the outputs)."""
+    resource["inputs"].update(inputs)
+    resource["outputs"].update(inputs)
+    return resource
+
+
+def named(resources: Iterable[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next(r for r in resources if r["name"] == name)
+
+
 def graph(*resources: dict[str, Any]) -> dict[str, Any]:
     urns = {r["name"]: r["urn"] for r in resources}
     for r in resources:
@@ -103,7 +114,8 @@ def flagged_by(result: GateResult, policy: str) -> set[str]:
 
 
 def assert_flags_exactly(pack: PolicyPackClient, c: Case) -> None:
-    assert flagged_by(run(pack, c.resources), c.policy) == set(c.flagged)
+    found = flagged_by(run(pack, c.resources), c.policy)
+    assert found == set(c.flagged), f"{c.policy} flagged {sorted(found)}, not {sorted(c.flagged)}"
 
 
 def policies_without_both_sides(
