@@ -333,3 +333,89 @@ def test_rollout_wait_fails_the_job_when_the_bake_outlasts_the_timeout(tmp_path:
     assert result.returncode != 0
     assert "after 0s" in result.stdout
     assert len(calls) == 2
+
+
+# --- the deploy job's time budget: a killed `up` keeps the state lock --------------------------
+
+UP_STEP_ID = "up"
+LOCK_REPORT_STEP = "Report a state lock the failed up left behind"
+# checkout, setup-python, pip install, QEMU, buildx, credentials: measured at 2-4 min on
+# ubuntu-24.04 with the pip cache warm; twice that leaves room for a cold cache
+SETUP_MINUTES = 8
+
+
+def deploy_job() -> dict[str, Any]:
+    (job,) = workflow("deploy")["jobs"].values()
+    return job
+
+
+def test_the_up_step_is_bounded_well_inside_the_job() -> None:
+    # GitHub kills a job at its timeout without running any further step; bounding `up` itself
+    # makes a hung update fail as a step, so the lock report below still runs
+    job = deploy_job()
+    names = [s.get("id") for s in job["steps"]]
+    up_index = names.index(UP_STEP_ID)
+    up, after = job["steps"][up_index], job["steps"][up_index + 1 :]
+    assert all("timeout-minutes" in s for s in after), "every step after up needs a bound"
+    budget = SETUP_MINUTES + up["timeout-minutes"] + sum(s["timeout-minutes"] for s in after)
+    assert budget <= job["timeout-minutes"], f"steps may need {budget} min"
+    assert up["timeout-minutes"] <= job["timeout-minutes"] * 2 / 3
+
+
+def test_the_steady_state_wait_fits_its_step_bound() -> None:
+    # `aws ecs wait services-stable` polls 40 times every 15 s, then fails (AWS CLI reference)
+    step = deploy_step("Wait for the ECS service to be stable")
+    assert step["timeout-minutes"] * 60 > 40 * 15
+
+
+def test_the_rollout_wait_fits_its_step_bound() -> None:
+    step = deploy_step(ROLLOUT_STEP)
+    assert step["timeout-minutes"] * 60 > int(step["env"]["ROLLOUT_TIMEOUT_SECONDS"]) + 60
+
+
+def test_the_lock_report_runs_only_when_up_failed() -> None:
+    step = deploy_step(LOCK_REPORT_STEP)
+    assert step["if"] == "${{ failure() && steps.up.outcome == 'failure' }}"
+    assert step["env"]["BACKEND_URL"] == "${{ vars.PULUMI_BACKEND_URL }}"
+
+
+def run_lock_report(tmp_path: Path, answer: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    step = deploy_step(LOCK_REPORT_STEP)
+    fake = tmp_path / "bin" / "aws"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_AWS)
+    fake.chmod(0o755)
+    (tmp_path / "answers").write_text(f"{answer}\n")
+    log = tmp_path / "calls"
+    log.touch()
+    env = {
+        **os.environ,
+        "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
+        "FAKE_AWS_ANSWERS": str(tmp_path / "answers"),
+        "FAKE_AWS_LOG": str(log),
+        "STACK": "dev",
+        "BACKEND_URL": "s3://ecs-fargate-state-123456789012-ap-northeast-1?region=ap-northeast-1",
+    }
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result, log.read_text()
+
+
+def test_lock_report_names_the_lock_and_the_recovery(tmp_path: Path) -> None:
+    lock = ".pulumi/locks/organization/ecs-fargate/dev/5b8d2c3e.json"
+    result, calls = run_lock_report(tmp_path, lock)
+    assert "--bucket ecs-fargate-state-123456789012-ap-northeast-1" in calls
+    assert "--prefix .pulumi/locks/organization/ecs-fargate/dev/" in calls
+    assert "::error::" in result.stdout and lock in result.stdout
+    assert "pulumi cancel --stack dev" in result.stdout
+
+
+def test_lock_report_stays_quiet_when_up_released_its_lock(tmp_path: Path) -> None:
+    result, _ = run_lock_report(tmp_path, "None")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::error::" not in result.stdout
