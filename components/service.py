@@ -92,6 +92,9 @@ WAF_MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
 )
+# The child awsx.ecr.Image builds and pushes with (pulumi-awsx awsx/ecr/image.ts: `new
+# docker.Image(imageName, ...)` from @pulumi/docker-build, named after the tag).
+DOCKER_BUILD_IMAGE = "docker-build:index:Image"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -432,7 +435,9 @@ class WebService(pulumi.ComponentResource):
             # Every build input goes into the tag (the repository is IMMUTABLE); build
             # arguments, if one is ever added, go to both: args=..., build_args=...
             image_tag=content_hash_tag(args.app_dir, platform=platform),
-            opts=self._child(),
+            # The pushed image must outlive its build resource (retain_pushed_image); a plain
+            # retain_on_delete here would cover only the component, not awsx's child.
+            opts=self._child(transforms=[retain_pushed_image]),
         )
         return image.image_uri, self.repository.arn
 
@@ -1079,6 +1084,27 @@ class WebService(pulumi.ComponentResource):
             log_destination_configs=[log_group.arn],
             opts=self._child(),
         )
+
+
+def retain_pushed_image(
+    args: pulumi.ResourceTransformArgs,
+) -> pulumi.ResourceTransformResult | None:
+    """Keep the pushed image in ECR when awsx's docker-build child is deleted.
+
+    The child is named after the tag, so every new app/ build deletes the previous child at the
+    end of `up`, and docker-build's delete removes its manifest from the registry
+    (pulumi/pulumi-docker-build#606, #581). The previous task definition revision, which the
+    circuit breaker and the runbook roll back to, would then fail with CannotPullContainerError.
+    Transforms (unlike retain_on_delete or transformations) reach the children of a packaged
+    component such as awsx's (https://www.pulumi.com/docs/iac/concepts/resources/options/transforms/).
+    Old images go by the repository's lifecycle policy instead (KEEP_IMAGES).
+    """
+    if args.type_ != DOCKER_BUILD_IMAGE:
+        return None
+    return pulumi.ResourceTransformResult(
+        props=args.props,
+        opts=pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(retain_on_delete=True)),
+    )
 
 
 def build_context(app_dir: Path) -> str:

@@ -160,12 +160,25 @@ def container_definitions(
     ]
 
 
-# ECR lifecycle policy: unique priorities, and the `any` rule last (pitfall: ecr-lifecycle).
+# ECR lifecycle policy: unique priorities, and an `any` rule, if any, last (pitfall:
+# ecr-lifecycle). The rollback window: the images of the last KEEP_IMAGES builds stay in ECR
+# (docs/runbook.md quotes it), since Pulumi no longer deletes a pushed image
+# (service.retain_pushed_image) and this policy is what removes old ones.
 KEEP_IMAGES = 10
 UNTAGGED_EXPIRY_DAYS = 1
 
 
 def ecr_lifecycle_policy() -> dict[str, Any]:
+    """Expire untagged images after a day; keep the last KEEP_IMAGES tagged builds.
+
+    The keep rule counts tagged images only: a build pushed as an image index stores its
+    platform manifest and attestation manifests as untagged images, and an `any` count would
+    let those crowd builds out of the window. The untagged rule cannot take an image a kept
+    revision runs: the task pins the digest the tag points to (tagged, never selected by it),
+    and ECR refuses to delete a manifest an image index still references (BatchDeleteImage
+    failure ImageReferencedByManifestList), so an index's children go only once the index
+    itself has expired.
+    """
     return {
         "rules": [
             {
@@ -181,9 +194,10 @@ def ecr_lifecycle_policy() -> dict[str, Any]:
             },
             {
                 "rulePriority": 2,
-                "description": f"Keep the last {KEEP_IMAGES} images",
+                "description": f"Keep the last {KEEP_IMAGES} builds (the rollback window)",
                 "selection": {
-                    "tagStatus": "any",
+                    "tagStatus": "tagged",
+                    "tagPatternList": [f"{IMAGE_TAG_PREFIX}*"],
                     "countType": "imageCountMoreThan",
                     "countNumber": KEEP_IMAGES,
                 },

@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pulumi
 import pytest
 from conftest import REPO_ROOT, PlanVariant
 from test_service_support import (
@@ -17,7 +18,10 @@ from test_service_support import (
     web_resources,
 )
 
+from components.service import DOCKER_BUILD_IMAGE, retain_pushed_image
 from components.task_definition import (
+    IMAGE_TAG_PREFIX,
+    KEEP_IMAGES,
     content_hash_tag,
     ecr_lifecycle_policy,
     repository_arn_of_image,
@@ -99,6 +103,39 @@ def test_image_tag_changes_with_any_build_argument(app_copy: Path) -> None:
     assert len({plain, with_arg, other_value}) == 3
 
 
+def transform_args(type_token: str) -> pulumi.ResourceTransformArgs:
+    return pulumi.ResourceTransformArgs(
+        custom=True,
+        type_=type_token,
+        name="app-arm64-0123456789abcdef0123",
+        props={"push": True},
+        opts=pulumi.ResourceOptions(ignore_changes=["tags"]),
+    )
+
+
+def test_pushed_images_are_retained_when_their_build_resource_is_deleted() -> None:
+    # awsx names its docker-build child after the tag, so a new app/ deletes the old child at
+    # the end of `up`, and docker-build's delete removes the manifest from ECR
+    # (pulumi/pulumi-docker-build#606): the previous revision could no longer be pulled.
+    result = retain_pushed_image(transform_args(DOCKER_BUILD_IMAGE))
+    assert result is not None
+    assert result.opts.retain_on_delete is True
+    assert result.opts.ignore_changes == ["tags"]
+    assert result.props == {"push": True}
+
+
+@pytest.mark.parametrize("type_token", [IMAGE, "docker:index/image:Image", REPOSITORY])
+def test_the_retain_transform_leaves_every_other_resource_alone(type_token: str) -> None:
+    assert retain_pushed_image(transform_args(type_token)) is None
+
+
+def test_the_app_image_component_carries_the_retain_transform(stack_graph: Graph) -> None:
+    # Mocks neither run transforms nor build awsx's remote children; the offline monitor
+    # records the transforms each registration sends (tools/offline.py).
+    options = stack_graph.one(IMAGE)["options"]
+    assert options["transforms"] == [f"{retain_pushed_image.__module__}.retain_pushed_image"]
+
+
 def test_x86_stacks_build_an_amd64_image(plan_variant: PlanVariant) -> None:
     graph = plan_variant("dev", cpuArchitecture="X86_64")
     assert graph.one(IMAGE)["inputs"]["platform"] == "linux/amd64"
@@ -133,25 +170,36 @@ def test_prod_repository_is_protected_retained_and_never_force_deleted(prod_grap
     assert repository["options"]["retainOnDelete"] is True
 
 
-def test_lifecycle_policy_expires_untagged_after_a_day_and_keeps_ten_images(
+def test_lifecycle_policy_keeps_the_builds_of_the_last_releases_and_expires_untagged_after_a_day(
     stack_graph: Graph,
 ) -> None:
     lifecycle = stack_graph.one("aws:ecr/lifecyclePolicy:LifecyclePolicy")
     assert lifecycle["inputs"]["repository"] == stack_graph.one(REPOSITORY)["outputs"]["name"]
     rules = json_input(lifecycle, "policy")["rules"]
     by_status = {rule["selection"]["tagStatus"]: rule for rule in rules}
+    assert set(by_status) == {"untagged", "tagged"}
     assert by_status["untagged"]["selection"] == {
         "tagStatus": "untagged",
         "countType": "sinceImagePushed",
         "countUnit": "days",
         "countNumber": 1,
     }
-    assert by_status["any"]["selection"] == {
-        "tagStatus": "any",
+    # Counted over the tagged builds only: a build pushed as an image index also stores its
+    # platform manifest and attestations as untagged images, which an "any" count would let
+    # crowd out the rollback window.
+    assert by_status["tagged"]["selection"] == {
+        "tagStatus": "tagged",
+        "tagPatternList": [f"{IMAGE_TAG_PREFIX}*"],
         "countType": "imageCountMoreThan",
-        "countNumber": 10,
+        "countNumber": KEEP_IMAGES,
     }
+    assert stack_graph.one(IMAGE)["inputs"]["imageTag"].startswith(IMAGE_TAG_PREFIX)
     assert all(rule["action"] == {"type": "expire"} for rule in rules)
+
+
+def test_runbook_quotes_the_rollback_window_the_lifecycle_policy_keeps() -> None:
+    runbook = (REPO_ROOT / "docs" / "runbook.md").read_text()
+    assert f"the last {KEEP_IMAGES} builds" in runbook
 
 
 def test_lifecycle_rules_satisfy_ecr_validation() -> None:
@@ -159,7 +207,7 @@ def test_lifecycle_rules_satisfy_ecr_validation() -> None:
     priorities = [rule["rulePriority"] for rule in rules]
     assert len(set(priorities)) == len(priorities)
     any_rules = [rule for rule in rules if rule["selection"]["tagStatus"] == "any"]
-    assert [rule["rulePriority"] for rule in any_rules] == [max(priorities)]
+    assert all(rule["rulePriority"] == max(priorities) for rule in any_rules)
     for rule in rules:
         selection = rule["selection"]
         assert None not in selection.values()
@@ -167,6 +215,8 @@ def test_lifecycle_rules_satisfy_ecr_validation() -> None:
             assert selection["countUnit"] == "days"
         if selection["tagStatus"] != "tagged":
             assert "tagPrefixList" not in selection and "tagPatternList" not in selection
+        else:
+            assert "tagPrefixList" in selection or "tagPatternList" in selection
 
 
 def test_a_configured_image_is_used_instead_of_building_app(plan_variant: PlanVariant) -> None:

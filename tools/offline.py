@@ -246,9 +246,20 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     "ignoreChanges": list(request.ignoreChanges),
                     "retainOnDelete": bool(request.retainOnDelete),
                     "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+                    # Mocks never run transforms; recording which ones a registration sends
+                    # lets a test see that a remote component (awsx) carries them.
+                    **(
+                        {"transforms": [_qualified_name(t) for t in transforms]}
+                        if (transforms := pulumi_mocks._resolve_callbacks(request.transforms))
+                        else {}
+                    ),
                 },
             }
         return response
+
+
+def _qualified_name(function: Any) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def _plain(value: Any) -> Any:
