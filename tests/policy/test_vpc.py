@@ -462,6 +462,24 @@ def branch_cases() -> Iterator[Case]:
         ),
         flagged=("vpc",),
     )
+    yield case(
+        p,
+        "passes a secret from another service's ARN",
+        *endpoint_network(None, None, None, secret_task("arn:aws:s3:::bucket/secret")),
+    )
+    public_subnet = res("subnet", "public", {"vpcId": "vpc-id"}, deps={"vpcId": ["vpc"]})
+    yield case(
+        "private-subnet-no-igw-route",
+        "passes an IGW route of a public subnet's table",
+        *private_network(False, True),
+        public_subnet,
+        res(
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            "public-assoc",
+            {"routeTableId": "public-rt-id", "subnetId": "public-id"},
+            deps={"routeTableId": ["public-rt"], "subnetId": ["public"]},
+        ),
+    )
     public_tasks = private_network(False, True)
     update_inputs(
         named(public_tasks, "svc"),
