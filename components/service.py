@@ -347,6 +347,16 @@ class WebService(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             # `pulumi up` returns only once the new tasks are healthy, or fails.
             wait_for_steady_state=True,
+            # Set for good, never per change: the provider's plan rejects a changed
+            # capacity_provider_strategy unless this is true (capacityProviderStrategyCustomizeDiff,
+            # terraform-provider-aws#43533), and turning it off in the same update as a strategy
+            # change fails as well. It costs nothing on an unchanged `up`: resourceServiceUpdate
+            # calls UpdateService (with ForceNewDeployment from this flag) only when some other
+            # argument changed (d.HasChangesExcept(force_delete, tags, tags_all);
+            # internal/service/ecs/service.go). Side effects (docs/runbook.md): the `up` that
+            # first adds it rolls every task once, and every later in-place service change
+            # (desired count aside, which is ignored) rolls them too.
+            force_new_deployment=True,
             deployment_configuration=deployment,
             deployment_circuit_breaker=circuit_breaker,
             deployment_minimum_healthy_percent=minimum_healthy_percent,

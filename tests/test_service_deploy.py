@@ -71,6 +71,13 @@ def test_prod_runs_on_regular_fargate(prod_graph: Graph) -> None:
     ]
 
 
+def test_service_always_forces_a_new_deployment(stack_graph: Graph) -> None:
+    # The provider's plan refuses a capacityProviderStrategy change unless forceNewDeployment
+    # is true (terraform-provider-aws#43533), and dropping it in the same update as a strategy
+    # change fails too: it is set for good, never per change (docs/runbook.md).
+    assert ecs_service(stack_graph)["inputs"]["forceNewDeployment"] is True
+
+
 def test_service_never_sets_a_launch_type_or_a_pinned_platform(stack_graph: Graph) -> None:
     inputs = ecs_service(stack_graph)["inputs"]
     assert "launchType" not in inputs
