@@ -2,8 +2,8 @@
 are generated from this table, docs/deploy.md lists it, and tests check both.
 
 Read from the DIY backend of pulumi/pulumi, ``pkg/backend/diy/`` at ``v3.259.0`` (the newest tag
-in the reference store; the workflows pin CLI 3.272.0, whose paths these are unless a later
-release moved them: re-read the files below when bumping the pin). The stack-tags read arrived in
+in the reference store; the workflows install the CLI that requirements.txt pins, 3.272.0 today,
+whose paths these are unless a later release moved them: re-read the files when the pin moves). The stack-tags read arrived in
 v3.211.0 (pulumi/pulumi#19882). There is no journal in the DIY backend: journaling exists only
 for the Pulumi Cloud backend, so no role is granted a journal path.
 

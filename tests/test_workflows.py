@@ -4,6 +4,7 @@ JSON schema). The portfolio's plan job stayed green on failure and its apply had
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
@@ -419,3 +420,106 @@ def test_lock_report_stays_quiet_when_up_released_its_lock(tmp_path: Path) -> No
     result, _ = run_lock_report(tmp_path, "None")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "::error::" not in result.stdout
+
+
+# --- one pin moves the CLI, the program's SDK and the policy pack's SDK -------------------------
+
+DEPENDABOT = REPO_ROOT / ".github" / "dependabot.yml"
+CLI_STEP_ID = "cli"
+CLI_VERSION_EXPRESSION = "${{ steps.cli.outputs.version }}"
+
+
+def pulumi_pin(requirements: Path) -> str:
+    (pin,) = [
+        line.split("==", 1)[1].strip()
+        for line in requirements.read_text().splitlines()
+        if line.startswith("pulumi==")
+    ]
+    return pin
+
+
+def dependabot_entries(ecosystem: str) -> list[dict[str, Any]]:
+    entries = load(DEPENDABOT)["updates"]
+    return [e for e in entries if e["package-ecosystem"] == ecosystem]
+
+
+def directories_of(entry: dict[str, Any]) -> set[str]:
+    return set(entry.get("directories", [entry.get("directory")]))
+
+
+def test_dependabot_matches_its_schema() -> None:
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    command = str(checker) if checker.exists() else shutil.which("check-jsonschema")
+    assert command, "check-jsonschema is a dev requirement"
+    result = subprocess.run(
+        [command, "--builtin-schema", "vendor.dependabot", str(DEPENDABOT)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dependabot_updates_the_app_images_base() -> None:
+    assert any("/app" in directories_of(e) for e in dependabot_entries("docker"))
+
+
+def test_the_policy_pack_pins_the_programs_pulumi_sdk() -> None:
+    assert pulumi_pin(REPO_ROOT / "policy" / "requirements.txt") == pulumi_pin(
+        REPO_ROOT / "requirements.txt"
+    )
+
+
+def test_one_dependabot_pull_request_moves_pulumi_in_the_program_and_the_pack() -> None:
+    # one entry over both directories, and a group that holds `pulumi` across them: Dependabot
+    # opens one PR per directory unless the group is grouped by dependency name
+    (entry,) = [e for e in dependabot_entries("pip") if "/policy" in directories_of(e)]
+    assert {"/", "/policy"} <= directories_of(entry)
+    groups = [
+        g
+        for g in entry.get("groups", {}).values()
+        if any(fnmatch.fnmatchcase("pulumi", p) for p in g.get("patterns", []))
+    ]
+    assert len(groups) == 1, "pulumi must land in exactly one group"
+    assert groups[0].get("group-by") == "dependency-name"
+
+
+@pytest.mark.parametrize("name", ["preview", "deploy"])
+def test_the_cli_the_workflow_installs_is_the_sdk_pin(name: str) -> None:
+    (step,) = pulumi_steps(name)
+    assert step["with"]["pulumi-version"] == CLI_VERSION_EXPRESSION
+    all_steps = steps(workflow(name))
+    ids = [s.get("id") for s in all_steps]
+    assert ids.index(CLI_STEP_ID) < all_steps.index(step)
+
+
+def run_cli_version_step(
+    tmp_path: Path, name: str, requirements: str
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    (step,) = [s for s in steps(workflow(name)) if s.get("id") == CLI_STEP_ID]
+    (tmp_path / "requirements.txt").write_text(requirements)
+    output = tmp_path / "github_output"
+    output.touch()
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result, output.read_text()
+
+
+@pytest.mark.parametrize("name", ["preview", "deploy"])
+def test_the_cli_version_step_reads_the_requirements_pin(tmp_path: Path, name: str) -> None:
+    requirements = (REPO_ROOT / "requirements.txt").read_text()
+    result, output = run_cli_version_step(tmp_path, name, requirements)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert output == f"version={pulumi_pin(REPO_ROOT / 'requirements.txt')}\n"
+
+
+def test_the_cli_version_step_fails_without_an_exact_pin(tmp_path: Path) -> None:
+    result, output = run_cli_version_step(tmp_path, "deploy", "pulumi>=3.200\npulumi-aws==7.0.0\n")
+    assert result.returncode != 0
+    assert "::error::" in result.stdout
+    assert output == ""
