@@ -509,6 +509,16 @@ def _validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -
     )
     _require_range(config_key("albIdleTimeoutSeconds"), svc.alb_idle_timeout_seconds, 1, 4000)
     _require_range(config_key("wafRateLimit"), svc.waf_rate_limit, 10, 2_000_000_000)
+    if svc.alb_deletion_protection and not general.protect_stateful_resources:
+        # AWS refuses to delete a load balancer with deletion protection on, so a stack that
+        # promises one `pulumi destroy` removes everything must not ask for it.
+        raise config_error(
+            config_key("albDeletionProtection"),
+            True,
+            "protectStatefulResources is false, so one `pulumi destroy` must remove the stack, "
+            "and AWS refuses to delete an ALB with deletion protection: set "
+            "albDeletionProtection false as well (or protectStatefulResources true)",
+        )
     if not svc.alb_ingress_cidrs:
         raise config_error(config_key("albIngressCidrs"), [], "at least one CIDR may reach the ALB")
     for i, cidr in enumerate(svc.alb_ingress_cidrs):

@@ -31,6 +31,7 @@ SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("dev", {"image": LOCAL_IMAGE, "containerPort": 9090}, "ecs-fargate:containerPort", "9090", "for a configured one alike"),
     ("dev", {"albIdleTimeoutSeconds": 75}, "ecs-fargate:albIdleTimeoutSeconds", "75", "below nginx's keepalive_timeout (75 s"),
     ("prod", {"nightSchedule": {"scaleInCron": "cron(0 21 ? * MON-FRI *)"}}, "ecs-fargate:nightSchedule", "set", "for dev stacks only"),
+    ("dev", {"albDeletionProtection": True}, "ecs-fargate:albDeletionProtection", "true", "set albDeletionProtection false as well"),
 ]  # fmt: skip
 
 
