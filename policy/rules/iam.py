@@ -6,6 +6,7 @@ string or a list; Allow statements with NotAction/NotResource count as wildcards
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -691,9 +692,25 @@ def _write_actions(stmts: list[Statement]) -> list[str]:
     return writes
 
 
+_SUB_REPO = re.compile(r"repo:([^/:]*)/([^:]*)")
+
+
+def may_match_pull_request(sub: str) -> bool:
+    """Whether a sub value, read as a StringLike pattern, admits a pull_request job's token
+    (sub `repo:<owner>/<repo>:pull_request`): `repo:o/*`, `repo:o/r*` and `*` do, as do
+    `repo:o/r:*` and `repo:o/r:pull_request`; `repo:o/r:environment:*` does not. The candidate
+    subject keeps the pattern's own owner and repository, wildcards in them standing for `x`."""
+    names = _SUB_REPO.match(sub)
+    owner, repo = names.groups() if names else ("x", "x")
+    candidate = "repo:{}/{}:pull_request".format(
+        *(re.sub(r"[*?]+", "x", part) for part in (owner, repo))
+    )
+    return fnmatch.fnmatchcase(candidate, sub)
+
+
 def _pr_role_read_only(stack: Stack, role: PolicyResource) -> Iterator[StackFinding]:
     trusts_pr = any(
-        value.endswith(":pull_request") or value.endswith(":*")
+        may_match_pull_request(value)
         for s in _github_statements(_trust_statements(role))
         for _op, values in _github_conditions(s, "sub")
         for value in values

@@ -367,7 +367,585 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+RP = "rolepolicy"
+POLICY = "aws:iam/policy:Policy"
+ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+PASSED_TO_ECS = {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+
+
+def policy_doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"policy": doc(*statements)}
+
+
+def role_with(
+    name: str, trust: str, *statements: dict[str, Any], **role_inputs: Any
+) -> list[dict[str, Any]]:
+    """A role trusted by `trust` and a RolePolicy carrying `statements`."""
+    return [
+        res("role", name, {"assumeRolePolicy": trust, **role_inputs}),
+        res(RP, f"{name}-policy", {"role": name, **policy_doc(*statements)}, deps={"role": [name]}),
+    ]
+
+
+def attached_policy(
+    role_name: str, trust: str, statement: dict[str, Any], how: str
+) -> list[dict[str, Any]]:
+    """A managed Policy attached to a role by a RolePolicyAttachment or a PolicyAttachment."""
+    if how == "role":
+        attachment = res(
+            ROLE_ATTACHMENT,
+            "att",
+            {"role": role_name, "policyArn": "p-arn"},
+            deps={"role": [role_name], "policyArn": ["p"]},
+        )
+    else:
+        attachment = res(
+            ATTACHMENT,
+            "att",
+            {"roles": [role_name], "policyArn": "p-arn"},
+            deps={"roles": [role_name], "policyArn": ["p"]},
+        )
+    return [
+        res("role", role_name, {"assumeRolePolicy": trust}),
+        res(POLICY, "p", policy_doc(statement)),
+        attachment,
+    ]
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "iam-no-admin-statement"
+    yield case(
+        p,
+        "passes a Deny of * on *",
+        res(RP, "good", policy_doc({"Effect": "Deny", "Action": "*", "Resource": "*"})),
+    )
+    yield case(
+        p, "passes * on one bucket", res(RP, "good", policy_doc(allow("*", "arn:aws:s3:::b")))
+    )
+    yield case(
+        p,
+        "flags a role's inline policy",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": ECS_TRUST,
+                "inlinePolicies": [{"name": "admin", "policy": doc(allow("*", "*"))}],
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a managed Policy",
+        res(POLICY, "bad", policy_doc(allow("*", "*"))),
+        flagged=("bad",),
+    )
+    p = "iam-no-action-wildcards"
+    yield case(
+        p,
+        "flags NotAction",
+        res(RP, "bad", policy_doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny of s3:*",
+        res(RP, "good", policy_doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})),
+    )
+    p = "aws-iam-no-s3-full-access"
+    yield case(
+        p,
+        "flags * on a bucket",
+        res(RP, "bad", policy_doc(allow("*", "arn:aws:s3:::b"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes s3:* under a Deny of s3:*",
+        res(
+            RP,
+            "good",
+            policy_doc(
+                allow("s3:*", "arn:aws:s3:::b"),
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+            ),
+        ),
+    )
+    yield case(
+        p,
+        "flags Get and Put on every bucket",
+        res(RP, "bad", policy_doc(allow(["s3:GetObject", "s3:PutObject"], "*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes Get only on every bucket",
+        res(RP, "good", policy_doc(allow("s3:GetObject", "*"))),
+    )
+    yield case(
+        p,
+        "passes Get and Put on one bucket",
+        res(RP, "good", policy_doc(allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::b/*"))),
+    )
+    p = "aws-iam-filter-passrole-access"
+    for resource in (
+        "arn:aws:iam::*:role/ecs-fargate-dev-task",
+        "arn:aws:iam::123456789012:role/path/*",
+        "arn:aws:iam::123456789012:role/*-task",
+    ):
+        yield case(
+            p,
+            f"flags {resource}",
+            res(RP, "bad", policy_doc(allow("iam:PassRole", resource, Condition=PASSED_TO_ECS))),
+            flagged=("bad",),
+        )
+    yield case(
+        p,
+        "flags NotResource",
+        res(
+            RP,
+            "bad",
+            policy_doc(
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:PassRole",
+                    "NotResource": "arn:aws:iam::1:role/x",
+                    "Condition": PASSED_TO_ECS,
+                }
+            ),
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags one role without iam:PassedToService",
+        res(RP, "bad", policy_doc(allow("iam:PassRole", "arn:aws:iam::123456789012:role/task"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags iam:* on a role path prefix without a condition",
+        res(RP, "bad", policy_doc(allow("iam:*", "arn:aws:iam::123456789012:role/app-*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a GovCloud role ARN",
+        res(
+            RP,
+            "good",
+            policy_doc(
+                allow(
+                    "iam:PassRole",
+                    "arn:aws-us-gov:iam::123456789012:role/task",
+                    Condition=PASSED_TO_ECS,
+                )
+            ),
+        ),
+    )
+    yield case(
+        p,
+        "passes a non-role ARN with the condition",
+        res(
+            RP, "good", policy_doc(allow("iam:PassRole", "arn:aws:s3:::b", Condition=PASSED_TO_ECS))
+        ),
+    )
+    yield case(
+        "iam-no-credentials-exposure",
+        "flags sts:AssumeRole on *",
+        res(RP, "bad", policy_doc(allow("sts:AssumeRole", "*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        "iam-no-credentials-exposure",
+        "passes sts:AssumeRole on one role",
+        res(RP, "good", policy_doc(allow("sts:AssumeRole", "arn:aws:iam::123456789012:role/x"))),
+    )
+    yield case(
+        "iam-no-data-exfiltration",
+        "flags kms:Decrypt on *",
+        res(RP, "bad", policy_doc(allow("kms:Decrypt", "*"))),
+        flagged=("bad",),
+    )
+    p = "iam-no-resource-wildcard-for-restrictable-actions"
+    for how in ("role", "policy"):
+        yield case(
+            p,
+            f"flags a managed Policy attached by a {how} attachment",
+            *attached_policy("task", ECS_TRUST, allow("s3:GetObject", "*"), how),
+            flagged=("p",),
+        )
+    yield case(
+        p,
+        "flags a user policy",
+        res("aws:iam/userPolicy:UserPolicy", "bad", policy_doc(allow("s3:GetObject", "*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags NotResource",
+        res(
+            RP,
+            "bad",
+            policy_doc(
+                {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/*"}
+            ),
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny on *",
+        res(RP, "good", policy_doc({"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"})),
+    )
+    yield case(
+        p,
+        "passes a CI role's policy (the CI rule's job)",
+        *role_with("deploy", github_trust("repo:o/r:environment:prod"), allow("s3:GetObject", "*")),
+    )
+    yield case(
+        "iam-ci-role-least-privilege",
+        "passes a workload role's policy",
+        *role_with("task", ECS_TRUST, allow("ecs:UpdateService", "*")),
+    )
+    yield case(
+        "iam-ci-role-least-privilege",
+        "flags a CI role's attached managed policy",
+        *attached_policy(
+            "deploy",
+            github_trust("repo:o/r:environment:prod"),
+            allow("iam:AttachRolePolicy", "*"),
+            "role",
+        ),
+        flagged=("p",),
+    )
+    p = "iam-no-admin-managed-policy"
+    yield case(
+        p,
+        "flags IAMFullAccess in managed_policy_arns",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": ECS_TRUST,
+                "managedPolicyArns": ["arn:aws:iam::aws:policy/IAMFullAccess"],
+            },
+        ),
+        flagged=("bad",),
+    )
+    p = "iam-role-trust-no-account-root"
+    yield case(
+        p,
+        "flags a bare account id",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"AWS": "123456789012"},
+                    }
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny of the account root",
+        res(
+            "role",
+            "good",
+            {
+                "assumeRolePolicy": doc(
+                    {
+                        "Effect": "Deny",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    }
+                )
+            },
+        ),
+    )
+    yield case(
+        p,
+        "passes a role ARN",
+        res(
+            "role",
+            "good",
+            {
+                "assumeRolePolicy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci"},
+                    }
+                )
+            },
+        ),
+    )
+    p = "iam-role-trust-no-wildcard-principal"
+    yield case(
+        p,
+        "flags Principal *",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": doc(
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*"}
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny to *",
+        res(
+            "role",
+            "good",
+            {
+                "assumeRolePolicy": doc(
+                    {"Effect": "Deny", "Action": "sts:AssumeRole", "Principal": "*"}
+                )
+            },
+        ),
+    )
+    p = "github-oidc-sub-pinned"
+    for sub in ("workflow:deploy", "repo:o/r:ref:refs/pull/1/merge", "repo:o/r:environment:pr?d"):
+        yield case(
+            p,
+            f"flags {sub}",
+            res("role", "bad", {"assumeRolePolicy": github_trust(sub)}),
+            flagged=("bad",),
+        )
+    for sub in ("repo:o/r:pull_request", "repo:o/r:ref:refs/tags/v1"):
+        yield case(p, f"passes {sub}", res("role", "good", {"assumeRolePolicy": github_trust(sub)}))
+    yield case(
+        p,
+        "passes a role another IdP trusts",
+        res(
+            "role",
+            "good",
+            {
+                "assumeRolePolicy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                    }
+                )
+            },
+        ),
+    )
+    p = "github-oidc-aud"
+    yield case(
+        p,
+        "flags aud by StringLike",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Principal": {
+                            "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+                        },
+                        "Condition": {
+                            "StringLike": {
+                                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod",
+                            }
+                        },
+                    }
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a second audience",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": github_trust(
+                    "repo:o/r:environment:prod", aud=["sts.amazonaws.com", "other"]
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes ForAnyValue on a non-GitHub key",
+        res(
+            "role",
+            "good",
+            {
+                "assumeRolePolicy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Principal": {
+                            "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+                        },
+                        "Condition": {
+                            "StringEquals": {
+                                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod",
+                            },
+                            "ForAnyValue:StringEquals": {"aws:TagKeys": "x"},
+                        },
+                    }
+                )
+            },
+        ),
+    )
+    p = "github-oidc-provider-config"
+    yield case(
+        p,
+        "flags a GitHub URL without https",
+        res(
+            OIDC_PROVIDER,
+            "bad",
+            {"url": "token.actions.githubusercontent.com", "clientIdLists": ["sts.amazonaws.com"]},
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes another issuer",
+        res(
+            OIDC_PROVIDER,
+            "good",
+            {"url": "https://accounts.google.com", "clientIdLists": ["a", "b"]},
+        ),
+    )
+    p = "gha-deploy-role-not-from-pull-request"
+    pr = github_trust("repo:o/r:pull_request")
+    yield case(
+        p,
+        "flags NotAction",
+        *role_with("plan", pr, {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
+        flagged=("plan",),
+    )
+    yield case(p, "flags a wildcard verb", *role_with("plan", pr, allow("s3:*")), flagged=("plan",))
+    yield case(
+        p,
+        "flags a role trusting every context",
+        *role_with("plan", github_trust("repo:o/r:*"), allow("ecs:UpdateService")),
+        flagged=("plan",),
+    )
+    yield case(
+        p,
+        "flags a write managed policy",
+        res(
+            "role",
+            "plan",
+            {
+                "assumeRolePolicy": pr,
+                "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"],
+            },
+        ),
+        flagged=("plan",),
+    )
+    yield case(
+        p,
+        "flags an attached managed policy that writes",
+        *attached_policy("plan", pr, allow("ecs:UpdateService"), "role"),
+        flagged=("plan",),
+    )
+    yield case(
+        p,
+        "passes ReadOnlyAccess and kms:Decrypt",
+        *role_with(
+            "plan",
+            pr,
+            allow("kms:Decrypt"),
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"},
+            managedPolicyArns=["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+        ),
+    )
+    yield case(
+        p,
+        "passes a deploy role that writes",
+        *role_with("deploy", github_trust("repo:o/r:environment:prod"), allow("ecs:UpdateService")),
+    )
+    for sub in ("repo:o/*", "repo:o/r*", "*"):
+        yield case(
+            p,
+            f"flags a writer whose StringLike sub {sub} also matches pull_request",
+            *role_with("ci", github_trust(sub, op="StringLike"), allow("ecs:UpdateService")),
+            flagged=("ci",),
+        )
+    yield case(
+        p,
+        "passes a writer whose StringLike sub pins an environment",
+        *role_with(
+            "ci",
+            github_trust("repo:o/r:environment:prod", op="StringLike"),
+            allow("ecs:UpdateService"),
+        ),
+    )
+    p = "no-iam-users-or-access-keys"
+    yield case(
+        p,
+        "flags a PolicyAttachment to users",
+        res(ATTACHMENT, "bad", {"users": ["ci"], "policyArn": "arn:p"}),
+        flagged=("bad",),
+    )
+    yield case(p, "flags a user", res("aws:iam/user:User", "bad", {"name": "ci"}), flagged=("bad",))
+    p = "iam-role-no-policy-management-conflicts"
+    yield case(
+        p,
+        "flags managed_policy_arns beside an attachment",
+        res("role", "bad", {"assumeRolePolicy": ECS_TRUST, "managedPolicyArns": ["arn:p"]}),
+        res(ROLE_ATTACHMENT, "a", {"role": "bad", "policyArn": "arn:q"}, deps={"role": ["bad"]}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes managed_policy_arns alone",
+        res("role", "good", {"assumeRolePolicy": ECS_TRUST, "managedPolicyArns": ["arn:p"]}),
+    )
+    p = "iam-role-permissions-boundary"
+    yield case(
+        p,
+        "flags iam:CreateRole without a boundary condition",
+        res(RP, "bad", policy_doc(allow("iam:CreateRole", "arn:aws:iam::1:role/app-*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes iam:CreateRole requiring a boundary",
+        res(
+            RP,
+            "good",
+            policy_doc(
+                allow(
+                    "iam:CreateRole",
+                    "arn:aws:iam::1:role/app-*",
+                    Condition={
+                        "StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}
+                    },
+                )
+            ),
+        ),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
