@@ -26,11 +26,13 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
+from bootstrap.ci_permissions import MAIN_PROJECT
 from components.slo import (
     ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
     RECHECK_AFTER_ALARMS_BACK_MINUTES,
     cron_minutes_later,
 )
+from components.task_definition import ECR_IMAGE_URI
 
 PROJECT = "ecs-fargate"
 
@@ -61,6 +63,11 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
 CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 BOUNDARY_ARN = r"arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+"
 BOUNDARY_NAME = r"[\w+=,.@-]{1,128}"
+# The bootstrap's permissions boundary lets an execution role pull only from
+# repository/<MAIN_PROJECT>-* in the deploying account and the stack's region (bootstrap/
+# iam_documents.py boundary_policy, statement ExecutionRolePullsImages; a test holds the two
+# together).
+PULLABLE_REPOSITORY_PREFIX = f"{MAIN_PROJECT}-"
 
 
 def fargate_memories(memories: tuple[int, ...]) -> str:
@@ -189,6 +196,9 @@ class ObservabilityConfig:
     dashboard: bool = True
     running_tasks_alarm: bool = True
     """Alarm when fewer tasks run than desired; reads Container Insights metrics."""
+    unhealthy_hosts_alarm: bool = True
+    """Alarm when a target fails its health checks for 3 minutes ($0.10/month); without it
+    healthy-hosts-low still pages below the autoscaling minimum."""
     error_log_terms: tuple[str, ...] = ("[error]", "[crit]", "[alert]", "[emerg]")
 
 
@@ -642,10 +652,7 @@ def _validate_capacity_providers(strategy: tuple[CapacityProviderShare, ...]) ->
 
 def _validate_image(image: str, region: str) -> None:
     # No NAT: tasks can only pull from this region's ECR through the endpoints.
-    match = re.fullmatch(
-        r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<repo>[a-z0-9._/-]+)@sha256:[0-9a-f]{64}",
-        image,
-    )
+    match = ECR_IMAGE_URI.fullmatch(image)
     if not match:
         raise config_error(
             config_key("image"),
@@ -658,6 +665,26 @@ def _validate_image(image: str, region: str) -> None:
             config_key("image"),
             image,
             f"must be in the stack region {region}: private tasks reach no other registry",
+        )
+
+
+def validate_image_pull(image: str, *, account_id: str) -> None:
+    """Under the bootstrap's permissions boundary the execution role pulls only from this
+    account's ``ecs-fargate-*`` repositories: any other image would pass the format checks and
+    then fail every task with CannotPullContainerError (AccessDenied)."""
+    match = ECR_IMAGE_URI.fullmatch(image)
+    if (
+        match is None
+        or match["account"] != account_id
+        or not match["repository"].startswith(PULLABLE_REPOSITORY_PREFIX)
+    ):
+        raise config_error(
+            config_key("image"),
+            image,
+            f"with permissionsBoundaryArn set, the execution role may pull only from this "
+            f"account's ({account_id}) {PULLABLE_REPOSITORY_PREFIX}* repositories in the stack "
+            "region (the bootstrap's permissions boundary, bootstrap/iam_documents.py): push the "
+            "image to such a repository, or leave image empty to build app/",
         )
 
 
@@ -834,14 +861,19 @@ def load_stack_config(
     raw: Mapping[str, Any] | None = None, *, stack: str | None = None
 ) -> StackConfig:
     """Parse and validate the running stack's config; a boundary given by policy name becomes
-    that policy's ARN in this account (stack files stay account-independent)."""
+    that policy's ARN in this account (stack files stay account-independent). The checks that
+    need the deploying account run here, still before any resource."""
     cfg = parse_stack_config(
         raw if raw is not None else raw_stack_config(), stack=stack or pulumi.get_stack()
     )
     boundary = cfg.general.permissions_boundary_arn
-    if not boundary or boundary.startswith("arn:"):
+    if not boundary:
         return cfg
     account_id = aws.get_caller_identity().account_id
+    if cfg.service.image:
+        validate_image_pull(cfg.service.image, account_id=account_id)
+    if boundary.startswith("arn:"):
+        return cfg
     partition = aws.get_partition().partition
     arn = f"arn:{partition}:iam::{account_id}:policy/{boundary}"
     general = dataclasses.replace(cfg.general, permissions_boundary_arn=arn)

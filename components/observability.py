@@ -130,6 +130,7 @@ class ObservabilityArgs:
     dashboard: bool = True
     container_insights: bool = True
     running_tasks_alarm: bool = True
+    unhealthy_hosts_alarm: bool = True
     error_log_terms: Sequence[str] = ("[error]", "[crit]", "[alert]", "[emerg]")
     night_schedule: NightSchedule | None = None
     """Set when the service scales to zero at night: availability alarm actions pause then."""
@@ -160,6 +161,7 @@ class ObservabilityArgs:
             dashboard=obs.dashboard,
             container_insights=cfg.service.container_insights,
             running_tasks_alarm=obs.running_tasks_alarm,
+            unhealthy_hosts_alarm=obs.unhealthy_hosts_alarm,
             error_log_terms=obs.error_log_terms,
             night_schedule=cfg.service.night_schedule,
             permissions_boundary_arn=cfg.general.permissions_boundary_arn,
@@ -533,8 +535,7 @@ class Observability(pulumi.ComponentResource):
         )
         return {"metric_queries": queries}
 
-    def _target_health_alarms(self) -> None:
-        args = self._args
+    def _unhealthy_hosts_alarm(self) -> None:
         self._metric_alarm(
             "unhealthy-hosts",
             "A target has failed its load-balancer health check for 3 minutes.",
@@ -547,6 +548,11 @@ class Observability(pulumi.ComponentResource):
             # means no targets to be unhealthy (healthy-hosts-low covers that case).
             treat_missing_data="notBreaching",
         )
+
+    def _target_health_alarms(self) -> None:
+        args = self._args
+        if args.unhealthy_hosts_alarm:
+            self._unhealthy_hosts_alarm()
         self._metric_alarm(
             "healthy-hosts-low",
             f"Fewer than {args.min_healthy_hosts} healthy targets (the autoscaling minimum) "

@@ -49,6 +49,10 @@ def test_alb_dimensions_are_this_stacks_arn_suffixes(stack_graph: Graph) -> None
     assert checked >= 12 + 3 * 2  # 4 windows x 3 metrics, 3 target-group alarms x 2
 
 
+def names(graph: Graph) -> set[str]:
+    return {r["name"] for r in graph.resources}
+
+
 def stack_alarm(graph: Graph, alarm_id: str) -> dict[str, Any]:
     return graph.named(f"ecs-fargate-{graph.data['stack']}-{alarm_id}")["inputs"]
 
@@ -57,7 +61,13 @@ def test_rolling_host_and_latency_alarms_read_the_one_target_group_directly(
     stack_graph: Graph,
 ) -> None:
     (group,) = stack_graph.of_type(TARGET_GROUP)
-    for alarm_id in (*HOST_ALARMS, "latency-p99"):
+    present = [
+        a
+        for a in HOST_ALARMS
+        if f"ecs-fargate-{stack_graph.data['stack']}-{a}" in names(stack_graph)
+    ]
+    assert "healthy-hosts-low" in present
+    for alarm_id in (*present, "latency-p99"):
         inputs = stack_alarm(stack_graph, alarm_id)
         assert "metricQueries" not in inputs, alarm_id
         assert inputs["dimensions"]["TargetGroup"] == group["outputs"]["arnSuffix"], alarm_id
@@ -66,7 +76,7 @@ def test_rolling_host_and_latency_alarms_read_the_one_target_group_directly(
 def test_blue_green_host_alarms_sum_the_counts_of_both_target_groups(
     plan_variant: PlanVariant,
 ) -> None:
-    graph = plan_variant("dev", deploymentStrategy="blue_green")
+    graph = plan_variant("prod", deploymentStrategy="blue_green")
     groups = sorted(g["outputs"]["arnSuffix"] for g in graph.of_type(TARGET_GROUP))
     lb = graph.one(LOAD_BALANCER)["outputs"]["arnSuffix"]
     assert len(groups) == 2
@@ -82,12 +92,12 @@ def test_blue_green_host_alarms_sum_the_counts_of_both_target_groups(
 
 
 def test_blue_green_host_alarms_keep_the_rolling_thresholds_and_missing_data(
-    dev_graph: Graph, plan_variant: PlanVariant
+    prod_graph: Graph, plan_variant: PlanVariant
 ) -> None:
-    graph = plan_variant("dev", deploymentStrategy="blue_green")
+    graph = plan_variant("prod", deploymentStrategy="blue_green")
     judged = ("comparisonOperator", "threshold", "evaluationPeriods", "datapointsToAlarm")
     for alarm_id in HOST_ALARMS:
-        rolling, blue_green = stack_alarm(dev_graph, alarm_id), stack_alarm(graph, alarm_id)
+        rolling, blue_green = stack_alarm(prod_graph, alarm_id), stack_alarm(graph, alarm_id)
         for key in (*judged, "treatMissingData", "alarmActions"):
             assert blue_green[key] == rolling[key], (alarm_id, key)
         rolling_stat = rolling["statistic"]
@@ -180,9 +190,20 @@ def test_alarm_counts_per_stack(dev_graph: Graph, prod_graph: Graph) -> None:
         notifying = [a for a in alarms + composites if a["inputs"].get("alarmActions")]
         return len(alarms), len(composites), len(notifying)
 
-    # dev: no Container Insights, so no running-tasks alarm
-    assert counts(dev_graph) == (12, 2, 10)
+    # dev: no Container Insights, so no running-tasks alarm; no unhealthy-hosts alarm
+    assert counts(dev_graph) == (11, 2, 9)
     assert counts(prod_graph) == (13, 2, 11)
+
+
+def test_unhealthy_hosts_alarm_follows_its_setting_and_dev_leaves_it_out(
+    dev_graph: Graph, prod_graph: Graph, plan_variant: PlanVariant
+) -> None:
+    # Dev pays for the error ratio's HTTPCode_ELB_503_Count with it (docs/slo.md, cost).
+    assert "ecs-fargate-dev-unhealthy-hosts" not in names(dev_graph)
+    assert "ecs-fargate-dev-healthy-hosts-low" in names(dev_graph)
+    assert "ecs-fargate-prod-unhealthy-hosts" in names(prod_graph)
+    with_it = plan_variant("dev", unhealthyHostsAlarm=True)
+    assert names(with_it) - names(dev_graph) == {"ecs-fargate-dev-unhealthy-hosts"}
 
 
 def test_slack_only_when_both_ids_are_set(dev_graph: Graph, plan_variant: PlanVariant) -> None:

@@ -10,6 +10,9 @@ from typing import Any
 DATA_DIR = Path(__file__).parent
 PRICES_FILE = DATA_DIR / "prices.json"
 USAGE_FILE = DATA_DIR / "usage.json"
+# Dev's ceiling: list price before free tiers, always on (issue 10 raised it from $70 for the
+# error ratio's HTTPCode_ELB_503_Count); the README's cost section quotes it.
+DEV_BUDGET_USD = 70.50
 
 
 @dataclass(frozen=True)
