@@ -207,7 +207,8 @@ def ecr_lifecycle_policy() -> dict[str, Any]:
     }
 
 
-_ECR_IMAGE_URI = re.compile(
+# An ECR image pinned by digest (what config.py accepts for `image`).
+ECR_IMAGE_URI = re.compile(
     r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/"
     r"(?P<repository>[a-z0-9._/-]+)@sha256:[0-9a-f]{64}"
 )
@@ -216,7 +217,7 @@ _ECR_IMAGE_URI = re.compile(
 def repository_arn_of_image(image_uri: str, *, partition: str) -> str:
     """The ECR repository ARN an image URI (validated by config.py) points into. GovCloud
     registries share the amazonaws.com domain, so the partition cannot come from the URI."""
-    match = _ECR_IMAGE_URI.fullmatch(image_uri)
+    match = ECR_IMAGE_URI.fullmatch(image_uri)
     if not match:
         raise ValueError(f"not an ECR image URI pinned by digest: {image_uri}")
     return (

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
 import pytest
 from conftest import PlanVariant
 from test_service_support import CONTRACT
 
+from bootstrap.iam_documents import Account, boundary_policy
+from components.config import ConfigError, validate_image_pull
+from components.task_definition import repository_arn_of_image
 from tools.graph import json_input
 
-LOCAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web@sha256:" + "1" * 64
-FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:" + "0" * 64
+DIGEST = "@sha256:" + "1" * 64
+LOCAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-web" + DIGEST
+FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-fargate-web" + DIGEST
+# The offline account is 123456789012 (tools/offline.py); dev sets the bootstrap's boundary.
+OTHER_ACCOUNT_IMAGE = "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-web" + DIGEST
+OUTSIDE_BOUNDARY_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shared/web" + DIGEST
 
 # (stack, overrides, the key named in the message, the shown value, the allowed-values text)
 SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
@@ -31,6 +39,8 @@ SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("dev", {"image": LOCAL_IMAGE, "containerPort": 9090}, "ecs-fargate:containerPort", "9090", "for a configured one alike"),
     ("dev", {"albIdleTimeoutSeconds": 75}, "ecs-fargate:albIdleTimeoutSeconds", "75", "below nginx's keepalive_timeout (75 s"),
     ("prod", {"nightSchedule": {"scaleInCron": "cron(0 21 ? * MON-FRI *)"}}, "ecs-fargate:nightSchedule", "set", "for dev stacks only"),
+    ("dev", {"image": OTHER_ACCOUNT_IMAGE}, "ecs-fargate:image", "210987654321", "this account's (123456789012) ecs-fargate-* repositories"),
+    ("dev", {"image": OUTSIDE_BOUNDARY_IMAGE}, "ecs-fargate:image", "shared/web", "this account's (123456789012) ecs-fargate-* repositories"),
     ("dev", {"albDeletionProtection": True}, "ecs-fargate:albDeletionProtection", "true", "set albDeletionProtection false as well"),
 ]  # fmt: skip
 
@@ -64,8 +74,7 @@ def test_an_external_image_runs_under_the_app_runtime_contract(plan_variant: Pla
     # The task definition applies app/runtime-contract.json to any image: its port mapping, user,
     # writable volume and health-check command (which names the port) must match what the
     # service and target group use, or CreateService fails (pitfall: lb-container-port).
-    image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web@sha256:" + "1" * 64
-    graph = plan_variant("dev", image=image)
+    graph = plan_variant("dev", image=LOCAL_IMAGE)
     (balancer,) = graph.one("aws:ecs/service:Service")["inputs"]["loadBalancers"]
     (app,) = json_input(graph.one("aws:ecs/taskDefinition:TaskDefinition"), "containerDefinitions")
     assert [m["containerPort"] for m in app["portMappings"]] == [balancer["containerPort"]]
@@ -82,3 +91,40 @@ def test_ecs_exec_with_the_ssmmessages_endpoint_is_accepted(plan_variant: PlanVa
         e["inputs"]["serviceName"] for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
     }
     assert "com.amazonaws.ap-northeast-1.ssmmessages" in services
+
+
+def test_without_a_permissions_boundary_any_repository_of_the_region_is_accepted(
+    plan_variant: PlanVariant,
+) -> None:
+    graph = plan_variant("dev", image=OUTSIDE_BOUNDARY_IMAGE, permissionsBoundaryArn="")
+    assert graph.data["error"] is None
+
+
+@pytest.mark.parametrize(
+    ("image", "pullable"),
+    [(LOCAL_IMAGE, True), (OUTSIDE_BOUNDARY_IMAGE, False), (OTHER_ACCOUNT_IMAGE, False)],
+)
+def test_the_image_check_agrees_with_the_boundary_the_bootstrap_creates(
+    image: str, pullable: bool
+) -> None:
+    # The check in config.py must accept exactly what the boundary's pull statement allows.
+    account = Account(
+        partition="aws",
+        region="ap-northeast-1",
+        account_id="123456789012",
+        state_bucket="state",
+        secrets_key_arn="arn:aws:kms:ap-northeast-1:123456789012:key/k",
+        boundary_arn="arn:aws:iam::123456789012:policy/b",
+    )
+    (pull,) = [
+        s for s in boundary_policy(account)["Statement"] if s["Sid"] == "ExecutionRolePullsImages"
+    ]
+    repository_arn = repository_arn_of_image(image, partition="aws")
+    assert fnmatch.fnmatchcase(repository_arn, pull["Resource"]) is pullable
+    try:
+        validate_image_pull(image, account_id="123456789012")
+    except ConfigError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted is pullable

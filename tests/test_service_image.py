@@ -29,7 +29,9 @@ from components.task_definition import (
 from tools.graph import Graph, json_input
 
 ARM = "linux/arm64"
-EXTERNAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shared/web@sha256:" + "ab" * 32
+EXTERNAL_IMAGE = (
+    "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-shared/web@sha256:" + "ab" * 32
+)
 
 
 @pytest.fixture
@@ -228,13 +230,15 @@ def test_a_configured_image_is_used_instead_of_building_app(plan_variant: PlanVa
 def test_a_configured_image_scopes_pulls_to_its_own_repository(plan_variant: PlanVariant) -> None:
     graph = plan_variant("dev", image=EXTERNAL_IMAGE)
     (pull,) = [s for s in policy_statements(graph, "execution") if s["Sid"] == "PullAppImage"]
-    assert pull["Resource"] == ("arn:aws:ecr:ap-northeast-1:123456789012:repository/shared/web")
+    assert pull["Resource"] == (
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/ecs-fargate-shared/web"
+    )
     assert len(web_resources(graph, ROLE_POLICY)) == 1
 
 
 def test_repository_arn_is_derived_from_the_image_uri_in_the_stack_partition() -> None:
     assert repository_arn_of_image(EXTERNAL_IMAGE, partition="aws") == (
-        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shared/web"
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/ecs-fargate-shared/web"
     )
     govcloud = EXTERNAL_IMAGE.replace("ap-northeast-1", "us-gov-west-1")
     assert repository_arn_of_image(govcloud, partition="aws-us-gov").startswith(
