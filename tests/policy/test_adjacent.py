@@ -6,6 +6,7 @@ pass).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,95 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+SECRET = "aws:secretsmanager/secret:Secret"
+PARAMETER = "aws:ssm/parameter:Parameter"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+
+
+def rotated(days: int) -> list[dict[str, Any]]:
+    return [
+        res(SECRET, "s"),
+        res(
+            "aws:secretsmanager/secretRotation:SecretRotation",
+            "rot",
+            {"secretId": "x", "rotationRules": {"automaticallyAfterDays": days}},
+            deps={"secretId": ["s"]},
+        ),
+    ]
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    yield case("secret-rotation", "flags rotation every 91 days", *rotated(91), flagged=("rot",))
+    yield case("secret-rotation", "passes rotation every 90 days", *rotated(90))
+    p = "ssm-parameter-securestring"
+    yield case(
+        p,
+        "flags a secret-looking logical name",
+        res(PARAMETER, "api-token", {"type": "String"}),
+        flagged=("api-token",),
+    )
+    yield case(
+        p,
+        "passes a plain name as String",
+        res(PARAMETER, "good", {"name": "/app/port", "type": "String"}),
+    )
+    p = "acm-certificate-hygiene"
+    yield case(
+        p,
+        "flags an imported certificate",
+        res(
+            CERTIFICATE,
+            "bad",
+            {"certificateBody": "-----BEGIN CERTIFICATE-----", "domainName": "app.example.com"},
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags e-mail validation",
+        res(CERTIFICATE, "bad", {"domainName": "app.example.com", "validationMethod": "EMAIL"}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a wildcard alternative name",
+        res(
+            CERTIFICATE,
+            "bad",
+            {
+                "domainName": "app.example.com",
+                "validationMethod": "DNS",
+                "subjectAlternativeNames": ["*.example.com"],
+            },
+        ),
+        flagged=("bad",),
+    )
+    p = "required-tags"
+    yield case(
+        p,
+        "passes tags given by tagsAll",
+        res("vpc", "good", {"tagsAll": {"Project": "p", "Environment": "dev", "Owner": "o"}}),
+    )
+    yield case(
+        p,
+        "flags an empty Owner",
+        res("vpc", "bad", {"tags": {"Project": "p", "Environment": "dev", "Owner": ""}}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes an untagged resource of another provider",
+        res("random:index/randomId:RandomId", "good", {"tags": {}}),
+    )
+    yield case(
+        p,
+        "passes a type that takes no tags",
+        res("aws:ec2/route:Route", "good", {"routeTableId": "rt"}),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

@@ -6,6 +6,7 @@ pass).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -123,7 +124,162 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
+TOPIC_ARN = "arn:aws:sns:ap-northeast-1:123456789012:alerts"
+
+
+def deploy_alarm(**alarms: Any) -> list[dict[str, Any]]:
+    """An alarm without actions named by a service's deployment `alarms` block."""
+    return [
+        res(ALARM, "deploy-5xx", {}),
+        res(
+            "service",
+            "svc",
+            {"alarms": {"alarmNames": ["deploy-5xx"], "enable": True, "rollback": True, **alarms}},
+        ),
+    ]
+
+
+def grant(principal: str) -> dict[str, Any]:
+    return {
+        "arn": TOPIC_ARN,
+        "policy": doc(
+            {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sns:Publish"}
+        ),
+    }
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "alarm-notifies-project-topic"
+    yield case(
+        p,
+        "flags actions to something that is not a topic",
+        res(ALARM, "bad", {"alarmActions": ["arn:aws:automate:ap-northeast-1:ec2:stop"]}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a deployment alarm without rollback",
+        *deploy_alarm(rollback=False),
+        flagged=("deploy-5xx",),
+    )
+    yield case(
+        p,
+        "flags an alarm another service's rollback does not name",
+        *deploy_alarm(alarmNames=["other"]),
+        flagged=("deploy-5xx",),
+    )
+    yield case(
+        p,
+        "flags a composite that notifies nobody and its child",
+        res(ALARM, "burn-1h", {}),
+        res(COMPOSITE, "burn", {"alarmRule": 'ALARM("burn-1h")'}),
+        flagged=("burn", "burn-1h"),
+    )
+    yield case(
+        p,
+        "flags an alarm a notifying composite does not name",
+        res(TOPIC, "alerts"),
+        res(ALARM, "burn-6h", {}),
+        res(
+            COMPOSITE,
+            "burn",
+            {"alarmRule": 'ALARM("burn-1h")', "alarmActions": ["x"]},
+            deps={"alarmActions": ["alerts"]},
+        ),
+        flagged=("burn-6h",),
+    )
+    p = "log-group-retention-1y"
+    yield case(
+        p,
+        "passes no retention (the retention-set rule's job)",
+        res("aws:cloudwatch/logGroup:LogGroup", "good", {}),
+    )
+    yield case(
+        "alarm-actions-enabled",
+        "passes actions enabled",
+        res(ALARM, "good", {"actionsEnabled": True}),
+    )
+    p = "aws-sns-topic-encryption-use-cmk"
+    yield case(
+        p,
+        "flags the AWS key by ARN",
+        res(
+            TOPIC,
+            "bad",
+            {"kmsMasterKeyId": "arn:aws:kms:ap-northeast-1:123456789012:alias/aws/sns"},
+        ),
+        flagged=("bad",),
+    )
+    yield case(p, "passes no key (the encryption rule's job)", res(TOPIC, "good", {}))
+    p = "sns-topic-policy-not-public"
+    yield case(
+        p,
+        "flags AWS * on a topic",
+        res(
+            TOPIC,
+            "bad",
+            {
+                "policy": doc(
+                    {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish"}
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny to *",
+        res(
+            TOPIC_POLICY,
+            "good",
+            {"policy": doc({"Effect": "Deny", "Principal": "*", "Action": "sns:Publish"})},
+        ),
+    )
+    p = "sns-no-cross-account"
+    yield case(
+        p,
+        "flags a bare account id",
+        res(TOPIC_POLICY, "bad", grant("999999999999")),
+        flagged=("bad",),
+    )
+    yield case(p, "passes the own account id", res(TOPIC_POLICY, "good", grant("123456789012")))
+    yield case(
+        p,
+        "passes a Deny to another account",
+        res(
+            TOPIC_POLICY,
+            "good",
+            {
+                "arn": TOPIC_ARN,
+                "policy": doc(
+                    {
+                        "Effect": "Deny",
+                        "Principal": {"AWS": "999999999999"},
+                        "Action": "sns:Publish",
+                    }
+                ),
+            },
+        ),
+    )
+    yield case(
+        p,
+        "passes a topic ARN without an account",
+        res(TOPIC_POLICY, "good", {**grant("999999999999"), "arn": "alerts"}),
+    )
+    yield case(p, "passes a service principal name", res(TOPIC_POLICY, "good", grant("cloudwatch")))
+    yield case(
+        "sns-subscription-no-plain-http",
+        "passes https",
+        res("aws:sns/topicSubscription:TopicSubscription", "good", {"protocol": "https"}),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

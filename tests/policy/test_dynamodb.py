@@ -13,9 +13,11 @@ from tests.support.policy_cases import (
     Case,
     assert_flags_exactly,
     badly_worded_violations,
+    case,
     case_ids,
     one,
     policies_without_both_sides,
+    res,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -49,7 +51,36 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+TABLE = "aws:dynamodb/table:Table"
+SCALING_TARGET = "aws:appautoscaling/target:Target"
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "dynamodb-autoscaling"
+    provisioned = res(TABLE, "t", {"billingMode": "PROVISIONED", "name": "orders"})
+    yield case(
+        p,
+        "passes a scaling target that names the table",
+        provisioned,
+        res(SCALING_TARGET, "s", {"resourceId": "table/orders"}),
+    )
+    yield case(
+        p,
+        "passes a scaling target that depends on the table",
+        dict(provisioned),
+        res(SCALING_TARGET, "s", {"resourceId": "x"}, deps={"resourceId": ["t"]}),
+    )
+    yield case(
+        p,
+        "flags a scaling target of another table",
+        dict(provisioned),
+        res(SCALING_TARGET, "s", {"resourceId": "table/customers"}),
+        flagged=("t",),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

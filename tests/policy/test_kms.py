@@ -13,10 +13,12 @@ from tests.support.policy_cases import (
     Case,
     assert_flags_exactly,
     badly_worded_violations,
+    case,
     case_ids,
     doc,
     one,
     policies_without_both_sides,
+    res,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -65,7 +67,26 @@ def cases() -> Iterator[Case]:
     yield from one("kms-key-description", key, {}, {"description": "CMK for app log groups (dev)"})
 
 
-CASES = list(cases())
+KEY = "aws:kms/key:Key"
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "aws-kms-auto-rotate-keys"
+    yield case(
+        p, "passes an asymmetric key", res(KEY, "good", {"customerMasterKeySpec": "RSA_2048"})
+    )
+    yield case(p, "passes an asymmetric key spec", res(KEY, "good", {"keySpec": "ECC_NIST_P256"}))
+    yield case(p, "passes a signing key", res(KEY, "good", {"keyUsage": "SIGN_VERIFY"}))
+    yield case(
+        p,
+        "flags a symmetric encryption key",
+        res(KEY, "bad", {"keySpec": "SYMMETRIC_DEFAULT", "keyUsage": "ENCRYPT_DECRYPT"}),
+        flagged=("bad",),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
