@@ -734,11 +734,7 @@ POLICY_PROPERTIES: dict[str, PolicyProperty] = {
     ),
     "aws:iam/rolePolicy:RolePolicy": PolicyProperty(
         "policy", policies_are_equivalent, "update",
-        f"internal/service/iam/role_policy.go policy: {_IAM_DOCUMENT}",
-    ),
-    "aws:iam/policy:Policy": PolicyProperty(
-        "policy", policies_are_equivalent, "update",
-        f"internal/service/iam/policy.go policy: {_IAM_DOCUMENT}",
+        f"internal/service/iam/role_policy.go policy: {_IAM_DOCUMENT}; Read URL-decodes",
     ),
     "aws:s3/bucketPolicy:BucketPolicy": PolicyProperty(
         "policy", policies_are_equivalent, "update",
@@ -756,10 +752,6 @@ POLICY_PROPERTIES: dict[str, PolicyProperty] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": PolicyProperty(
         "policy", policies_are_equivalent, "update",
         f"internal/service/ec2/vpc_endpoint.go policy: {_IAM_DOCUMENT}",
-    ),
-    "aws:ecr/repositoryPolicy:RepositoryPolicy": PolicyProperty(
-        "policy", policies_are_equivalent, "update",
-        f"internal/service/ecr/repository_policy.go policy: {_IAM_DOCUMENT}",
     ),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": PolicyProperty(
         "policy", lifecycle_policies_are_equivalent, "replace",
