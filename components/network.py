@@ -301,7 +301,7 @@ class Network(pulumi.ComponentResource):
             source_account=account_id,
             opts=child,
         )
-        aws.iam.RolePolicy(
+        policy = aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
             policy=log_group.arn.apply(
@@ -329,5 +329,8 @@ class Network(pulumi.ComponentResource):
             log_destination=log_group.arn,
             iam_role_arn=role.arn,
             max_aggregation_interval=600,
-            opts=child,
+            # The role's ARN alone lets the flow log be created before IAM has propagated the
+            # role and its policy; CreateFlowLogs then fails with "InvalidParameter: Unable to
+            # assume given IAM role" (terraform-provider-aws#29323; pitfall iam-propagation).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )

@@ -350,7 +350,7 @@ class Observability(pulumi.ComponentResource):
             source_account=self._account_id,
             opts=self._child,
         )
-        aws.iam.RolePolicyAttachment(
+        read_only_attachment = aws.iam.RolePolicyAttachment(
             f"{name}-chatbot-read-only",
             role=role.name,
             policy_arn=read_only,
@@ -366,7 +366,9 @@ class Observability(pulumi.ComponentResource):
             sns_topic_arns=[topic.arn],
             guardrail_policy_arns=[read_only],
             logging_level="ERROR",
-            opts=self._child,
+            # The channel may pass its role only once the role can read CloudWatch
+            # (pitfall iam-propagation; tests/test_role_propagation.py).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[read_only_attachment]),
         )
 
     # --- alarms -------------------------------------------------------------------------------
@@ -783,7 +785,7 @@ class Observability(pulumi.ComponentResource):
             source_account=self._account_id,
             opts=self._child,
         )
-        aws.iam.RolePolicy(
+        schedule_policy = aws.iam.RolePolicy(
             f"{name}-alarm-schedule",
             role=role.id,
             policy=pulumi.Output.all(
@@ -821,7 +823,9 @@ class Observability(pulumi.ComponentResource):
                 # Exactly on time: a late "off" would let the scale-in 503s page someone.
                 flexible_time_window={"mode": "OFF"},
                 target={"arn": target_arn, "role_arn": role.arn, "input": target_input},
-                opts=self._child,
+                # The schedule's first run must find the role's policy in place (pitfall
+                # iam-propagation; tests/test_role_propagation.py).
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[schedule_policy]),
             )
 
     # --- dashboard ----------------------------------------------------------------------------

@@ -271,7 +271,9 @@ class WebService(pulumi.ComponentResource):
             opts=self._child(),
         )
 
-        task_definition = self._task_definition(execution_role, task_role)
+        task_definition = self._task_definition(
+            execution_role, task_role, role_policies=[execution_policy, *task_policies]
+        )
         self.task_definition_arn = task_definition.arn
         self.deployment_alarms = self._deployment_alarms()
 
@@ -833,7 +835,11 @@ class WebService(pulumi.ComponentResource):
         return validation.certificate_arn
 
     def _task_definition(
-        self, execution_role: aws.iam.Role, task_role: aws.iam.Role
+        self,
+        execution_role: aws.iam.Role,
+        task_role: aws.iam.Role,
+        *,
+        role_policies: list[aws.iam.RolePolicy],
     ) -> aws.ecs.TaskDefinition:
         name, args = self._name, self._args
         runtime_platform: aws.ecs.TaskDefinitionRuntimePlatformArgsDict = {
@@ -868,7 +874,9 @@ class WebService(pulumi.ComponentResource):
             # what the runbook's stop-gap rollback (Update service to the previous revision)
             # does; kept revisions cost nothing.
             skip_destroy=True,
-            opts=self._child(),
+            # Both roles are passed here: wait for their policies too, as for every role this
+            # stack hands to AWS (pitfall iam-propagation; tests/test_role_propagation.py).
+            opts=self._child(depends_on=role_policies),
         )
 
     def _deployment_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
