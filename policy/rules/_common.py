@@ -294,9 +294,11 @@ def strings_in(value: Any) -> Iterator[str]:
 
 
 def as_list(value: Any) -> list[Any]:
+    """A list of the value's items; a scalar (a JSON boolean or number in an IAM condition such
+    as `"Bool": {"aws:SecureTransport": false}`) or a mapping is one item."""
     if value is None:
         return []
-    if isinstance(value, str) or isinstance(value, Mapping):
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
         return [value]
     return list(value)
 

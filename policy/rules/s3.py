@@ -6,6 +6,7 @@ type tuple names both spellings (§14.1).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
@@ -353,13 +354,30 @@ mfa_delete = resource_rule(
 )
 
 
+# CloudTrail data-resource values for S3 objects: `arn:<partition>:s3` (every bucket) or
+# `arn:<partition>:s3:::<bucket>/<optional prefix>` (AWS CloudTrail API reference,
+# DataResource.Values).
+S3_OBJECT_VALUE = re.compile(r"arn:aws[a-z-]*:s3(:::(?P<bucket>[^/]+)/.*)?")
+
+
+def _trail_covers(values: list[object], bucket: PolicyResource) -> bool:
+    names = {bucket.props.get("bucket"), bucket.props.get("id")}
+    for value in values:
+        match = S3_OBJECT_VALUE.fullmatch(str(value))
+        if match and (match["bucket"] is None or match["bucket"] in names):
+            return True
+    return False
+
+
 def _data_events(stack: Stack, bucket: PolicyResource) -> Iterator[StackFinding]:
     if is_log_bucket(stack, bucket):
         return
     for trail in stack.of_type(TRAIL):
         for selector in as_list(trail.props.get("eventSelectors")):
             for resource in as_list(selector.get("dataResources")):
-                if resource.get("type") == "AWS::S3::Object":
+                if resource.get("type") == "AWS::S3::Object" and _trail_covers(
+                    as_list(resource.get("values")), bucket
+                ):
                     return
     yield StackFinding(bucket, "no CloudTrail data events cover the bucket's objects")
 

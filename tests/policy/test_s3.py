@@ -20,6 +20,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    update_inputs,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -188,7 +189,212 @@ def cases() -> Iterator[Case]:
     yield case("state-bucket-protected", "passes", *bucket_with(protect=True))
 
 
-CASES = list(cases())
+TRAIL = "aws:cloudtrail/trail:Trail"
+BUCKET_POLICY = S3 + "bucketPolicy:BucketPolicy"
+
+
+def trail(*selectors: dict[str, Any]) -> dict[str, Any]:
+    return res(TRAIL, "trail", {"eventSelectors": list(selectors)})
+
+
+def objects_of(*values: str) -> dict[str, Any]:
+    return {"dataResources": [{"type": "AWS::S3::Object", "values": list(values)}]}
+
+
+def tls_statement(effect: str = "Deny", secure_transport: Any = "false") -> dict[str, Any]:
+    return {
+        "Effect": effect,
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:SecureTransport": secure_transport}},
+    }
+
+
+def lifecycle_rule(**rule: Any) -> tuple[str, dict[str, Any]]:
+    return (
+        S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        {"rules": [{"id": "r", "status": "Enabled", **rule}]},
+    )
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    p = "aws-s3-no-public-access-with-acl"
+    for grantee in ("AllUsers", "AuthenticatedUsers"):
+        grant = {
+            "grantee": {
+                "type": "Group",
+                "uri": f"http://acs.amazonaws.com/groups/global/{grantee}",
+            },
+            "permission": "READ",
+        }
+        yield case(
+            p,
+            f"flags a grant to {grantee}",
+            res(
+                S3 + "bucketAclV2:BucketAclV2",
+                "bad",
+                {"accessControlPolicy": {"grants": [grant], "owner": {"id": "o"}}},
+            ),
+            flagged=("bad",),
+        )
+    yield case(
+        p,
+        "flags a grant by URI on a bucket",
+        res(
+            "bucket",
+            "bad",
+            {
+                "grants": [
+                    {
+                        "uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+                        "type": "Group",
+                        "permissions": ["READ"],
+                    }
+                ]
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a grant to the log-delivery group",
+        res(
+            S3 + "bucketAclV2:BucketAclV2",
+            "good",
+            {
+                "accessControlPolicy": {
+                    "grants": [
+                        {
+                            "grantee": {
+                                "type": "Group",
+                                "uri": "http://acs.amazonaws.com/groups/s3/LogDelivery",
+                            },
+                            "permission": "WRITE",
+                        }
+                    ]
+                }
+            },
+        ),
+    )
+    yield case(
+        "s3-acls-disabled",
+        "flags ObjectWriter",
+        *bucket_with(
+            (
+                S3 + "bucketOwnershipControls:BucketOwnershipControls",
+                {"rule": {"objectOwnership": "ObjectWriter"}},
+            )
+        ),
+        flagged=("data",),
+    )
+    p = "s3-deny-insecure-transport"
+    yield case(
+        p,
+        "flags an Allow on SecureTransport false",
+        *bucket_with((BUCKET_POLICY, {"policy": doc(tls_statement("Allow"))})),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "flags a Deny on SecureTransport true",
+        *bucket_with((BUCKET_POLICY, {"policy": doc(tls_statement(secure_transport="true"))})),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "passes SecureTransport given as a boolean",
+        *bucket_with((BUCKET_POLICY, {"policy": doc(tls_statement(secure_transport=False))})),
+    )
+    p = "aws-s3-enable-object-read-logging"
+    yield case(p, "flags a trail without selectors", *bucket_with(), trail(), flagged=("data",))
+    yield case(
+        p,
+        "flags a trail of Lambda data events",
+        *bucket_with(),
+        trail({"dataResources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:lambda"]}]}),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "flags a selector of management events only",
+        *bucket_with(),
+        trail({"readWriteType": "All"}),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "flags a trail of another bucket's objects",
+        *bucket_with(),
+        trail(objects_of("arn:aws:s3:::other-bucket/")),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "passes a trail of this bucket's objects",
+        *bucket_with(),
+        trail(objects_of("arn:aws:s3:::data-bucket/")),
+    )
+    yield case(
+        p,
+        "passes a log bucket",
+        res("bucket", "logs", {}),
+        res(
+            "lb",
+            "alb",
+            {"accessLogs": {"bucket": "logs", "enabled": True}},
+            deps={"accessLogs": ["logs"]},
+        ),
+    )
+    p = "s3-lifecycle-configured"
+    yield case(
+        p,
+        "flags no multipart abort",
+        *bucket_with(lifecycle_rule(noncurrentVersionExpiration={"noncurrentDays": 90})),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "flags a versioned bucket whose old versions never expire",
+        *bucket_with(
+            lifecycle_rule(abortIncompleteMultipartUpload={"daysAfterInitiation": 7}), VERSIONING
+        ),
+        flagged=("data",),
+    )
+    yield case(
+        p,
+        "passes an unversioned bucket without noncurrent expiry",
+        *bucket_with(lifecycle_rule(abortIncompleteMultipartUpload={"daysAfterInitiation": 7})),
+    )
+    yield case(
+        p,
+        "flags a disabled rule",
+        *bucket_with(
+            lifecycle_rule(
+                status="Disabled", abortIncompleteMultipartUpload={"daysAfterInitiation": 7}
+            )
+        ),
+        flagged=("data",),
+    )
+    p = "state-bucket-protected"
+    force = bucket_with()
+    update_inputs(force[0], forceDestroy=True)
+    yield case(p, "flags force_destroy", *force, flagged=("data",))
+    yield case(
+        p,
+        "passes an unprotected log bucket",
+        res("bucket", "logs", {}),
+        res(
+            "lb",
+            "alb",
+            {"accessLogs": {"bucket": "logs", "enabled": True}},
+            deps={"accessLogs": ["logs"]},
+        ),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
