@@ -48,12 +48,24 @@ def _tokens(expression: str) -> list[str]:
     return tokens
 
 
-def _binary(op: Callable[[float, float], float | None], a: Series, b: Series) -> Series:
+_Operator = Callable[[float, float], float | None]
+
+
+def _binary(op: _Operator, a: Series, b: Series) -> Series:
     return [None if x is None or y is None else op(x, y) for x, y in zip(a, b, strict=True)]
 
 
 def _divide(a: float, b: float) -> float | None:
     return None if b == 0 else a / b
+
+
+# Comparisons give 1 or 0; they bind looser than arithmetic.
+_COMPARING: dict[str, _Operator] = {
+    token: (lambda a, b, c=compare: 1.0 if c(a, b) else 0.0)
+    for token, compare in _COMPARISONS.items()
+}
+_ADDITIVE: dict[str, _Operator] = {"+": lambda a, b: a + b, "-": lambda a, b: a - b}
+_MULTIPLICATIVE: dict[str, _Operator] = {"*": lambda a, b: a * b, "/": _divide}
 
 
 class _Parser:
@@ -81,27 +93,22 @@ class _Parser:
         return result
 
     def comparison(self) -> Series:
-        left = self.additive()
-        while self.peek() in _COMPARISONS:
-            compare = _COMPARISONS[self.take()]
-            right = self.additive()
-            left = _binary(lambda a, b, c=compare: 1.0 if c(a, b) else 0.0, left, right)
-        return left
+        return self.binary_level(_COMPARING, self.additive)
 
     def additive(self) -> Series:
-        left = self.multiplicative()
-        while self.peek() in ("+", "-"):
-            op = self.take()
-            right = self.multiplicative()
-            left = _binary((lambda a, b: a + b) if op == "+" else (lambda a, b: a - b), left, right)
-        return left
+        return self.binary_level(_ADDITIVE, self.multiplicative)
 
     def multiplicative(self) -> Series:
-        left = self.unary()
-        while self.peek() in ("*", "/"):
-            op = self.take()
-            right = self.unary()
-            left = _binary((lambda a, b: a * b) if op == "*" else _divide, left, right)
+        return self.binary_level(_MULTIPLICATIVE, self.unary)
+
+    def binary_level(
+        self, operators: Mapping[str, _Operator], operand: Callable[[], Series]
+    ) -> Series:
+        """Left-associative operators of one precedence level."""
+        left = operand()
+        while self.peek() in operators:
+            operator = operators[self.take()]
+            left = _binary(operator, left, operand())
         return left
 
     def unary(self) -> Series:

@@ -131,35 +131,25 @@ def test_the_check_sees_the_roles_each_stack_passes(variant_graph: Graph) -> Non
     assert "aws:ecs/taskDefinition:TaskDefinition" in takers
 
 
+def _resource(
+    urn: str, type_token: str, inputs: dict[str, Any], dependencies: list[str], **outputs: str
+) -> Resource:
+    return {
+        "urn": urn,
+        "type": type_token,
+        "name": urn,
+        "id": f"{urn}-id",
+        "inputs": inputs,
+        "outputs": outputs,
+        "dependencies": dependencies,
+    }
+
+
 def test_the_check_flags_a_flow_log_that_waits_only_for_its_role() -> None:
-    role = {
-        "urn": "u:role",
-        "type": ROLE,
-        "name": "flow-logs",
-        "id": "role-flow-logs",
-        "inputs": {},
-        "outputs": {"arn": "arn:aws:iam::1:role/flow-logs-1", "name": "flow-logs-1"},
-        "dependencies": [],
-    }
-    policy = {
-        "urn": "u:policy",
-        "type": "aws:iam/rolePolicy:RolePolicy",
-        "name": "flow-logs",
-        "id": "policy-flow-logs",
-        "inputs": {"role": "role-flow-logs"},
-        "outputs": {},
-        "dependencies": ["u:role"],
-    }
-    flow_log = {
-        "urn": "u:flow-log",
-        "type": "aws:ec2/flowLog:FlowLog",
-        "name": "flow-log",
-        "id": "fl-1",
-        "inputs": {"iamRoleArn": "arn:aws:iam::1:role/flow-logs-1"},
-        "outputs": {},
-        "dependencies": ["u:role"],
-    }
-    graph = Graph({"resources": [role, policy, flow_log]})
-    assert len(propagation_violations(graph)) == 1
-    waiting = {**flow_log, "dependencies": ["u:role", "u:policy"]}
+    arn = "arn:aws:iam::1:role/flow-logs-1"
+    role = _resource("role", ROLE, {}, [], arn=arn, name="flow-logs-1")
+    policy = _resource("policy", "aws:iam/rolePolicy:RolePolicy", {"role": "role-id"}, ["role"])
+    flow_log = _resource("flow-log", "aws:ec2/flowLog:FlowLog", {"iamRoleArn": arn}, ["role"])
+    assert len(propagation_violations(Graph({"resources": [role, policy, flow_log]}))) == 1
+    waiting = {**flow_log, "dependencies": ["role", "policy"]}
     assert propagation_violations(Graph({"resources": [role, policy, waiting]})) == []
