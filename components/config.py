@@ -70,6 +70,18 @@ BOUNDARY_NAME = r"[\w+=,.@-]{1,128}"
 PULLABLE_REPOSITORY_PREFIX = f"{MAIN_PROJECT}-"
 
 
+# Names reserved for examples (RFC 2606 section 2 and 3): a domain under one is a placeholder.
+PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org")
+PLACEHOLDER_TLDS = ("example", "test", "invalid", "localhost")
+# The docs' example zone id (Z0123456789EXAMPLE0AB) and its like; real ids are random.
+PLACEHOLDER_ZONE_MARK = "EXAMPLE"
+
+
+def is_placeholder_domain(name: str) -> bool:
+    labels = name.lower().rstrip(".").split(".")
+    return labels[-1] in PLACEHOLDER_TLDS or ".".join(labels[-2:]) in PLACEHOLDER_DOMAINS
+
+
 def fargate_memories(memories: tuple[int, ...]) -> str:
     """``512, 1024, 2048`` or ``2048-8192 in steps of 1024``: the shortest true description."""
     steps = {b - a for a, b in zip(memories, memories[1:], strict=False)}
@@ -554,6 +566,23 @@ def _validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -
             config_key("hostedZoneId"),
             svc.hosted_zone_id,
             "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+        )
+    # An example value would pass every check here and fail half-way through `up`, at the
+    # certificate's validation record in a zone that is not the owner's.
+    if svc.domain_name and is_placeholder_domain(svc.domain_name):
+        raise config_error(
+            config_key("domainName"),
+            svc.domain_name,
+            "a placeholder (RFC 2606 reserves example.com, example.net, example.org and the "
+            ".example, .test, .invalid and .localhost names): set domainName to a name in a "
+            "Route 53 hosted zone you own and hostedZoneId to that zone's id",
+        )
+    if PLACEHOLDER_ZONE_MARK in svc.hosted_zone_id:
+        raise config_error(
+            config_key("hostedZoneId"),
+            svc.hosted_zone_id,
+            f"the example hosted zone id of the docs: set the id of the Route 53 hosted zone "
+            f"that holds {svc.domain_name} (Route 53 console, Hosted zones)",
         )
     if general.environment == "prod" and not svc.domain_name:
         raise config_error(

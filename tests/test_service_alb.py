@@ -164,6 +164,10 @@ def hosted_zone_id(graph: Graph) -> str:
     return graph.data["config"]["ecs-fargate:hostedZoneId"]
 
 
+def domain_name(graph: Graph) -> str:
+    return graph.data["config"]["ecs-fargate:domainName"]
+
+
 def test_prod_https_listener_forwards_on_the_validated_certificate(prod_graph: Graph) -> None:
     https = listener_on(prod_graph, 443)["inputs"]
     assert https["protocol"] == "HTTPS"
@@ -180,7 +184,7 @@ def test_prod_https_listener_forwards_on_the_validated_certificate(prod_graph: G
 
 def test_prod_certificate_is_dns_validated_through_the_hosted_zone(prod_graph: Graph) -> None:
     certificate = prod_graph.one("aws:acm/certificate:Certificate")["inputs"]
-    assert certificate == {"domainName": "app.example.com", "validationMethod": "DNS"}
+    assert certificate == {"domainName": domain_name(prod_graph), "validationMethod": "DNS"}
     validation = prod_graph.one("aws:acm/certificateValidation:CertificateValidation")
     (record_fqdn,) = validation["inputs"]["validationRecordFqdns"]
     records = [
@@ -204,13 +208,13 @@ def test_prod_domain_points_at_the_alb_with_an_alias_record(prod_graph: Graph) -
     (alias,) = [
         r for r in prod_graph.of_type("aws:route53/record:Record") if r["inputs"]["type"] == "A"
     ]
-    assert alias["inputs"]["name"] == "app.example.com"
+    assert alias["inputs"]["name"] == domain_name(prod_graph)
     # The record lives in the stack's hosted zone; the alias target names the ALB's own zone.
     assert alias["inputs"]["zoneId"] == hosted_zone_id(prod_graph)
     alb = prod_graph.one(LOAD_BALANCER)["outputs"]
     assert alias["inputs"]["aliases"][0]["name"] == alb["dnsName"]
     assert alias["inputs"]["aliases"][0]["zoneId"] == alb["zoneId"]
-    assert prod_graph.data["outputs"]["url"] == "https://app.example.com"
+    assert prod_graph.data["outputs"]["url"] == f"https://{domain_name(prod_graph)}"
 
 
 def test_service_depends_on_the_listener_that_forwards_to_its_target_group(

@@ -10,9 +10,10 @@ from conftest import PlanVariant
 from test_service_support import CONTRACT
 
 from bootstrap.iam_documents import Account, boundary_policy
-from components.config import ConfigError, validate_image_pull
+from components.config import ConfigError, parse_stack_config, validate_image_pull
 from components.task_definition import repository_arn_of_image
 from tools.graph import json_input
+from tools.offline import stack_config_map
 
 DIGEST = "@sha256:" + "1" * 64
 LOCAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-web" + DIGEST
@@ -41,6 +42,13 @@ SERVICE_CONFIG_ERRORS: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("prod", {"nightSchedule": {"scaleInCron": "cron(0 21 ? * MON-FRI *)"}}, "ecs-fargate:nightSchedule", "set", "for dev stacks only"),
     ("dev", {"image": OTHER_ACCOUNT_IMAGE}, "ecs-fargate:image", "210987654321", "this account's (123456789012) ecs-fargate-* repositories"),
     ("dev", {"image": OUTSIDE_BOUNDARY_IMAGE}, "ecs-fargate:image", "shared/web", "this account's (123456789012) ecs-fargate-* repositories"),
+    ("prod", {"domainName": "app.example.com"}, "ecs-fargate:domainName", "app.example.com", "a placeholder (RFC 2606 reserves"),
+    ("prod", {"domainName": "example.org"}, "ecs-fargate:domainName", "example.org", "a placeholder (RFC 2606 reserves"),
+    ("prod", {"domainName": "www.shop.example.net"}, "ecs-fargate:domainName", "www.shop.example.net", "a placeholder"),
+    ("prod", {"domainName": "app.example"}, "ecs-fargate:domainName", "app.example", "a placeholder"),
+    ("prod", {"domainName": "app.test"}, "ecs-fargate:domainName", "app.test", "a placeholder"),
+    ("prod", {"domainName": "app.invalid"}, "ecs-fargate:domainName", "app.invalid", "set domainName to a name in a Route 53 hosted zone you own"),
+    ("prod", {"hostedZoneId": "Z0123456789EXAMPLE0AB"}, "ecs-fargate:hostedZoneId", "Z0123456789EXAMPLE0AB", "the example hosted zone id"),
     ("dev", {"albDeletionProtection": True}, "ecs-fargate:albDeletionProtection", "true", "set albDeletionProtection false as well"),
 ]  # fmt: skip
 
@@ -128,3 +136,19 @@ def test_the_image_check_agrees_with_the_boundary_the_bootstrap_creates(
     else:
         accepted = True
     assert accepted is pullable
+
+
+def test_prod_as_shipped_asks_for_the_owners_domain() -> None:
+    # Pulumi.prod.yaml carries no domain of its own (the offline plan lends it one,
+    # tools/offline.py): a real `pulumi up --stack prod` stops at config, before Route 53.
+    shipped = stack_config_map("prod", owner_values=False)
+    with pytest.raises(ConfigError, match="ecs-fargate:domainName = '': prod serves HTTPS only"):
+        parse_stack_config(shipped, stack="prod")
+
+
+@pytest.mark.parametrize("domain", ["app.example-corp.com", "examples.com", "app.testing.io"])
+def test_real_domains_that_merely_look_like_examples_are_accepted(
+    plan_variant: PlanVariant, domain: str
+) -> None:
+    graph = plan_variant("prod", raise_errors=False, domainName=domain)
+    assert graph.data["error"] is None

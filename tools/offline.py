@@ -291,8 +291,22 @@ def read_project(project_dir: Path) -> dict[str, Any]:
     return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
 
 
-def stack_config_map(stack: str, project_dir: Path = REPO_ROOT) -> dict[str, str]:
-    """Pulumi.yaml's declared defaults overlaid by Pulumi.<stack>.yaml, as the CLI merges them."""
+# Settings a stack file leaves to its owner that the offline plan still needs. Pulumi.prod.yaml
+# ships without a domain (each owner sets theirs; components/config.py rejects the example
+# values), so the offline prod graph gets a realistic one, used only here and never deployed.
+OWNER_VALUES: dict[tuple[str, str], dict[str, str]] = {
+    ("ecs-fargate", "prod"): {
+        "ecs-fargate:domainName": "app.ecs-fargate-offline.net",
+        "ecs-fargate:hostedZoneId": "Z0OFFLINEPLAN0ZONE0ID",
+    },
+}
+
+
+def stack_config_map(
+    stack: str, project_dir: Path = REPO_ROOT, *, owner_values: bool = True
+) -> dict[str, str]:
+    """Pulumi.yaml's declared defaults overlaid by Pulumi.<stack>.yaml, as the CLI merges them;
+    with ``owner_values``, OWNER_VALUES fill what the stack file leaves unset."""
     project = read_project(project_dir)
     name = project["name"]
     merged: dict[str, str] = {}
@@ -313,6 +327,10 @@ def stack_config_map(stack: str, project_dir: Path = REPO_ROOT) -> dict[str, str
             raise ValueError(f"{key} is a secret: nothing needed to plan a stack may be a secret")
         full_key = key if ":" in key else f"{name}:{key}"
         merged[full_key] = _cli_config_value(value)
+    lent = OWNER_VALUES.get((name, stack), {}) if owner_values else {}
+    for key, value in lent.items():
+        if key not in stack_values and key.removeprefix(f"{name}:") not in stack_values:
+            merged[key] = value
     return merged
 
 
