@@ -12,8 +12,20 @@ Scoping, in order of preference:
 - ``TAG``: the ARN carries only a generated id (EC2, KMS keys, task definitions). Creation is
   allowed when the request carries ``Environment=<env>`` (the stack's provider default tags) and
   every later call when the resource carries it.
+- ``ACCOUNT``: calls the provider makes on a resource in the same `up` that creates it, when the
+  ARN carries only a generated id (EC2, KMS keys, ACM certificates). A new resource's tags can take
+  minutes to count for authorisation (KMS: "up to five minutes", AWS KMS developer guide, "ABAC
+  for AWS KMS"; EC2 and ELB: hashicorp/terraform-provider-aws#6055) and the provider does not
+  retry AccessDenied, so these calls are never authorised through the resource's own tags:
+  ``Resource`` is the account's ARN pattern for the service in the region, and a Deny keeps them
+  off anything tagged with another stack's ``Environment`` (a tag that has not propagated reads
+  as absent, which the Deny lets through).
 - ``UNSCOPED``: AWS offers no resource-level permission or condition for the action (the
   ``reason`` says why); ``Resource`` is ``"*"``.
+
+Rule for the whole table: an action the provider calls on a resource the same `up` has just
+created is never in a ``TAG`` grant (``aws:ResourceTag``); ``TAG`` is for creating (the tags are in
+the request, ``aws:RequestTag``) and for calls only later updates and deletes make.
 
 ARN templates take ``{partition}``, ``{region}``, ``{account}`` and ``{prefix}`` (the stack's name
 prefix, e.g. ``ecs-fargate-dev``).
@@ -34,6 +46,7 @@ ENVIRONMENT_TAG = "Environment"
 class Scope(Enum):
     NAME_PREFIX = "name-prefix"
     TAG = "tag"
+    ACCOUNT = "account"
     UNSCOPED = "unscoped"
 
 
@@ -197,6 +210,17 @@ def _tagged(*actions: str) -> Grant:
     return Grant(tuple(actions), Scope.TAG, arns=_EC2)
 
 
+_CALLED_ON_NEW = "called in the same `up` that creates the resource, before its tags authorise"
+
+
+def _on_new_ec2(*actions: str) -> Grant:
+    """EC2 calls on a resource the same `up` creates (terraform-provider-aws
+    internal/service/ec2: modifyVPCAttributesOnCreate, modifySubnetAttributesOnCreate, the
+    internet gateway's attach, routes and associations on new tables and subnets, the default
+    egress rule a new security group loses)."""
+    return Grant(tuple(actions), Scope.ACCOUNT, arns=_EC2, reason=_CALLED_ON_NEW)
+
+
 _SG_RULE_ACTIONS = (
     "ec2:ModifySecurityGroupRules",
     "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
@@ -206,12 +230,15 @@ _SG_RULE_ACTIONS = (
 PERMISSIONS: dict[str, TypePermissions] = {
     # --- network (components/network.py): EC2 ARNs hold generated ids -> tag scoped
     "aws:ec2/vpc:Vpc": TypePermissions(
-        (_tagged("ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute"),),
+        (_tagged("ec2:CreateVpc", "ec2:DeleteVpc"), _on_new_ec2("ec2:ModifyVpcAttribute")),
         reads=_EC2_READS,
         name_output=None,
     ),
     "aws:ec2/subnet:Subnet": TypePermissions(
-        (_tagged("ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute"),),
+        (
+            _tagged("ec2:CreateSubnet", "ec2:DeleteSubnet"),
+            _on_new_ec2("ec2:ModifySubnetAttribute"),
+        ),
         reads=_EC2_READS,
         name_output=None,
     ),
@@ -220,9 +247,9 @@ PERMISSIONS: dict[str, TypePermissions] = {
             _tagged(
                 "ec2:CreateInternetGateway",
                 "ec2:DeleteInternetGateway",
-                "ec2:AttachInternetGateway",
                 "ec2:DetachInternetGateway",
             ),
+            _on_new_ec2("ec2:AttachInternetGateway"),
         ),
         reads=_EC2_READS,
         name_output=None,
@@ -233,24 +260,24 @@ PERMISSIONS: dict[str, TypePermissions] = {
         name_output=None,
     ),
     "aws:ec2/route:Route": TypePermissions(
-        (_tagged("ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"),),
+        # routes take no tags; the route table is the same `up`'s
+        (_tagged("ec2:DeleteRoute", "ec2:ReplaceRoute"), _on_new_ec2("ec2:CreateRoute")),
         reads=_EC2_READS,
         name_output=None,
     ),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": TypePermissions(
         (
-            _tagged(
-                "ec2:AssociateRouteTable",
-                "ec2:DisassociateRouteTable",
-                "ec2:ReplaceRouteTableAssociation",
-            ),
+            _tagged("ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation"),
+            _on_new_ec2("ec2:AssociateRouteTable"),
         ),
         reads=_EC2_READS,
         name_output=None,
     ),
     "aws:ec2/vpcEndpoint:VpcEndpoint": TypePermissions(
         (
-            _tagged("ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"),
+            _tagged("ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints"),
+            # also what attaches the gateway endpoint to the new route tables (below)
+            _on_new_ec2("ec2:ModifyVpcEndpoint"),
             # dependent actions of CreateVpcEndpoint with private DNS (service authorization
             # reference): EC2 associates the VPC with the service's private hosted zone
             Grant(
@@ -268,31 +295,24 @@ PERMISSIONS: dict[str, TypePermissions] = {
         name_output=None,
     ),
     "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": TypePermissions(
-        (_tagged("ec2:ModifyVpcEndpoint"),),
+        (_on_new_ec2("ec2:ModifyVpcEndpoint"),),
         reads=("ec2:DescribeVpcEndpoints",),
         name_output=None,
     ),
     "aws:ec2/securityGroup:SecurityGroup": TypePermissions(
         (
-            _tagged(
-                "ec2:CreateSecurityGroup",
-                "ec2:DeleteSecurityGroup",
-                # the provider revokes the default allow-all egress rule of a new group
-                "ec2:RevokeSecurityGroupEgress",
-                "ec2:RevokeSecurityGroupIngress",
-            ),
+            _tagged("ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup"),
+            # the provider revokes the default allow-all egress rule of a new group
+            _on_new_ec2("ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"),
         ),
         reads=_EC2_READS,
         name_output=None,
     ),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": TypePermissions(
         (
-            _tagged(
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:AuthorizeSecurityGroupEgress",
-                "ec2:RevokeSecurityGroupIngress",
-                "ec2:RevokeSecurityGroupEgress",
-            ),
+            _tagged("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"),
+            # the rules EC2 gave the group with the VPC, revoked right after adopting it
+            _on_new_ec2("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
             # EC2 creates the default group with the VPC, untagged; adopting it starts with a
             # plain CreateTags (no ec2:CreateAction) before the rules are revoked. Only a group
             # no stack has claimed yet (no Environment tag) may be tagged as this stack's.
@@ -313,22 +333,16 @@ PERMISSIONS: dict[str, TypePermissions] = {
     ),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": TypePermissions(
         (
-            _tagged(
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:RevokeSecurityGroupIngress",
-                *_SG_RULE_ACTIONS,
-            ),
+            _tagged("ec2:AuthorizeSecurityGroupIngress", *_SG_RULE_ACTIONS),
+            _on_new_ec2("ec2:RevokeSecurityGroupIngress"),
         ),
         reads=_EC2_READS,
         name_output=None,
     ),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": TypePermissions(
         (
-            _tagged(
-                "ec2:AuthorizeSecurityGroupEgress",
-                "ec2:RevokeSecurityGroupEgress",
-                *_SG_RULE_ACTIONS,
-            ),
+            _tagged("ec2:AuthorizeSecurityGroupEgress", *_SG_RULE_ACTIONS),
+            _on_new_ec2("ec2:RevokeSecurityGroupEgress"),
         ),
         reads=_EC2_READS,
         name_output=None,
@@ -833,15 +847,27 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 arns=("*",),
                 reason=_CREATED_WITHOUT_ARN,
             ),
+            # resourceKeyCreate and its read-back (terraform-provider-aws internal/service/kms
+            # key.go, findKeyInfo) call these on the key it has just created; KMS documents up
+            # to five minutes before a new key's tags authorise (developer guide, "ABAC for AWS
+            # KMS"). Reads, and turning rotation on: harmless on any key of the account.
             Grant(
                 (
+                    "kms:EnableKeyRotation",
                     "kms:DescribeKey",
                     "kms:GetKeyPolicy",
-                    "kms:PutKeyPolicy",
                     "kms:GetKeyRotationStatus",
-                    "kms:EnableKeyRotation",
-                    "kms:UpdateKeyDescription",
                     "kms:ListResourceTags",
+                ),
+                Scope.ACCOUNT,
+                arns=_KMS,
+                reason=_CALLED_ON_NEW,
+            ),
+            # only later updates and the delete make these
+            Grant(
+                (
+                    "kms:PutKeyPolicy",
+                    "kms:UpdateKeyDescription",
                     "kms:TagResource",
                     "kms:UntagResource",
                     "kms:ScheduleKeyDeletion",
@@ -859,11 +885,13 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 Scope.NAME_PREFIX,
                 arns=_KMS_ALIAS,
             ),
-            # the same calls are also authorised against the target key
+            # the same calls are also authorised against the target key, which the same `up`
+            # may just have created
             Grant(
                 ("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"),
-                Scope.TAG,
+                Scope.ACCOUNT,
                 arns=_KMS,
+                reason=_CALLED_ON_NEW,
             ),
         ),
         reads=("kms:ListAliases",),
@@ -1028,10 +1056,16 @@ PERMISSIONS: dict[str, TypePermissions] = {
                     "acm:DeleteCertificate",
                     "acm:AddTagsToCertificate",
                     "acm:RemoveTagsFromCertificate",
-                    "acm:ListTagsForCertificate",
                 ),
                 Scope.TAG,
                 arns=("arn:{partition}:acm:{region}:{account}:certificate/*",),
+            ),
+            # the read-back right after RequestCertificate lists the new certificate's tags
+            Grant(
+                ("acm:ListTagsForCertificate",),
+                Scope.ACCOUNT,
+                arns=("arn:{partition}:acm:{region}:{account}:certificate/*",),
+                reason=_CALLED_ON_NEW,
             ),
         ),
         reads=("acm:DescribeCertificate",),

@@ -210,6 +210,22 @@ def _condition(grant: Grant, account: Account, environment: str) -> dict[str, An
     return filled
 
 
+def other_stacks_guard(
+    actions: Sequence[str], resources: Sequence[str], environment: str
+) -> dict[str, Any]:
+    """An ACCOUNT grant reaches every such resource of the account: deny it on those another
+    stack has tagged. ``Null: false`` lets through a resource whose tags have not propagated yet
+    (they read as absent): ``StringNotEquals`` alone is true for an absent key and would deny the
+    stack its own new resource (IAM user guide, condition operators)."""
+    tag = f"aws:ResourceTag/{ENVIRONMENT_TAG}"
+    return {
+        "Effect": "Deny",
+        "Action": list(actions),
+        "Resource": list(resources),
+        "Condition": {"Null": {tag: "false"}, "StringNotEquals": {tag: environment}},
+    }
+
+
 def grant_statements(grant: Grant, account: Account, environment: str) -> list[dict[str, Any]]:
     prefix = f"{MAIN_PROJECT}-{environment}"
     actions = sorted(set(grant.actions))
@@ -218,10 +234,12 @@ def grant_statements(grant: Grant, account: Account, environment: str) -> list[d
         return [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
     resources = sorted({_fill(arn, account, prefix) for arn in grant.arns})
     condition = _condition(grant, account, environment)
-    if grant.scope is Scope.NAME_PREFIX:
+    if grant.scope in (Scope.NAME_PREFIX, Scope.ACCOUNT):
         statement: dict[str, Any] = {"Effect": "Allow", "Action": actions, "Resource": resources}
         if condition:
             statement["Condition"] = condition
+        if grant.scope is Scope.ACCOUNT:
+            return [statement, other_stacks_guard(actions, resources, environment)]
         return [statement]
     # TAG: create only with the stack's Environment tag in the request, touch only what carries it
     tag_sources = ("RequestTag",) if resources == ["*"] else ("RequestTag", "ResourceTag")
