@@ -6,8 +6,9 @@ The policy tests talk to the pack over the Analyzer gRPC interface, as the Pulum
 the rules execute in the pack's subprocess, not in pytest. This command runs the policy tests with
 POLICY_PACK_COVERAGE set, which makes tests/support/policy_pack.py start the pack under
 `coverage run --branch` (stopped by SIGTERM, hence `sigterm = true`), then combines the data and
-reports policy/rules with the lines and branches no test reached. Only the pack process is
-measured: a rule counts as covered only if a test drove it through the real protocol.
+reports policy/rules with the lines and branches no test reached. The rules' checks run only in
+the pack, so a rule counts as covered only if a test drove it through the real protocol; pytest
+itself is measured as well, for the shared helpers a test calls in-process.
 Exit status: coverage's (2 when under --fail-under), or pytest's when a test fails.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "policy" / "rules"
-POLICY_TESTS = ("tests/policy", "tests/test_policy_gate.py")
+POLICY_TESTS = ("tests/policy",)
 COVERAGE_ENV = "POLICY_PACK_COVERAGE"  # read by tests/support/policy_pack.py
 
 
@@ -55,11 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc.write_text(rcfile(data))
         env = {**os.environ, COVERAGE_ENV: str(rc)}
         tests = pytest_args or list(POLICY_TESTS)
-        pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
-        status = subprocess.run(pytest, cwd=REPO, env=env, check=False).returncode
+        coverage = [sys.executable, "-m", "coverage"]
+        # pytest is measured too, for the few helpers tests call in-process (a duplicate name).
+        pytest = [
+            *coverage,
+            "run",
+            f"--rcfile={rc}",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ]
+        status = subprocess.run([*pytest, *tests], cwd=REPO, env=env, check=False).returncode
         if status != 0:
             return status
-        coverage = [sys.executable, "-m", "coverage"]
         subprocess.run([*coverage, "combine", f"--rcfile={rc}", "-q"], cwd=REPO, check=True)
         report = [*coverage, "report", f"--rcfile={rc}", f"--fail-under={args.fail_under}"]
         return subprocess.run(report, cwd=REPO, check=False).returncode
