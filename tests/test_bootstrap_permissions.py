@@ -17,6 +17,7 @@ from conftest import config_with
 from bootstrap.ci_permissions import ENVIRONMENT_TAG, PERMISSIONS, Scope, missing_types
 from bootstrap.config import FEATURE_PASSED_TO_SERVICES
 from bootstrap.plan import example_config, plan_bootstrap
+from tests.support.iam import allowed
 from tools.graph import Graph, Resource
 from tools.offline import run_program
 
@@ -248,18 +249,6 @@ def test_name_scoped_resources_of_optional_features_start_with_the_stack_prefix(
     )
 
 
-def _allowed_by(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
-    for statement in statements:
-        actions = statement["Action"]
-        resources = statement["Resource"]
-        if action not in ([actions] if isinstance(actions, str) else actions):
-            continue
-        patterns = [resources] if isinstance(resources, str) else resources
-        if any(fnmatch.fnmatchcase(resource, p) for p in patterns):
-            return True
-    return False
-
-
 def test_the_boundary_allows_every_inline_policy_of_the_stacks_roles(
     feature_variant: tuple[FeatureVariant, Graph], bootstrap_graph: Graph
 ) -> None:
@@ -276,7 +265,7 @@ def test_the_boundary_allows_every_inline_policy_of_the_stacks_roles(
             actions, resources = statement["Action"], statement["Resource"]
             for action in [actions] if isinstance(actions, str) else actions:
                 for resource in [resources] if isinstance(resources, str) else resources:
-                    if not _allowed_by(allows, action, resource):
+                    if not allowed(allows, action, resource):
                         outside.append((role_policy["name"], action, resource))
     assert outside == [], f"{variant.id}: widen boundary_policy in bootstrap/iam_documents.py"
 
@@ -303,4 +292,4 @@ def test_the_boundary_lets_the_chatbot_channel_role_render_alarms(
         bootstrap_graph.named("ecs-fargate-bootstrap-boundary")["inputs"]["policy"]
     )
     allows = [s for s in boundary["Statement"] if s["Effect"] == "Allow"]
-    assert _allowed_by(allows, action, "*"), "Slack alarms would arrive without their graph"
+    assert allowed(allows, action, "*"), "Slack alarms would arrive without their graph"

@@ -3,9 +3,9 @@ least-privilege CI roles (the portfolio had one role trusted from any branch for
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -16,6 +16,7 @@ from conftest import REPO_ROOT
 from bootstrap.ci_permissions import ECR_AUTH, PERMISSIONS, Scope, read_actions
 from bootstrap.iam_documents import MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS
 from bootstrap.plan import example_config, plan_bootstrap
+from tests.support.iam import allowed, covers
 from tools.graph import Graph, Resource
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -506,7 +507,7 @@ NEW_RESOURCE_CALLS: dict[str, tuple[str, ...]] = {
 }
 
 
-def tag_keys(statement: dict[str, Any]) -> set[str]:
+def tag_keys(statement: Mapping[str, Any]) -> set[str]:
     """Condition keys that authorise by a resource's own tags (a Null check on absence does not:
     a tag that has not propagated yet reads as absent)."""
     return {
@@ -518,17 +519,8 @@ def tag_keys(statement: dict[str, Any]) -> set[str]:
     }
 
 
-def allowed_without_tags(statements_: list[dict[str, Any]], action: str, resource: str) -> bool:
-    for statement in statements_:
-        if statement["Effect"] != "Allow" or action not in actions_of(statement):
-            continue
-        if tag_keys(statement) or "aws:RequestTag/Environment" in json.dumps(statement):
-            continue
-        patterns = statement["Resource"]
-        patterns = [patterns] if isinstance(patterns, str) else patterns
-        if any(fnmatch.fnmatchcase(resource, p) for p in patterns):
-            return True
-    return False
+def authorised_by_tags(statement: Mapping[str, Any]) -> bool:
+    return bool(tag_keys(statement)) or "aws:RequestTag/Environment" in json.dumps(statement)
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])
@@ -540,7 +532,7 @@ def test_calls_on_a_just_created_resource_need_no_tag_to_be_allowed(
         (action, arn)
         for arn, actions in NEW_RESOURCE_CALLS.items()
         for action in actions
-        if not allowed_without_tags(deploy, action, arn)
+        if not allowed(deploy, action, arn, skip=authorised_by_tags)
     ]
     assert missing == []
 
@@ -573,9 +565,6 @@ def test_calls_allowed_account_wide_are_denied_on_another_stacks_resources(
         (action, arn)
         for arn, actions in NEW_RESOURCE_CALLS.items()
         for action in actions
-        if not any(
-            action in actions_of(d) and any(fnmatch.fnmatchcase(arn, p) for p in d["Resource"])
-            for d in denies
-        )
+        if not any(covers(d, action, arn) for d in denies)
     ]
     assert unguarded == []

@@ -11,9 +11,9 @@ tolerates only NotFound: ``failed to load stack tags``).
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from bootstrap.state_access import (
     markdown_table,
     state_grants,
 )
+from tests.support.iam import allowed
 from tools.graph import Graph
 
 POLICY = "aws:iam/policy:Policy"
@@ -107,24 +108,16 @@ def bucket_arn(graph: Graph) -> str:
     return f"arn:aws:s3:::{graph.data['outputs']['stateBucketName']}"
 
 
-def allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
-    """IAM's matching for unconditioned Allow statements: ``*`` spans ``/`` like fnmatch's."""
-    for statement in statements:
-        if statement["Effect"] != "Allow" or "Condition" in statement:
-            continue
-        actions = statement["Action"]
-        if action not in ([actions] if isinstance(actions, str) else actions):
-            continue
-        patterns = statement["Resource"]
-        patterns = [patterns] if isinstance(patterns, str) else patterns
-        if any(fnmatch.fnmatchcase(resource, p) for p in patterns):
-            return True
-    return False
+def conditioned(statement: Mapping[str, Any]) -> bool:
+    # the state statements carry no condition; a conditioned one is some other grant
+    return "Condition" in statement
 
 
 def denied(graph: Graph, suffix: str, calls: list[tuple[str, str]]) -> list[tuple[str, str]]:
     statements, bucket = role_statements(graph, suffix), bucket_arn(graph)
-    return [(a, key) for a, key in calls if not allows(statements, a, f"{bucket}/{key}")]
+    return [
+        (a, key) for a, key in calls if not allowed(statements, a, f"{bucket}/{key}", conditioned)
+    ]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -146,7 +139,8 @@ def test_every_role_may_list_the_bucket(graph: Graph) -> None:
     # the checkpoint lookup, the lock check and cancel list prefixes; without ListBucket a
     # missing .pulumi-tags answers 403 instead of 404, which the CLI does not tolerate
     for suffix in ("preview", "deploy-dev", "deploy-prod"):
-        assert allows(role_statements(graph, suffix), "s3:ListBucket", bucket_arn(graph)), suffix
+        statements = role_statements(graph, suffix)
+        assert allowed(statements, "s3:ListBucket", bucket_arn(graph), conditioned), suffix
 
 
 def test_preview_role_writes_no_state_object(graph: Graph) -> None:

@@ -244,13 +244,11 @@ def deploy_step(name: str) -> dict[str, Any]:
     return step
 
 
-def run_rollout_wait(
-    tmp_path: Path, answers: list[str], timeout_seconds: int = 600
+def run_step_with_fake_aws(
+    tmp_path: Path, step: dict[str, Any], answers: list[str], env: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """The step's script as GitHub runs it (bash -e -o pipefail), `aws` answering ``answers``:
-    first the PRIMARY deployment's "<id>\\t<taskDefinition>", then "<status>\\t<rolloutState>"
-    per poll."""
-    step = deploy_step(ROLLOUT_STEP)
+    """A step's script as GitHub runs it (bash -e -o pipefail) with ``env``, each `aws` call
+    answered by the next of ``answers``; returns the result and the logged `aws` arguments."""
     fake = tmp_path / "bin" / "aws"
     fake.parent.mkdir()
     fake.write_text(FAKE_AWS)
@@ -258,25 +256,35 @@ def run_rollout_wait(
     (tmp_path / "answers").write_text("".join(f"{a}\n" for a in answers))
     log = tmp_path / "calls"
     log.touch()
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        env={
+            **os.environ,
+            "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
+            "FAKE_AWS_ANSWERS": str(tmp_path / "answers"),
+            "FAKE_AWS_LOG": str(log),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return result, log.read_text().splitlines()
+
+
+def run_rollout_wait(
+    tmp_path: Path, answers: list[str], timeout_seconds: int = 600
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """The rollout wait, `aws` answering first the PRIMARY deployment's
+    "<id>\\t<taskDefinition>", then "<status>\\t<rolloutState>" per poll."""
     env = {
-        **os.environ,
-        "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
-        "FAKE_AWS_ANSWERS": str(tmp_path / "answers"),
-        "FAKE_AWS_LOG": str(log),
         "CLUSTER": "ecs-fargate-dev-cluster",
         "SERVICE": "ecs-fargate-dev-web",
         "TASK_DEFINITION": DEPLOYED,
         "ROLLOUT_TIMEOUT_SECONDS": str(timeout_seconds),
         "POLL_SECONDS": "0",
     }
-    result = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    return result, log.read_text().splitlines()
+    return run_step_with_fake_aws(tmp_path, deploy_step(ROLLOUT_STEP), answers, env)
 
 
 def test_deploy_waits_for_the_rollout_after_the_service_is_stable() -> None:
@@ -381,30 +389,12 @@ def test_the_lock_report_runs_only_when_up_failed() -> None:
 
 
 def run_lock_report(tmp_path: Path, answer: str) -> tuple[subprocess.CompletedProcess[str], str]:
-    step = deploy_step(LOCK_REPORT_STEP)
-    fake = tmp_path / "bin" / "aws"
-    fake.parent.mkdir()
-    fake.write_text(FAKE_AWS)
-    fake.chmod(0o755)
-    (tmp_path / "answers").write_text(f"{answer}\n")
-    log = tmp_path / "calls"
-    log.touch()
     env = {
-        **os.environ,
-        "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
-        "FAKE_AWS_ANSWERS": str(tmp_path / "answers"),
-        "FAKE_AWS_LOG": str(log),
         "STACK": "dev",
         "BACKEND_URL": "s3://ecs-fargate-state-123456789012-ap-northeast-1?region=ap-northeast-1",
     }
-    result = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    return result, log.read_text()
+    result, calls = run_step_with_fake_aws(tmp_path, deploy_step(LOCK_REPORT_STEP), [answer], env)
+    return result, "\n".join(calls)
 
 
 def test_lock_report_names_the_lock_and_the_recovery(tmp_path: Path) -> None:
