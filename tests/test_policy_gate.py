@@ -116,18 +116,54 @@ def test_unknown_values_are_skipped_not_reported(
 
 
 def test_prod_waiver_without_a_reason_is_a_config_error() -> None:
-    config = {"all": "mandatory", "elb-deletion-protection-enabled": "disabled"}
+    config = {"all": "mandatory", "s3-object-lock": "disabled"}
     assert check_policy_config(config, NAMES, "prod") == [
-        'elb-deletion-protection-enabled: disabled without a reason (add "reason": "...")',
-        "elb-deletion-protection-enabled: disabled in prod without a reason",
+        's3-object-lock: disabled without a reason (add "reason": "...")',
+        "s3-object-lock: disabled in prod without a reason",
     ]
 
 
 def test_prod_advisory_without_a_reason_is_a_config_error() -> None:
-    config = {"elb-logging-enabled": {"enforcementLevel": "advisory"}}
+    config = {"aws-ecr-repository-customer-key": {"enforcementLevel": "advisory"}}
     assert check_policy_config(config, NAMES, "prod") == [
-        "elb-logging-enabled: advisory in prod without a reason"
+        "aws-ecr-repository-customer-key: advisory in prod without a reason"
     ]
+
+
+PLAUSIBLE = "Cost: the ALB SG is reviewed by hand every quarter, so this is advisory here."
+
+
+def test_prod_waiver_outside_the_allow_list_fails_even_with_a_reason() -> None:
+    config = {
+        "sg-public-ingress-only-on-alb": {"enforcementLevel": "advisory", "reason": PLAUSIBLE}
+    }
+    assert check_policy_config(config, NAMES, "prod") == [
+        "sg-public-ingress-only-on-alb: advisory in prod, but prod may waive only the policies "
+        "listed in policy/waivers.py; keep it mandatory (a reason is not enough)"
+    ]
+
+
+def test_prod_waiver_below_its_allowed_level_is_a_config_error() -> None:
+    config = {"s3-cross-region-replication": {"enforcementLevel": "disabled", "reason": PLAUSIBLE}}
+    errors = check_policy_config(config, NAMES, "prod")
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "s3-cross-region-replication: disabled in prod, but policy/waivers.py allows it no lower "
+        "than advisory"
+    )
+
+
+def test_prod_all_below_mandatory_is_a_config_error() -> None:
+    assert check_policy_config({"all": "advisory"}, NAMES, "prod") == [
+        'all: advisory in prod; prod keeps "all": "mandatory"'
+    ]
+
+
+def test_dev_may_waive_any_policy_with_a_reason() -> None:
+    config = {
+        "sg-public-ingress-only-on-alb": {"enforcementLevel": "advisory", "reason": PLAUSIBLE}
+    }
+    assert check_policy_config(config, NAMES, "dev") == []
 
 
 def test_config_key_that_names_no_policy_is_an_error() -> None:
@@ -206,6 +242,39 @@ def test_gate_cli_exits_nonzero_on_a_mandatory_violation(tmp_path: Path) -> None
     assert completed.returncode == 1
     assert re.search(
         r"\[aws-ec2-no-public-ip-subnet\] public \(Subnet\): .* Fix: ", completed.stdout
+    )
+
+
+def test_gate_cli_fails_a_prod_config_that_turns_a_critical_rule_advisory(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    critical = next(i.name for i in CATALOG if i.severity == "critical" and i.kind == "stack")
+    config = stack_config("prod")
+    config[critical] = {"enforcementLevel": "advisory", "reason": PLAUSIBLE}
+    (tmp_path / "prod.json").write_text(json.dumps(config))
+    graph = {"project": "ecs-fargate", "stack": "prod", "config": {}, "resources": []}
+    (tmp_path / "graph.json").write_text(json.dumps(graph))
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "tools/policy_gate.py",
+            "--stack",
+            "prod",
+            "--graph",
+            str(tmp_path / "graph.json"),
+            "--config",
+            str(tmp_path / "prod.json"),
+        ],
+        cwd=POLICY_DIR.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 1
+    assert (
+        f"policy config error: {critical}: advisory in prod, but prod may waive only the "
+        "policies listed in policy/waivers.py" in completed.stdout
     )
 
 

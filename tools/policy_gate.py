@@ -226,10 +226,18 @@ def reconcile(
 
 
 def check_policy_config(config: Mapping[str, Any], known: Sequence[str], stack: str) -> list[str]:
-    """Waivers carry reasons; names are real policies; prod runs everything mandatory or says why."""
+    """Waivers carry reasons; names are real policies; prod waives only what policy/waivers.py
+    allows, no lower than it allows."""
+    # Imported here: run as a script, this module puts the repository on sys.path in main().
+    from policy.waivers import PROD_WAIVABLE
+
     errors: list[str] = []
+    strict = stack in STRICT_STACKS
     for name, entry in config.items():
         if name == "all":
+            all_level, _ = _normalise(entry)
+            if strict and all_level not in (None, "mandatory"):
+                errors.append(f'all: {all_level} in {stack}; prod keeps "all": "mandatory"')
             continue
         if name not in known:
             errors.append(f"{name}: no such policy in the pack")
@@ -244,8 +252,20 @@ def check_policy_config(config: Mapping[str, Any], known: Sequence[str], stack: 
         reason = str(properties.get("reason") or "").strip()
         if level == "disabled" and not reason:
             errors.append(f'{name}: disabled without a reason (add "reason": "...")')
-        if stack in STRICT_STACKS and level not in (None, "mandatory") and not reason:
+        if strict and level not in (None, "mandatory") and not reason:
             errors.append(f"{name}: {level} in {stack} without a reason")
+        if strict and level in ("advisory", "disabled"):
+            waiver = PROD_WAIVABLE.get(name)
+            if waiver is None:
+                errors.append(
+                    f"{name}: {level} in {stack}, but {stack} may waive only the policies "
+                    "listed in policy/waivers.py; keep it mandatory (a reason is not enough)"
+                )
+            elif level == "disabled" and waiver.lowest == "advisory":
+                errors.append(
+                    f"{name}: disabled in {stack}, but policy/waivers.py allows it no lower "
+                    f"than advisory ({waiver.why})"
+                )
     return errors
 
 
