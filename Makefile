@@ -1,12 +1,16 @@
 # Offline first: every target here runs without AWS credentials or the Pulumi CLI.
 #   make plan   [STACK=prod]  what `pulumi up` would create, its policy verdict and monthly cost
+#   make plan   CHANGE='cpuArchitecture=X86_64'   what a config change does on the next `up`:
+#               replacements, deployments, hazards (items separated by ';', JSON for lists;
+#               CHANGE=app/ for an edit under app/); docs/changes.md has one per setting
+#   make changes-doc          regenerate docs/changes.md
 #   make test                 lint, types, unit tests under mocks, policy pack, app, workflows
 STACK ?= dev
 VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: plan graph policy cost compare cost-table test lint typecheck unit clean
+.PHONY: plan graph policy cost compare cost-table changes-doc test lint typecheck unit clean
 
 # The venv is (re)built when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -18,10 +22,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 graph: $(STAMP)
 	$(PY) tools/plan.py --stack $(STACK) --quiet
 
+# CHANGE reaches the recipe through the environment (make exports command-line variables), so
+# its quotes and spaces arrive as typed.
 plan: $(STAMP)
+ifdef CHANGE
+	$(PY) tools/plan.py --stack $(STACK) --change "$$CHANGE"
+else
 	$(PY) tools/plan.py --stack $(STACK)
 	$(PY) tools/policy_gate.py --stack $(STACK)
 	$(PY) -m tools.cost --stack $(STACK) --total-only
+endif
+
+# What each config key's change does on the next `up` (tests/test_day2_impact.py keeps it current).
+changes-doc: $(STAMP)
+	$(PY) tools/day2/impact.py --doc > docs/changes.md
 
 policy: graph
 	$(PY) tools/policy_gate.py --stack $(STACK)

@@ -1,7 +1,9 @@
 """`make plan`: what `pulumi up --stack <stack>` would create, computed offline under mocks.
 
 Prints the resource tree (component -> children, type, key settings) and writes the full graph to
-build/<stack>/graph.json for the policy gate and the cost report.
+build/<stack>/graph.json for the policy gate and the cost report. With ``--change`` (``make plan
+CHANGE='key=value; ...'``) it prints instead what that config change does on the next `up`
+(tools/day2/impact.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pulumi
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tools.day2.impact import parse_change, plan_change, render  # noqa: E402
 from tools.graph import Graph, Resource  # noqa: E402
 from tools.offline import REPO_ROOT, graph_path, plan_stack, write_graph  # noqa: E402
 
@@ -67,10 +70,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--project-dir", type=Path, default=REPO_ROOT)
     parser.add_argument("--quiet", action="store_true", help="no resource tree")
+    parser.add_argument(
+        "--change",
+        help="key=value items separated by ';' (app/ for a change under app/): print what the "
+        "change does on the next up instead of the tree",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
         graph = plan_stack(args.stack, args.project_dir)
+        if args.change:
+            impact = plan_change(
+                args.stack, parse_change(args.change), project_dir=args.project_dir, base=graph
+            )
+            print("\n".join(render(impact)))
+            print(f"({time.perf_counter() - started:.1f} s)")
+            return 0
     except pulumi.RunError as error:  # a config error: one line, no stack trace
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -78,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     write_graph(graph, out)
     if not args.quiet:
         print_tree(graph)
+        # The predicted diff of an unchanged second `up` (tools/day2/readback.py) prints here.
     custom = sum(1 for r in graph["resources"] if r["custom"])
     print(
         f"\nplan {graph['project']}/{args.stack} ({graph['region']}): {custom} resources in "

@@ -1,0 +1,393 @@
+"""Change impact (`make plan CHANGE=...`, docs/changes.md): the replace-forcing table covers the
+stacks, each setting's change does what the provider would plan, replacements cascade, hazards are
+flagged, and a bad CHANGE stops like a bad stack file."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws
+import pytest
+from conftest import REPO_ROOT, config_with
+
+from components.config import camel, declared_keys
+from tools import plan
+from tools.day2.impact import (
+    ALB_VPC,
+    CANNOT_COEXIST,
+    IMMUTABLE_TAG,
+    INTERRUPTS,
+    NEEDS_FORCE_NEW_DEPLOYMENT,
+    PROVIDER,
+    RECONFIRM,
+    ROLLBACK_USES,
+    ExampleResult,
+    Impact,
+    changes_doc,
+    diff_graphs,
+    parse_change,
+    render_examples,
+)
+from tools.day2.replacements import (
+    CHANGE_EXAMPLES,
+    IMAGE_TYPE,
+    OWN_COMPONENT_PREFIX,
+    TABLE,
+)
+from tools.graph import Graph
+from tools.offline import run_program
+
+CHANGES_DOC = REPO_ROOT / "docs" / "changes.md"
+# The settings issue 10 requires docs/changes.md to cover (app/ is the content under app/).
+REQUIRED = (
+    "cpuArchitecture", "cpu", "memory", "capacityProviderStrategy", "app/", "desiredCount",
+    "domainName", "waf", "deploymentStrategy", "vpcCidr", "availabilityZoneCount",
+    "logRetentionDays", "protectStatefulResources", "alarmEmails",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[ExampleResult]:
+    """Every CHANGE_EXAMPLES change planned once (the docs test and the per-key tests share it)."""
+    return render_examples()
+
+
+def example(examples: list[ExampleResult], key: str, stack: str = "dev") -> Impact:
+    for result in examples:
+        if result.example.key == key and result.example.stack == stack:
+            assert result.impact is not None, result.error
+            return result.impact
+    raise KeyError(key)
+
+
+def types(impact: Impact, action: str) -> set[str]:
+    return {r.type.split(":")[-1] for r in impact.of(action)}
+
+
+def kinds(impact: Impact) -> set[str]:
+    return {h.kind for _, h in impact.hazards}
+
+
+# ------------------------------------------------------------------------------- the table
+
+
+def test_every_resource_type_of_the_stacks_and_their_changes_has_a_row(
+    examples: list[ExampleResult], dev_graph: Graph, prod_graph: Graph
+) -> None:
+    # The examples turn on every optional feature (WAF, domain, Slack, flow logs, blue/green,
+    # ECS Exec, night schedule...), so their created resources cover the feature variants.
+    seen = {r["type"] for g in (dev_graph, prod_graph) for r in g.resources}
+    seen |= {r.type for e in examples if e.impact for r in e.impact.resources if r.type != PROVIDER}
+    missing = sorted(t for t in seen if t not in TABLE and not t.startswith(OWN_COMPONENT_PREFIX))
+    assert missing == [], "add these types to ROWS in tools/day2/replacements.py"
+
+
+def _sdk_inputs(type_token: str) -> set[str]:
+    module, resource = type_token.split(":")[1].split("/")[0], type_token.split(":")[-1]
+    cls = getattr(getattr(pulumi_aws, module), resource)
+    # Its Args class is ``<Name>InitArgs`` where a nested input type took ``<Name>Args``.
+    module_names = vars(sys.modules[cls.__module__])
+    args = module_names.get(f"{resource}InitArgs") or module_names[f"{resource}Args"]
+    return {camel(name) for name in inspect.signature(args.__init__).parameters}
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in TABLE.values() if r.type != IMAGE_TYPE], ids=lambda r: r.type
+)
+def test_every_replace_forcing_property_is_an_input_of_the_installed_sdk(row: Any) -> None:
+    # Installed SDK argument names are the ground truth: a misspelt property never matches a diff.
+    unknown = {p.split(".")[0] for p in row.force_new} - _sdk_inputs(row.type)
+    assert unknown == set(), f"{row.type}: not an input of pulumi_aws {pulumi_aws.__name__}"
+
+
+def test_every_row_cites_the_provider_source_and_a_verified_commit_is_a_commit() -> None:
+    for row in TABLE.values():
+        assert row.source.startswith(("hashicorp/terraform-provider-aws internal/service/",
+                                      "pulumi/pulumi-awsx ")), row.type  # fmt: skip
+        assert row.verified == "" or re.fullmatch(r"[0-9a-f]{40}", row.verified), row.type
+
+
+def test_every_setting_and_the_required_changes_have_an_example() -> None:
+    keys = {e.key for e in CHANGE_EXAMPLES}
+    assert set(declared_keys()) - keys == set()
+    assert set(REQUIRED) - keys == set()
+
+
+def test_docs_changes_md_is_current(examples: list[ExampleResult]) -> None:
+    assert CHANGES_DOC.read_text() == changes_doc(examples), "run `make changes-doc`"
+
+
+# ------------------------------------------------------------------------------- each setting
+
+
+def test_cpu_architecture_replaces_the_task_definition_and_needs_a_new_deployment(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "cpuArchitecture")
+    assert "TaskDefinition" in types(impact, "replace")
+    service = next(r for r in impact.resources if r.type == "aws:ecs/service:Service")
+    assert (service.action, service.deployment) == ("update", True)
+
+
+def test_cpu_and_memory_replace_the_task_definition_and_nothing_else(
+    examples: list[ExampleResult],
+) -> None:
+    for key in ("cpu", "memory"):
+        impact = example(examples, key)
+        assert types(impact, "replace") == {"TaskDefinition"}
+        assert impact.deploys
+
+
+def test_an_app_change_rebuilds_the_image_and_deploys_a_new_task_definition(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "app/")
+    assert types(impact, "replace") == {"Image", "TaskDefinition"}
+    assert impact.deploys
+
+
+def test_a_capacity_provider_change_updates_the_service_in_place_with_a_deployment(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "capacityProviderStrategy")
+    assert types(impact, "replace") == set()
+    assert impact.deploys
+    assert NEEDS_FORCE_NEW_DEPLOYMENT not in kinds(impact)  # the service sets it for good
+
+
+def test_desired_count_changes_nothing_once_autoscaling_owns_it(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "desiredCount")
+    assert (impact.resources, impact.ignored) == ([], ["Service.desiredCount"])
+
+
+def test_a_domain_adds_https_without_replacing_or_interrupting(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "domainName")
+    assert {"Certificate", "CertificateValidation", "Listener"} <= types(impact, "create")
+    assert impact.of("replace") == []
+    assert INTERRUPTS not in kinds(impact)
+
+
+def test_prod_rejects_turning_the_domain_off(examples: list[ExampleResult]) -> None:
+    result = next(
+        e for e in examples if e.example.key == "domainName" and e.example.stack == "prod"
+    )
+    assert result.impact is None and "prod serves HTTPS only" in result.error
+
+
+def test_waf_creates_the_web_acl_and_its_association_and_replaces_nothing(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "waf")
+    assert {"WebAcl", "WebAclAssociation"} <= types(impact, "create")
+    assert impact.of("replace") == []
+
+
+def test_blue_green_adds_the_alternate_target_group_and_deploys(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "deploymentStrategy")
+    assert {"TargetGroup", "ListenerRule"} <= types(impact, "create")
+    assert "Service" in types(impact, "update") and impact.deploys
+
+
+def test_a_new_vpc_cidr_replaces_the_network_and_updates_the_alb_and_the_service(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "vpcCidr")
+    replaced = types(impact, "replace")
+    assert {
+        "Vpc",
+        "Subnet",
+        "RouteTable",
+        "SecurityGroup",
+        "VpcEndpoint",
+        "TargetGroup",
+    } <= replaced
+    assert {"LoadBalancer", "Service"} <= types(impact, "update")
+
+
+def test_a_new_vpc_cidr_is_flagged_because_an_alb_cannot_change_vpc(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "vpcCidr")
+    flagged = {r.type.split(":")[-1] for r, h in impact.hazards if h.kind == ALB_VPC}
+    assert flagged == {"LoadBalancer", "Listener"}
+
+
+def test_a_third_az_adds_subnets_and_replaces_none(examples: list[ExampleResult]) -> None:
+    impact = example(examples, "availabilityZoneCount")
+    assert "Subnet" in types(impact, "create") and impact.of("replace") == []
+
+
+def test_log_retention_updates_the_log_group_in_place(examples: list[ExampleResult]) -> None:
+    impact = example(examples, "logRetentionDays")
+    assert [(r.type.split(":")[-1], r.action) for r in impact.resources] == [("LogGroup", "update")]
+
+
+def test_protecting_stateful_resources_protects_them_in_place(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "protectStatefulResources")
+    assert {r.action for r in impact.resources} == {"update"}
+    protected = {r.type.split(":")[-1] for r in impact.resources
+                 if "options.protect" in {c.name for c in r.properties}}  # fmt: skip
+    assert protected == {"LogGroup", "Repository"}
+
+
+def test_an_alarm_email_creates_a_subscription_to_confirm(examples: list[ExampleResult]) -> None:
+    impact = example(examples, "alarmEmails")
+    assert types(impact, "create") == {"TopicSubscription"} and RECONFIRM in kinds(impact)
+
+
+# ------------------------------------------------------------------------------- synthetic pairs
+
+
+def node(type_: str, name: str, inputs: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    options = {"protect": False, "ignoreChanges": [], "retainOnDelete": False,
+               "deleteBeforeReplace": False, **extra.pop("options", {})}  # fmt: skip
+    return {
+        "urn": f"urn:pulumi:dev::ecs-fargate::{type_}::{name}",
+        "type": type_,
+        "name": name,
+        "custom": True,
+        "inputs": inputs,
+        "outputs": extra.pop("outputs", {}),
+        "propertyDependencies": extra.pop("deps", {}),
+        "options": options,
+    }
+
+
+def urn(resource: dict[str, Any]) -> str:
+    return resource["urn"]
+
+
+REPO_URL = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app"
+REPOSITORY = node("aws:ecr/repository:Repository", "repo", {"imageTagMutability": "IMMUTABLE"},
+                  outputs={"repositoryUrl": REPO_URL})  # fmt: skip
+
+
+def image(tag: str, platform: str) -> dict[str, Any]:
+    inputs = {"repositoryUrl": REPO_URL, "context": "app", "imageTag": tag, "platform": platform}
+    return node(IMAGE_TYPE, "image", inputs)
+
+
+def test_an_immutable_tag_reused_for_another_platform_is_flagged() -> None:
+    before = {"resources": [REPOSITORY, image("app-1234abcd", "linux/arm64")]}
+    after = {"resources": [REPOSITORY, image("app-1234abcd", "linux/amd64")]}
+    impact = diff_graphs(before, after)
+    assert [h.kind for _, h in impact.hazards] == [IMMUTABLE_TAG]
+
+
+def test_a_new_tag_for_a_new_platform_is_not_flagged() -> None:
+    before = {"resources": [REPOSITORY, image("app-arm64-1234abcd", "linux/arm64")]}
+    after = {"resources": [REPOSITORY, image("app-amd64-5678ef01", "linux/amd64")]}
+    assert IMMUTABLE_TAG not in kinds(diff_graphs(before, after))
+
+
+def _role(name: str) -> dict[str, Any]:
+    return node("aws:iam/role:Role", "execution", {"name": name, "assumeRolePolicy": "{}"})
+
+
+def _task(role: dict[str, Any]) -> dict[str, Any]:
+    return node("aws:ecs/taskDefinition:TaskDefinition", "task",
+                {"family": "app", "executionRoleArn": "arn:role"},
+                deps={"executionRoleArn": [urn(role)]})  # fmt: skip
+
+
+def test_a_replaced_execution_role_cascades_to_the_task_definition_and_breaks_rollbacks() -> None:
+    old_role, new_role = _role("exec-a"), _role("exec-b")
+    impact = diff_graphs(
+        {"resources": [old_role, _task(old_role)]}, {"resources": [new_role, _task(new_role)]}
+    )
+    assert types(impact, "replace") == {"Role", "TaskDefinition"}
+    assert [(r.name, h.kind) for r, h in impact.hazards] == [("execution", ROLLBACK_USES)]
+
+
+def test_an_explicit_auto_name_makes_the_replacement_delete_first() -> None:
+    # pulumi-terraform-bridge nameRequiresDeleteBeforeReplace: both cannot hold one name.
+    impact = diff_graphs({"resources": [_role("exec-a")]}, {"resources": [_role("exec-b")]})
+    assert [r.order for r in impact.resources] == ["delete-before-create"]
+
+
+def test_a_replacement_that_keeps_its_unique_key_is_flagged() -> None:
+    def policy(text: str) -> dict[str, Any]:
+        return node("aws:ecr/lifecyclePolicy:LifecyclePolicy", "lifecycle",
+                    {"repository": "app", "policy": text})  # fmt: skip
+
+    impact = diff_graphs({"resources": [policy("{}")]}, {"resources": [policy('{"rules": []}')]})
+    assert kinds(impact) == {CANNOT_COEXIST}
+
+
+def test_a_capacity_provider_change_without_force_new_deployment_is_flagged() -> None:
+    def service(provider: str) -> dict[str, Any]:
+        strategy = [{"capacityProvider": provider, "weight": 1, "base": 0}]
+        return node("aws:ecs/service:Service", "service", {"capacityProviderStrategies": strategy})
+
+    impact = diff_graphs(
+        {"resources": [service("FARGATE")]}, {"resources": [service("FARGATE_SPOT")]}
+    )
+    assert NEEDS_FORCE_NEW_DEPLOYMENT in kinds(impact)
+
+
+# ------------------------------------------------------------------------------- the CLI
+
+
+def _stack_file_error(stack: str, **overrides: Any) -> str:
+    with pytest.raises(pulumi.RunError) as error:
+        run_program(stack, config=config_with(stack, overrides))
+    return f"error: {error.value}"
+
+
+@pytest.mark.parametrize(
+    ("change", "override"),
+    [("cpuArchitecture=SPARC", {"cpuArchitecture": "SPARC"}),
+     ("cpuArchitectur=X86_64", {"cpuArchitectur": "X86_64"})],
+    ids=["invalid value", "unknown key"],
+)  # fmt: skip
+def test_a_bad_change_stops_with_the_stack_files_one_line_config_error(
+    change: str, override: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = _stack_file_error("dev", **override)
+    capsys.readouterr()
+    assert plan.main(["--stack", "dev", "--change", change]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [expected]
+
+
+def test_a_malformed_change_item_stops_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["--stack", "dev", "--change", "cpuArchitecture"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "expected key=value" in err[0]
+
+
+def test_change_items_split_on_semicolons_and_keep_json_values() -> None:
+    change = parse_change('cpu=512; privateSubnetCidrs=["10.0.1.0/24", "10.0.2.0/24"]; app/')
+    assert dict(change.settings) == {
+        "ecs-fargate:cpu": "512",
+        "ecs-fargate:privateSubnetCidrs": '["10.0.1.0/24", "10.0.2.0/24"]',
+    }
+    assert change.app_content
+
+
+def test_make_plan_with_a_change_prints_each_affected_resource_and_property(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["--stack", "dev", "--change", "cpuArchitecture=X86_64"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"replace \(create-before-delete\)\s+aws:ecs/taskDefinition", out)
+    assert "runtimePlatform: replace  cpuArchitecture: ARM64 -> X86_64" in out
+    assert "[new ECS deployment]" in out
+
+
+def test_the_changes_doc_has_a_make_target() -> None:
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert re.search(r"^changes-doc:.*\n\t.*impact\.py --doc > docs/changes\.md", makefile, re.M)
+    assert Path(CHANGES_DOC).exists()
