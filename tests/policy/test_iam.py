@@ -44,13 +44,12 @@ def github_trust(sub: Any, aud: Any = "sts.amazonaws.com", op: str = "StringEqua
     )
 
 
-ECS_TRUST = doc(
-    {
-        "Effect": "Allow",
-        "Action": "sts:AssumeRole",
-        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-    }
-)
+def trust(principal: Any, action: str = "sts:AssumeRole", effect: str = "Allow") -> str:
+    """A role trust policy with one statement."""
+    return doc({"Effect": effect, "Action": action, "Principal": principal})
+
+
+ECS_TRUST = trust({"Service": "ecs-tasks.amazonaws.com"})
 
 
 def cases() -> Iterator[Case]:
@@ -191,25 +190,13 @@ def cases() -> Iterator[Case]:
     yield from one(
         "iam-role-trust-no-wildcard-principal",
         "role",
-        {
-            "assumeRolePolicy": doc(
-                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}
-            )
-        },
+        {"assumeRolePolicy": trust({"AWS": "*"})},
         {"assumeRolePolicy": ECS_TRUST},
     )
     yield from one(
         "iam-role-trust-no-account-root",
         "role",
-        {
-            "assumeRolePolicy": doc(
-                {
-                    "Effect": "Allow",
-                    "Action": "sts:AssumeRole",
-                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                }
-            )
-        },
+        {"assumeRolePolicy": trust({"AWS": "arn:aws:iam::123456789012:root"})},
         {"assumeRolePolicy": ECS_TRUST},
     )
     for sub in ("repo:org/*", "repo:o/r:*", "repo:o/r:ref:refs/heads/*", "*", "environment:prod"):
@@ -644,15 +631,7 @@ def branch_cases() -> Iterator[Case]:
         res(
             "role",
             "bad",
-            {
-                "assumeRolePolicy": doc(
-                    {
-                        "Effect": "Allow",
-                        "Action": "sts:AssumeRole",
-                        "Principal": {"AWS": "123456789012"},
-                    }
-                )
-            },
+            {"assumeRolePolicy": trust({"AWS": "123456789012"})},
         ),
         flagged=("bad",),
     )
@@ -662,15 +641,7 @@ def branch_cases() -> Iterator[Case]:
         res(
             "role",
             "good",
-            {
-                "assumeRolePolicy": doc(
-                    {
-                        "Effect": "Deny",
-                        "Action": "sts:AssumeRole",
-                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                    }
-                )
-            },
+            {"assumeRolePolicy": trust({"AWS": "arn:aws:iam::123456789012:root"}, effect="Deny")},
         ),
     )
     yield case(
@@ -679,15 +650,7 @@ def branch_cases() -> Iterator[Case]:
         res(
             "role",
             "good",
-            {
-                "assumeRolePolicy": doc(
-                    {
-                        "Effect": "Allow",
-                        "Action": "sts:AssumeRole",
-                        "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci"},
-                    }
-                )
-            },
+            {"assumeRolePolicy": trust({"AWS": "arn:aws:iam::123456789012:role/ci"})},
         ),
     )
     p = "iam-role-trust-no-wildcard-principal"
@@ -697,11 +660,7 @@ def branch_cases() -> Iterator[Case]:
         res(
             "role",
             "bad",
-            {
-                "assumeRolePolicy": doc(
-                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*"}
-                )
-            },
+            {"assumeRolePolicy": trust("*")},
         ),
         flagged=("bad",),
     )
@@ -711,11 +670,7 @@ def branch_cases() -> Iterator[Case]:
         res(
             "role",
             "good",
-            {
-                "assumeRolePolicy": doc(
-                    {"Effect": "Deny", "Action": "sts:AssumeRole", "Principal": "*"}
-                )
-            },
+            {"assumeRolePolicy": trust("*", effect="Deny")},
         ),
     )
     p = "github-oidc-sub-pinned"
@@ -735,12 +690,9 @@ def branch_cases() -> Iterator[Case]:
             "role",
             "good",
             {
-                "assumeRolePolicy": doc(
-                    {
-                        "Effect": "Allow",
-                        "Action": "sts:AssumeRoleWithWebIdentity",
-                        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-                    }
+                "assumeRolePolicy": trust(
+                    {"Federated": "cognito-identity.amazonaws.com"},
+                    action="sts:AssumeRoleWithWebIdentity",
                 )
             },
         ),

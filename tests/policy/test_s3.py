@@ -34,6 +34,19 @@ def bucket_with(*sides: tuple[str, dict[str, Any]], protect: bool = True) -> lis
     return resources
 
 
+def log_bucket() -> list[dict[str, Any]]:
+    """A bucket that receives an ALB's access logs."""
+    return [
+        res("bucket", "logs", {}),
+        res(
+            "lb",
+            "alb",
+            {"accessLogs": {"bucket": "logs", "enabled": True}},
+            deps={"accessLogs": ["logs"]},
+        ),
+    ]
+
+
 S3 = "aws:s3/"
 PAB = (S3 + "bucketPublicAccessBlock:BucketPublicAccessBlock", {})
 VERSIONING = (
@@ -102,20 +115,11 @@ def cases() -> Iterator[Case]:
     for policy, side in stack_s3.items():
         yield case(policy, "flags", *bucket_with(), flagged=("data",))
         yield case(policy, "passes", *bucket_with(side))
-    alb_logs = [
-        res("bucket", "logs", {}),
-        res(
-            "lb",
-            "alb",
-            {"accessLogs": {"bucket": "logs", "enabled": True}},
-            deps={"accessLogs": ["logs"]},
-        ),
-    ]
-    yield case("aws-s3-enable-versioning-log-buckets", "flags", *alb_logs, flagged=("logs",))
+    yield case("aws-s3-enable-versioning-log-buckets", "flags", *log_bucket(), flagged=("logs",))
     yield case(
         "aws-s3-enable-versioning-log-buckets",
         "passes",
-        *[dict(r) for r in alb_logs],
+        *log_bucket(),
         res(VERSIONING[0], "v", {"bucket": "logs", **VERSIONING[1]}, deps={"bucket": ["logs"]}),
     )
     yield from one(
@@ -339,13 +343,7 @@ def branch_cases() -> Iterator[Case]:
     yield case(
         p,
         "passes a log bucket",
-        res("bucket", "logs", {}),
-        res(
-            "lb",
-            "alb",
-            {"accessLogs": {"bucket": "logs", "enabled": True}},
-            deps={"accessLogs": ["logs"]},
-        ),
+        *log_bucket(),
     )
     p = "s3-lifecycle-configured"
     yield case(
@@ -384,13 +382,7 @@ def branch_cases() -> Iterator[Case]:
     yield case(
         p,
         "passes an unprotected log bucket",
-        res("bucket", "logs", {}),
-        res(
-            "lb",
-            "alb",
-            {"accessLogs": {"bucket": "logs", "enabled": True}},
-            deps={"accessLogs": ["logs"]},
-        ),
+        *log_bucket(),
     )
 
 
