@@ -71,7 +71,74 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+REPOSITORY = "aws:ecr/repository:Repository"
+
+
+def branch_cases() -> Iterator[Case]:
+    """One condition flipped per case, so weakening that condition fails a test."""
+    yield case(
+        "aws-ecr-enable-image-scans",
+        "flags no scanning configuration",
+        res(REPOSITORY, "bad", {}),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-ecr-enforce-immutable-repository",
+        "flags the default mutability",
+        res(REPOSITORY, "bad", {}),
+        flagged=("bad",),
+    )
+    p = "aws-ecr-no-public-access"
+    yield case(
+        p,
+        "flags AWS * in a registry policy",
+        res(
+            "aws:ecr/registryPolicy:RegistryPolicy",
+            "bad",
+            {
+                "policy": doc(
+                    {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecr:ReplicateImage"}
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes a Deny to *",
+        res(
+            "aws:ecr/repositoryPolicy:RepositoryPolicy",
+            "good",
+            {"policy": doc({"Effect": "Deny", "Principal": "*", "Action": "ecr:DeleteRepository"})},
+        ),
+    )
+    p = "aws-ecr-repository-customer-key"
+    yield case(
+        p,
+        "flags KMS without a key",
+        res(REPOSITORY, "bad", {"encryptionConfigurations": [{"encryptionType": "KMS"}]}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a key with AES256",
+        res(
+            REPOSITORY,
+            "bad",
+            {"encryptionConfigurations": [{"encryptionType": "AES256", "kmsKey": "arn:k"}]},
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        "ecr-lifecycle-policy",
+        "flags a lifecycle policy of another repository",
+        res(REPOSITORY, "bad"),
+        res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "lc", {"repository": "other"}),
+        flagged=("bad",),
+    )
+
+
+CASES = [*cases(), *branch_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
