@@ -223,6 +223,16 @@ def test_a_new_vpc_cidr_is_flagged_because_an_alb_cannot_change_vpc(
     assert flagged == {"LoadBalancer", "Listener"}
 
 
+def test_a_new_vpc_cidr_is_flagged_because_a_rollback_restores_the_old_network(
+    examples: list[ExampleResult],
+) -> None:
+    # ECS rolls back to the last successful service revision: its subnets, security group and
+    # target group are the ones this up deletes.
+    impact = example(examples, "vpcCidr")
+    flagged = {r.type.split(":")[-1] for r, h in impact.hazards if h.kind == ROLLBACK_USES}
+    assert {"Subnet", "SecurityGroup", "TargetGroup"} <= flagged
+
+
 def test_a_third_az_adds_subnets_and_replaces_none(examples: list[ExampleResult]) -> None:
     impact = example(examples, "availabilityZoneCount")
     assert "Subnet" in types(impact, "create") and impact.of("replace") == []

@@ -416,14 +416,21 @@ def _report_order(impact: ResourceImpact) -> tuple[int, str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _task_definition_closure(graph: Mapping[str, Resource]) -> set[str]:
-    """What the task definitions refer to, directly or through what they refer to: a rollback
-    to a previous revision runs with these (the revision stays registered, they need not)."""
+# What ECS restores on a rollback: the last successful service revision, which records the task
+# definition and the service's load balancers, network configuration and capacity providers
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-revision.html).
+ROLLBACK_SERVICE_PROPS = ("loadBalancers", "networkConfiguration", "capacityProviderStrategies")
+
+
+def _rollback_closure(graph: Mapping[str, Resource]) -> set[str]:
+    """What a rollback to the previous revision runs with, directly or through what that refers
+    to: the task definition's inputs and the service's revision settings. Pulumi deletes a replaced
+    one at the end of the up, while the deployment alarms may still roll back (the bake)."""
     pending = [
         dep
         for r in graph.values()
-        if r["type"] == TASK_DEFINITION
-        for deps in r.get("propertyDependencies", {}).values()
+        for prop, deps in r.get("propertyDependencies", {}).items()
+        if r["type"] == TASK_DEFINITION or (r["type"] == SERVICE and prop in ROLLBACK_SERVICE_PROPS)
         for dep in deps
     ]
     seen: set[str] = set()
@@ -441,7 +448,7 @@ def _task_definition_closure(graph: Mapping[str, Resource]) -> set[str]:
 def _flag_hazards(
     impact: Impact, before: Mapping[str, Resource], after: Mapping[str, Resource]
 ) -> None:
-    rollback_uses = _task_definition_closure(before)
+    rollback_uses = _rollback_closure(before)
     vpc_replaced = any(r.type == VPC and r.action == "replace" for r in impact.resources)
     for resource in impact.resources:
         old, new = before.get(resource.urn), after.get(resource.urn)
@@ -512,8 +519,9 @@ def _removal_hazards(resource: ResourceImpact, old: Resource, rollback_uses: boo
         else:
             kind = resource.type.split(":")[-1]
             text = (
-                f"the previous task definition revision (kept for rollbacks) refers to the old "
-                f"{kind}, deleted at the end of the up: a circuit-breaker or manual rollback fails"
+                f"a rollback restores the previous service revision, whose task definition or "
+                f"network and load balancer settings refer to the old {kind}; Pulumi deletes it "
+                "at the end of the up, so a rollback during the bake or later fails"
             )
             resource.hazards.append(Hazard(ROLLBACK_USES, text))
     if old["options"].get("protect"):

@@ -32,6 +32,7 @@ Where the facts come from:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +99,8 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:ec2/vpc:Vpc", "ec2/vpc_.go", "vpc",
         "cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength",
-        verified="00081ce41cc691433ac19bf42227cdabffd0454d", autoname=None,
+        verified="00081ce41cc691433ac19bf42227cdabffd0454d",
+        autoname=None,
         interrupts_traffic=True,
         on_replace="a new VPC: every subnet, security group, endpoint and the target group in it "
         "are replaced, the ALB cannot move to another VPC in place",
@@ -107,7 +109,8 @@ ROWS: tuple[TypeRow, ...] = (
         "aws:ec2/subnet:Subnet", "ec2/vpc_subnet.go", "subnet",
         "availabilityZone", "availabilityZoneId", "cidrBlock", "vpcId", "ipv6Native",
         "ipv4IpamPoolId", "ipv4NetmaskLength", "outpostArn",
-        verified="00cda125a19d31754cb0d073cf551264c57955cb", autoname=None,
+        verified="00cda125a19d31754cb0d073cf551264c57955cb",
+        autoname=None,
         interrupts_traffic=True, create_minutes=0.5,
         on_replace="tasks, endpoints and the ALB move to the new subnet; deleting the old one waits "
         "for their network interfaces to go (provider delete timeout 20 min)",
@@ -121,7 +124,8 @@ ROWS: tuple[TypeRow, ...] = (
         "aws:ec2/routeTableAssociation:RouteTableAssociation",
         "ec2/vpc_route_table_association.go", "route_table_association",
         "subnetId", "gatewayId",
-        verified="0be71beb458ad8875e0acc5c91519c0ceeb214aa", autoname=None,
+        verified="0be71beb458ad8875e0acc5c91519c0ceeb214aa",
+        autoname=None,
         unique_key=("subnetId",), interrupts_traffic=True,
     ),
     _row(
@@ -144,7 +148,8 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:ec2/securityGroup:SecurityGroup", "ec2/vpc_security_group.go", "security_group",
         "name", "namePrefix", "description", "vpcId",
-        verified="01606926a0c0ab9174aec440f976a48b0baee722", interrupts_traffic=True,
+        verified="01606926a0c0ab9174aec440f976a48b0baee722",
+        interrupts_traffic=True,
         on_replace="its rules are replaced with it; what uses the group (ALB, tasks, endpoints) "
         "is updated to the new one, and the old one can only be deleted once nothing uses it",
     ),
@@ -163,7 +168,8 @@ ROWS: tuple[TypeRow, ...] = (
         "vpcId", "serviceName", "vpcEndpointType", "serviceRegion", "resourceConfigurationArn",
         "serviceNetworkArn", "dnsOptions.privateDnsPreference",
         "dnsOptions.privateDnsSpecifiedDomains",
-        verified="008db85aad5e56627b1eecab8830464a282552ed", autoname=None,
+        verified="008db85aad5e56627b1eecab8830464a282552ed",
+        autoname=None,
         interrupts_traffic=True, create_minutes=2,
         on_replace="tasks pull images and write logs only through the endpoints (no NAT): a task "
         "started while one is missing cannot start",
@@ -178,7 +184,8 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:lb/loadBalancer:LoadBalancer", "elbv2/load_balancer.go", "lb",
         "name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool",
-        verified="00edc94be7a89c4c485415cdec27094875f61bfc", interrupts_traffic=True,
+        verified="00edc94be7a89c4c485415cdec27094875f61bfc",
+        interrupts_traffic=True,
         create_minutes=3,
         on_replace="a new DNS name: clients and the alias record move to it, requests to the old "
         "one fail once it is deleted",
@@ -187,13 +194,16 @@ ROWS: tuple[TypeRow, ...] = (
         "aws:lb/targetGroup:TargetGroup", "elbv2/target_group.go", "lb_target_group",
         "name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId",
         "ipAddressType",
-        verified="013cfb4cddc9c44a28f34abad0c11768bcdb9b85", interrupts_traffic=True,
+        verified="013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
+        interrupts_traffic=True,
         on_replace="the listener points at an empty group until the service's new deployment "
         "registers tasks in it: 503s meanwhile",
     ),
     _row(
         "aws:lb/listener:Listener", "elbv2/listener.go", "lb_listener",
-        "loadBalancerArn", autoname=None, unique_key=("loadBalancerArn", "port"),
+        "loadBalancerArn",
+        verified="01c08000ddb14181b5bd19201d8fca311dc570e4",
+        autoname=None, unique_key=("loadBalancerArn", "port"),
         interrupts_traffic=True,
     ),
     _row(
@@ -205,7 +215,8 @@ ROWS: tuple[TypeRow, ...] = (
         "aws:acm/certificate:Certificate", "acm/certificate.go", "acm_certificate",
         "domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm",
         "certificateAuthorityArn", "validationOptions",
-        verified="01661ea3cbe6b07ed725b03c587d24ceb464484a", autoname=None, create_minutes=5,
+        verified="01661ea3cbe6b07ed725b03c587d24ceb464484a",
+        autoname=None, create_minutes=5,
         on_replace="a new certificate must pass DNS validation before the listener can use it",
     ),
     _row(
@@ -216,7 +227,8 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:route53/record:Record", "route53/record.go", "route53_record",
         "zoneId", "name",
-        verified="00655c1681ea1e49ab10cd32d3f8bee372b2095b", autoname=None,
+        verified="00655c1681ea1e49ab10cd32d3f8bee372b2095b",
+        autoname=None,
         unique_key=("zoneId", "name", "type"), interrupts_traffic=True,
         on_replace="the old name stops resolving when the old record is deleted",
     ),
@@ -227,8 +239,11 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:wafv2/webAclAssociation:WebAclAssociation", "wafv2/web_acl_association.go",
         "wafv2_web_acl_association",
-        "resourceArn", "webAclArn", autoname=None, unique_key=("resourceArn",),
-        on_replace="an ALB has one web ACL: associating the new one replaces the old association",
+        "resourceArn", "webAclArn",
+        verified="011a8eed43ed7763ef9de18cbb776eb29c762452",
+        autoname=None, unique_key=("resourceArn",),
+        on_replace="an ALB has one web ACL, and the delete disassociates by ALB ARN alone: the old "
+        "association's delete removes the new one",
     ),
     _row(
         "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
@@ -252,7 +267,8 @@ ROWS: tuple[TypeRow, ...] = (
         # UpdateService change the controller. Kept as replace-forcing, the safe reading.
         "name", "cluster", "launchType", "schedulingStrategy", "iamRole",
         "deploymentController.type",
-        verified="00a919d1548eb437816d4838f320502ad34183ff", interrupts_traffic=True,
+        verified="00a919d1548eb437816d4838f320502ad34183ff",
+        interrupts_traffic=True,
         create_minutes=3, deployment_props=SERVICE_DEPLOYMENT_PROPS,
         on_replace="the new service starts its tasks from zero next to the old one; the old one "
         "is drained and deleted after",
@@ -262,7 +278,8 @@ ROWS: tuple[TypeRow, ...] = (
         "containerDefinitions", "cpu", "memory", "executionRoleArn", "taskRoleArn", "family",
         "networkMode", "requiresCompatibilities", "runtimePlatform", "volumes",
         "ephemeralStorage", "ipcMode", "pidMode", "placementConstraints", "proxyConfiguration",
-        verified="04fc21d56d73cb67a9bbef2aedcffe8fbfd07286", autoname=None,
+        verified="04fc21d56d73cb67a9bbef2aedcffe8fbfd07286",
+        autoname=None,
         on_replace="a new revision of the same family; with skipDestroy the old revision stays "
         "registered for rollbacks, the service moves to the new one in a deployment",
     ),
@@ -276,13 +293,15 @@ ROWS: tuple[TypeRow, ...] = (
         "aws:ecr/lifecyclePolicy:LifecyclePolicy", "ecr/lifecycle_policy.go",
         "ecr_lifecycle_policy",
         "repository", "policy",
-        verified="00a35305dc1b297a6fcdecdfbba33f1e63c3da39", autoname=None,
+        verified="00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+        autoname=None,
         unique_key=("repository",),
         on_replace="the provider has no update: any policy change replaces it",
     ),
     _row(
         "aws:iam/role:Role", "iam/role.go", "iam_role",
         "name", "namePrefix", "path",
+        verified="0040ea6911af00bea2cca6dbb14e86829826ad8e",
     ),
     _row(
         "aws:iam/rolePolicy:RolePolicy", "iam/role_policy.go", "iam_role_policy",
@@ -320,6 +339,7 @@ ROWS: tuple[TypeRow, ...] = (
         "aws:cloudwatch/metricAlarm:MetricAlarm", "cloudwatch/metric_alarm.go",
         "cloudwatch_metric_alarm",
         "name",
+        verified="055611a654738da73e7b1e2b5d2b7672c6d4d531",
         on_replace="a new alarm starts in INSUFFICIENT_DATA and forgets its state",
     ),
     _row(
@@ -339,7 +359,9 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:sns/topicSubscription:TopicSubscription", "sns/topic_subscription.go",
         "sns_topic_subscription",
-        "topic", "protocol", "endpoint", autoname=None,
+        "topic", "protocol", "endpoint",
+        verified="04a2e6e5bc625ec85ea8c678219b483fc674877e",
+        autoname=None,
         on_replace="an e-mail subscription stays pending until the recipient confirms it again",
     ),
     _row(
@@ -434,10 +456,16 @@ class ChangeExample:
     note: str = ""
 
 
-DEV_TAGS = '{"tags": {"Project": "ecs-fargate", "Environment": "%s", "ManagedBy": "pulumi", "Owner": "platform-team"}}'
-NIGHT = '{"scaleInCron": "cron(0 21 ? * MON-FRI *)", "scaleOutCron": "cron(0 8 ? * MON-FRI *)", "timezone": "Asia/Tokyo"}'
+STAGING_TAGS = json.dumps(
+    {"tags": {"Project": "ecs-fargate", "Environment": "staging", "ManagedBy": "pulumi",
+              "Owner": "platform-team"}}
+)  # fmt: skip
+NIGHT = json.dumps(
+    {"scaleInCron": "cron(0 21 ? * MON-FRI *)", "scaleOutCron": "cron(0 8 ? * MON-FRI *)",
+     "timezone": "Asia/Tokyo"}
+)  # fmt: skip
 CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
-    ChangeExample("environment", f"environment=staging; aws:defaultTags={DEV_TAGS % 'staging'}"),
+    ChangeExample("environment", f"environment=staging; aws:defaultTags={STAGING_TAGS}"),
     ChangeExample("protectStatefulResources", "protectStatefulResources=true"),
     ChangeExample("permissionsBoundaryArn", "permissionsBoundaryArn="),
     ChangeExample("logRetentionDays", "logRetentionDays=30"),
