@@ -66,3 +66,11 @@ test: lint typecheck unit
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
+
+# Mutation score of the policy rules (tools/mutate.py): cosmic-ray in a temporary copy of the
+# repository, one session per module; slow, so not part of `make test` or .ci/run.
+# `make mutate MODULES=policy/rules/kms.py` runs one module.
+.PHONY: mutate
+mutate: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
+	$(PY) -m tools.mutate $(MODULES)

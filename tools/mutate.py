@@ -1,0 +1,158 @@
+"""`make mutate`: mutation score of the modules that guard users, with cosmic-ray 8.x.
+
+    venv/bin/python -m tools.mutate [policy/rules/kms.py ...] [--timeout 60]
+
+cosmic-ray mutates files on disk, so the policy pack that the tests start as a subprocess sees
+each mutant, and so do module constants. Every run happens in a temporary copy of the
+repository (tracked files plus untracked ones git does not ignore), so a crash never leaves a
+mutant in the work tree and a run does not disturb other work there. One cosmic-ray session per
+module, each with that module's own test command; the unmutated copy must pass it first.
+
+Score = killed / (total - excluded). A timeout counts as killed (cosmic-ray records it so), and
+so does an incompetent mutant (one the interpreter rejects: the tests cannot pass on it); a line
+marked `# pragma: no mutate`, with its reason beside it, is excluded. The scores go to stdout
+and to build/mutate/scores.json; the surviving mutants' diffs to build/mutate/<module>.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "build" / "mutate"
+BIN = Path(sys.executable).parent
+PYTEST = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -o addopts="
+
+
+def scope() -> dict[str, str]:
+    """Module path -> the tests that guard it (the policy rules first: issue 12)."""
+    modules = {
+        f"policy/rules/{p.name}": f"tests/policy/test_{p.stem}.py"
+        for p in sorted((REPO / "policy" / "rules").glob("*.py"))
+        if not p.name.startswith("_")
+    }
+    modules["policy/rules/_common.py"] = "tests/policy"
+    return modules
+
+
+@dataclass(frozen=True)
+class Score:
+    module: str
+    total: int
+    excluded: int
+    killed: int
+    timeouts: int
+    incompetent: int
+    survived: int
+
+    @property
+    def percent(self) -> float:
+        counted = self.total - self.excluded
+        return 100.0 * self.killed / counted if counted else 100.0
+
+
+def copy_repo(target: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def session(copy: Path, module: str, tests: str, timeout: float, work: Path) -> Score:
+    stem = module.replace("/", "_").removesuffix(".py")
+    config = work / f"{stem}.toml"
+    db = work / f"{stem}.sqlite"
+    config.write_text(
+        "[cosmic-ray]\n"
+        f'module-path = "{module}"\n'
+        f"timeout = {timeout}\n"
+        "excluded-modules = []\n"
+        f'test-command = "{PYTEST} {tests}"\n'
+        "\n[cosmic-ray.distributor]\n"
+        'name = "local"\n'
+    )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # a stale .pyc would hide a mutant
+    baseline = subprocess.run(f"{PYTEST} {tests}".split(), cwd=copy, env=env, check=False)
+    if baseline.returncode != 0:
+        raise SystemExit(f"{tests} fail on the unmutated copy; fix them before mutating")
+    for command in (
+        [BIN / "cosmic-ray", "init", config, db],
+        [BIN / "cr-filter-pragma", db],
+        [BIN / "cosmic-ray", "exec", config, db],
+    ):
+        subprocess.run([str(c) for c in command], cwd=copy, env=env, check=True)
+    return tally(module, db, OUT / f"{stem}.txt")
+
+
+def tally(module: str, db: Path, survivors: Path) -> Score:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    counts = {"total": 0, "excluded": 0, "killed": 0, "timeouts": 0, "incompetent": 0}
+    survived: list[str] = []
+    with use_db(str(db), WorkDB.Mode.open) as work_db:
+        for item, result in work_db.completed_work_items:
+            counts["total"] += 1
+            if result.worker_outcome == WorkerOutcome.SKIPPED:
+                counts["excluded"] += 1
+            elif result.test_outcome == TestOutcome.SURVIVED:
+                survived.append(f"{item.job_id}\n{result.diff}")
+            else:
+                counts["killed"] += 1
+                counts["timeouts"] += result.output == "timeout"
+                counts["incompetent"] += result.test_outcome == TestOutcome.INCOMPETENT
+    survivors.write_text("\n".join(survived))
+    return Score(module=module, survived=len(survived), **counts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n", 1)[0])
+    parser.add_argument("modules", nargs="*", help="module paths (default: the whole scope)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant")
+    args = parser.parse_args(argv)
+    modules = scope()
+    chosen = args.modules or list(modules)
+    unknown = [m for m in chosen if m not in modules]
+    if unknown:
+        parser.error(f"not in the mutation scope: {', '.join(unknown)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    scores_file = OUT / "scores.json"
+    scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
+    with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+        copy, work = Path(tmp) / "repo", Path(tmp) / "sessions"
+        copy.mkdir()
+        work.mkdir()
+        copy_repo(copy)
+        for module in chosen:
+            score = session(copy, module, modules[module], args.timeout, work)
+            scores[module] = {**asdict(score), "percent": round(score.percent, 1)}
+            scores_file.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
+    print(f"{'module':34} {'killed':>7} {'counted':>8} {'excl.':>6} {'survived':>9} {'score':>7}")
+    for module in chosen:
+        s = scores[module]
+        counted = s["total"] - s["excluded"]
+        print(
+            f"{module:34} {s['killed']:7} {counted:8} {s['excluded']:6} {s['survived']:9} "
+            f"{s['percent']:6.1f}%"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
