@@ -19,6 +19,7 @@ import pulumi
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.day2.impact import parse_change, plan_change, render  # noqa: E402
+from tools.day2.readback import format_changes, predict_second_up  # noqa: E402
 from tools.graph import Graph, Resource  # noqa: E402
 from tools.offline import REPO_ROOT, graph_path, plan_stack, write_graph  # noqa: E402
 
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     write_graph(graph, out)
     if not args.quiet:
         print_tree(graph)
-        # The predicted diff of an unchanged second `up` (tools/day2/readback.py) prints here.
+        # What an unchanged second `up` would change once AWS has answered (docs/offline-graph.md).
+        print("\n" + format_changes(predict_second_up(graph)))
     custom = sum(1 for r in graph["resources"] if r["custom"])
     print(
         f"\nplan {graph['project']}/{args.stack} ({graph['region']}): {custom} resources in "
