@@ -689,13 +689,19 @@ stack under mocks with and without the change and classifies the difference
   ~5 min), plus one rolling deploy when the service deploys (~2 min, then 3-4 min of bake,
   docs/deploy-timing.md). "seconds" is API calls only.
 - **Hazards**: what a real `up` runs into (details in the `make plan` output).
+
+`CHANGE` takes `key=value` items separated by `;` (a value may hold spaces). A bare key is a
+setting of this project (`vpcCidr`), a qualified one is taken as is (`aws:defaultTags`). Values are
+what `pulumi config set` stores: plain text, JSON for lists and objects. `app/` stands for an edit
+under app/. A change the program rejects stops with the same one-line error as the stack file would
+give, and exit status 1.
 """
 
 
 def _types(resources: list[ResourceImpact]) -> str:
     counts: dict[str, int] = {}
     for resource in resources:
-        kind = resource.type.split(":")[-1]
+        kind = "the aws provider" if resource.type == PROVIDER else resource.type.split(":")[-1]
         counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in sorted(counts.items()))
 
@@ -736,6 +742,7 @@ def doc_row(example: ChangeExample, impact: Impact | None, error: str = "") -> s
         parts.append("new ECS deployment")
     if impact.ignored:
         parts.append(f"nothing for {', '.join(impact.ignored)} (ignoreChanges)")
+    parts.extend(h.text for _, h in impact.hazards if h.kind == NOTE)
     does = "; ".join(parts) or "nothing (no resource input changes)"
     hazards = sorted(
         {h.kind for _, h in impact.hazards if h.kind not in (NOTES + (NEW_DEPLOYMENT,))}
