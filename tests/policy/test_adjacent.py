@@ -5,6 +5,7 @@ pass).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -130,7 +131,67 @@ def branch_cases() -> Iterator[Case]:
         ),
         flagged=("bad",),
     )
+    p = "ssm-parameter-customer-key"
+    yield case(p, "passes a String parameter", res(PARAMETER, "good", {"type": "String"}))
+    yield case(p, "passes a StringList parameter", res(PARAMETER, "good", {"type": "StringList"}))
+    yield case(p, "passes a parameter without type", res(PARAMETER, "good", {"name": "/app/port"}))
+    yield case(
+        "ssm-parameter-securestring",
+        "flags a secret-looking parameter without type",
+        res(PARAMETER, "bad", {"name": "/app/db_password"}),
+        flagged=("bad",),
+    )
+    p = "acm-certificate-hygiene"
+    yield case(
+        p,
+        "flags a certificate without validation method",
+        res(CERTIFICATE, "bad", {"domainName": "app.example.com"}),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags an imported private key alone",
+        res(
+            CERTIFICATE,
+            "bad",
+            {"privateKey": "k", "domainName": "app.example.com", "validationMethod": "DNS"},
+        ),
+        flagged=("bad",),
+    )
     p = "required-tags"
+    all_tags = {"Project": "p", "Environment": "dev", "Owner": "o"}
+    yield case(
+        p,
+        "passes tags from the provider's default tags",
+        res("vpc", "good", {"tags": {}}),
+        stack_config={"aws:defaultTags": {"tags": all_tags}},
+    )
+    yield case(
+        p,
+        "passes tags from default tags given as JSON",
+        res("vpc", "good", {"tags": {}}),
+        stack_config={"aws:defaultTags": json.dumps({"tags": all_tags})},
+    )
+    yield case(
+        p,
+        "flags a tag the provider's default tags lack",
+        res("vpc", "bad", {"tags": {"Owner": "o"}}),
+        flagged=("bad",),
+        stack_config={"aws:defaultTags": {"tags": {"Project": "p"}}},
+    )
+    yield case(
+        p,
+        "passes the tags the stack's config requires",
+        res("vpc", "good", {"tags": {"Project": "p"}}),
+        properties={"requiredTags": ["Project"]},
+    )
+    yield case(
+        p,
+        "flags a tag the stack's config requires",
+        res("vpc", "bad", {"tags": {"Project": "p", "Environment": "dev", "Owner": "o"}}),
+        flagged=("bad",),
+        properties={"requiredTags": ["CostCenter"]},
+    )
     yield case(
         p,
         "passes tags given by tagsAll",

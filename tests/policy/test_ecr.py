@@ -57,6 +57,12 @@ def cases() -> Iterator[Case]:
         {"encryptionConfigurations": [{"encryptionType": "AES256"}]},
         {"encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": "arn:k"}]},
     )
+    yield case(
+        "aws-ecr-repository-customer-key",
+        "flags a key without encryption type (AES256 by default)",
+        res(REPOSITORY, "bad", {"encryptionConfigurations": [{"kmsKey": "arn:k"}]}),
+        flagged=("bad",),
+    )
     yield case("ecr-lifecycle-policy", "flags", res(repo, "bad"), flagged=("bad",))
     yield case(
         "ecr-lifecycle-policy",

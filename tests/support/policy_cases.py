@@ -4,8 +4,8 @@ tests/policy/test_<module>.py runs over its cases through the pack's Analyzer gR
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_policy import Policy
@@ -64,12 +64,18 @@ def named(resources: Iterable[dict[str, Any]], name: str) -> dict[str, Any]:
     return next(r for r in resources if r["name"] == name)
 
 
-def graph(*resources: dict[str, Any]) -> dict[str, Any]:
+def graph(*resources: dict[str, Any], config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A stack graph; `config` is the stack config (`aws:defaultTags` reaches the provider)."""
     urns = {r["name"]: r["urn"] for r in resources}
     for r in resources:
         r["propertyDependencies"] = {k: [urns[n] for n in v] for k, v in r.pop("deps", {}).items()}
         r["dependencies"] = sorted({u for us in r["propertyDependencies"].values() for u in us})
-    return {"project": "ecs-fargate", "stack": "test", "config": {}, "resources": list(resources)}
+    return {
+        "project": "ecs-fargate",
+        "stack": "test",
+        "config": dict(config or {}),
+        "resources": list(resources),
+    }
 
 
 def doc(*statements: dict[str, Any]) -> str:
@@ -86,10 +92,23 @@ class Case:
     id: str
     resources: tuple[dict[str, Any], ...]
     flagged: frozenset[str]
+    stack_config: Mapping[str, Any] = field(default_factory=dict)
+    """The graph's stack config."""
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    """The policy's config properties (its entry in policy/config/<stack>.json)."""
 
 
-def case(policy: str, id: str, *resources: dict[str, Any], flagged: tuple[str, ...] = ()) -> Case:
-    return Case(policy, id, tuple(resources), frozenset(flagged))
+def case(
+    policy: str,
+    id: str,
+    *resources: dict[str, Any],
+    flagged: tuple[str, ...] = (),
+    stack_config: Mapping[str, Any] | None = None,
+    properties: Mapping[str, Any] | None = None,
+) -> Case:
+    return Case(
+        policy, id, tuple(resources), frozenset(flagged), stack_config or {}, properties or {}
+    )
 
 
 def one(policy: str, type_: str, bad: dict[str, Any], good: dict[str, Any]) -> list[Case]:
@@ -104,9 +123,16 @@ def case_ids(cases: Sequence[Case]) -> list[str]:
     return [f"{c.policy}-{c.id}" for c in cases]
 
 
-def run(pack: PolicyPackClient, resources: Iterable[dict[str, Any]]) -> GateResult:
+def run(
+    pack: PolicyPackClient, resources: Iterable[dict[str, Any]], c: Case | None = None
+) -> GateResult:
+    """One gate run over copies of `resources`, every policy mandatory, with `c`'s configs."""
     copies = [json.loads(json.dumps(r)) for r in resources]
-    return run_with_client(pack, graph(*copies), ALL_MANDATORY, stack="test")
+    policy_config: dict[str, Any] = dict(ALL_MANDATORY)
+    if c is not None and c.properties:
+        policy_config[c.policy] = dict(c.properties)
+    stack = graph(*copies, config=c.stack_config if c else None)
+    return run_with_client(pack, stack, policy_config, stack="test")
 
 
 def flagged_by(result: GateResult, policy: str) -> set[str]:
@@ -114,7 +140,7 @@ def flagged_by(result: GateResult, policy: str) -> set[str]:
 
 
 def assert_flags_exactly(pack: PolicyPackClient, c: Case) -> None:
-    found = flagged_by(run(pack, c.resources), c.policy)
+    found = flagged_by(run(pack, c.resources, c), c.policy)
     assert found == set(c.flagged), f"{c.policy} flagged {sorted(found)}, not {sorted(c.flagged)}"
 
 
@@ -138,7 +164,7 @@ def badly_worded_violations(pack: PolicyPackClient, cases: Sequence[Case]) -> li
     for c in cases:
         if not c.flagged:
             continue
-        for d in run(pack, c.resources).diagnostics:
+        for d in run(pack, c.resources, c).diagnostics:
             if d.policy != c.policy:
                 continue
             name = d.urn.rsplit("::", 1)[-1]
