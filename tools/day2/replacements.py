@@ -117,7 +117,9 @@ ROWS: tuple[TypeRow, ...] = (
     ),
     _row(
         "aws:ec2/routeTable:RouteTable", "ec2/vpc_route_table.go", "route_table",
-        "vpcId", autoname=None, interrupts_traffic=True,
+        "vpcId",
+        verified="022092419b7cda11527df3c6b51cbfe1876c1722",
+        autoname=None, interrupts_traffic=True,
         on_replace="subnets use the VPC main route table until the new association exists",
     ),
     _row(
@@ -156,7 +158,12 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "ec2/vpc_security_group_ingress_rule.go", "vpc_security_group_ingress_rule",
-        "securityGroupId", autoname=None, interrupts_traffic=True,
+        "securityGroupId",
+        verified="00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
+        autoname=None, interrupts_traffic=True,
+        # Its ModifyPlan also replaces it when the source kind changes (cidrIpv4 <->
+        # referencedSecurityGroupId <-> prefixListId); the program never switches kinds.
+        on_replace="the rule is revoked and authorised again on the new group",
     ),
     _row(
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
@@ -286,6 +293,7 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:ecr/repository:Repository", "ecr/repository.go", "ecr_repository",
         "name", "encryptionConfigurations",
+        verified="0072eea2d6046230a1fb7717741c17fd2122175e",
         on_replace="a new, empty repository: the image is pushed again, and the old repository "
         "(with every image a previous revision runs) is deleted",
     ),
@@ -354,6 +362,7 @@ ROWS: tuple[TypeRow, ...] = (
     _row(
         "aws:sns/topic:Topic", "sns/topic.go", "sns_topic",
         "name", "namePrefix", "fifoTopic",
+        verified="00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
         on_replace="a new topic: every subscription is replaced, e-mail ones must be confirmed again",
     ),
     _row(
