@@ -5,6 +5,7 @@ flagged, and a bad CHANGE stops like a bad stack file."""
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import sys
 from pathlib import Path
@@ -333,8 +334,27 @@ def test_a_replacement_that_keeps_its_unique_key_is_flagged() -> None:
         return node("aws:ecr/lifecyclePolicy:LifecyclePolicy", "lifecycle",
                     {"repository": "app", "policy": text})  # fmt: skip
 
-    impact = diff_graphs({"resources": [policy("{}")]}, {"resources": [policy('{"rules": []}')]})
+    def keep(count: int) -> str:
+        rule = {"rulePriority": 1, "action": {"type": "expire"},
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
+                              "countNumber": count}}  # fmt: skip
+        return json.dumps({"rules": [rule]})
+
+    impact = diff_graphs({"resources": [policy(keep(10))]}, {"resources": [policy(keep(20))]})
     assert kinds(impact) == {CANNOT_COEXIST}
+
+
+def test_a_container_definition_that_differs_only_in_ecs_defaults_plans_no_replacement() -> None:
+    # The provider's DiffSuppressFunc (containerDefinitionsAreEquivalent, ported in
+    # tools/day2/readback.py) treats the defaults ECS fills in as no change.
+    def task(definition: dict[str, Any]) -> dict[str, Any]:
+        inputs = {"family": "app", "networkMode": "awsvpc",
+                  "containerDefinitions": json.dumps([definition])}  # fmt: skip
+        return node("aws:ecs/taskDefinition:TaskDefinition", "task", inputs)
+
+    bare = {"name": "app", "image": "app@sha256:" + "0" * 64, "essential": True}
+    filled = {**bare, "environment": [], "mountPoints": [], "volumesFrom": []}
+    assert diff_graphs({"resources": [task(bare)]}, {"resources": [task(filled)]}).resources == []
 
 
 def test_a_capacity_provider_change_without_force_new_deployment_is_flagged() -> None:

@@ -33,6 +33,10 @@ import pulumi
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from components.config import PROJECT, ConfigError  # noqa: E402
+from tools.day2.readback import (  # noqa: E402
+    POLICY_PROPERTIES,
+    container_definitions_are_equivalent,
+)
 from tools.day2.replacements import (  # noqa: E402
     CHANGE_EXAMPLES,
     IMAGE_BUILD_INPUTS,
@@ -300,12 +304,26 @@ def _forces_replacement(row: TypeRow | None, prop: str, old: Any, new: Any) -> b
     )
 
 
+def _suppressed(resource: Resource, prop: str, old: Any, new: Any) -> bool:
+    """The provider's DiffSuppressFunc, as tools/day2/readback.py ports it: documents that differ
+    in text but not in meaning (container definitions, IAM policies) plan no change."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return False
+    if resource["type"] == TASK_DEFINITION and prop == "containerDefinitions":
+        is_awsvpc = resource["inputs"].get("networkMode") == "awsvpc"
+        return container_definitions_are_equivalent(old, new, is_awsvpc=is_awsvpc)
+    spec = POLICY_PROPERTIES.get(resource["type"])
+    return spec is not None and spec.property == prop and spec.equivalent(old, new)
+
+
 def _value_changes(row: TypeRow | None, old: Resource, new: Resource) -> list[PropertyChange]:
     ignore = old["options"].get("ignoreChanges") or []
     before, after = old["inputs"], new["inputs"]
     changes = []
     for prop in sorted(set(before) | set(after)):
         if before.get(prop) == after.get(prop) or _ignored(prop, ignore):
+            continue
+        if _suppressed(new, prop, before.get(prop), after.get(prop)):
             continue
         changes.append(
             PropertyChange(
