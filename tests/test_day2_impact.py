@@ -119,6 +119,16 @@ def test_every_setting_and_the_required_changes_have_an_example() -> None:
     assert set(REQUIRED) - keys == set()
 
 
+def test_every_example_changes_something_or_is_rejected(examples: list[ExampleResult]) -> None:
+    # An example that sets what the stack file already sets documents nothing.
+    idle = [
+        f"{r.example.key} ({r.example.stack})"
+        for r in examples
+        if r.impact is not None and not r.impact.resources and not r.impact.ignored
+    ]
+    assert idle == [], "pick a value the stack does not already have (CHANGE_EXAMPLES)"
+
+
 def test_docs_changes_md_is_current(examples: list[ExampleResult]) -> None:
     assert CHANGES_DOC.read_text() == changes_doc(examples), "run `make changes-doc`"
 

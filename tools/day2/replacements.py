@@ -536,7 +536,7 @@ CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
     ChangeExample("burnRateMinRequests", "burnRateMinRequests=100"),
     ChangeExample("dashboard", "dashboard=true"),
     ChangeExample("runningTasksAlarm", "runningTasksAlarm=true; containerInsights=true"),
-    ChangeExample("unhealthyHostsAlarm", "unhealthyHostsAlarm=false"),
+    ChangeExample("unhealthyHostsAlarm", "unhealthyHostsAlarm=true"),
     ChangeExample("errorLogTerms", 'errorLogTerms=["[error]", "[crit]"]'),
     ChangeExample("app/", "app/", note="any edit under app/ (not a config key): a new image tag"),
 )  # fmt: skip
