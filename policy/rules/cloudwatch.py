@@ -64,8 +64,11 @@ retention_set = resource_rule(
 )
 
 
+MIN_RETENTION_DAYS = 365  # the policy's default threshold (reference CW-03)
+
+
 def _retention_year(args: ResourceValidationArgs) -> Iterator[str]:
-    minimum = int(args.get_config().get("minRetentionDays", 365))
+    minimum = int(args.get_config().get("minRetentionDays", MIN_RETENTION_DAYS))
     days = args.props.get("retentionInDays")
     if days and int(days) < minimum:
         yield f"retention is {int(days)} days, below {minimum}"
@@ -81,7 +84,7 @@ retention_year = resource_rule(
     dev="W",
     sources="checkov CKV_AWS_338; AWS Config cw-loggroup-retention-period-check",
     check=_retention_year,
-    config={"minRetentionDays": {"type": "integer", "minimum": 1, "default": 365}},
+    config={"minRetentionDays": {"type": "integer", "minimum": 1, "default": MIN_RETENTION_DAYS}},
 )
 
 

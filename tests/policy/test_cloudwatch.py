@@ -194,6 +194,39 @@ def branch_cases() -> Iterator[Case]:
         flagged=("burn-6h",),
     )
     p = "log-group-retention-1y"
+    lg = "aws:cloudwatch/logGroup:LogGroup"
+    yield case(p, "passes 400 days", res(lg, "good", {"retentionInDays": 400}))
+    yield case(
+        p,
+        "passes the configured minimum",
+        res(lg, "good", {"retentionInDays": 30}),
+        properties={"minRetentionDays": 30},
+    )
+    yield case(
+        p,
+        "flags a day below the configured minimum",
+        res(lg, "bad", {"retentionInDays": 29}),
+        flagged=("bad",),
+        properties={"minRetentionDays": 30},
+    )
+    yield case(
+        "alarm-notifies-project-topic",
+        "passes a child named by its physical name, equal to its logical name",
+        res(TOPIC, "alerts"),
+        res(ALARM, "burn-1h", {"name": "burn-1h"}),
+        res(
+            COMPOSITE,
+            "burn",
+            {"alarmRule": 'ALARM("burn-1h")', "alarmActions": ["x"]},
+            deps={"alarmActions": ["alerts"]},
+        ),
+    )
+    yield case(
+        "sns-no-cross-account",
+        "flags a lower account id",
+        res(TOPIC_POLICY, "bad", grant("000000000001")),
+        flagged=("bad",),
+    )
     yield case(
         p,
         "passes no retention (the retention-set rule's job)",
