@@ -260,7 +260,9 @@ ROWS: tuple[TypeRow, ...] = (
     # ---------------------------------------------------------------- ECS, ECR, IAM
     _row(
         "aws:ecs/cluster:Cluster", "ecs/cluster.go", "ecs_cluster",
-        "name", interrupts_traffic=True,
+        "name",
+        verified="00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+        interrupts_traffic=True,
         on_replace="the service is replaced with it (cluster forces a new service)",
     ),
     _row(
@@ -381,7 +383,9 @@ ROWS: tuple[TypeRow, ...] = (
     # ---------------------------------------------------------------- scaling and schedules
     _row(
         "aws:appautoscaling/target:Target", "appautoscaling/target.go", "appautoscaling_target",
-        "resourceId", "scalableDimension", "serviceNamespace", autoname=None,
+        "resourceId", "scalableDimension", "serviceNamespace",
+        verified="0105d2191ae7e43ba37ba011b916843eddf361ed",
+        autoname=None,
         unique_key=("resourceId", "scalableDimension", "serviceNamespace"),
     ),
     _row(
