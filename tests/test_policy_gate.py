@@ -172,6 +172,17 @@ def test_config_key_that_names_no_policy_is_an_error() -> None:
     ]
 
 
+def test_policy_properties_outside_their_schema_are_config_errors(pack: PolicyPackClient) -> None:
+    """The CLI validates each policy's properties against its config schema before a preview
+    (ReconcilePolicyPackConfig -> ValidatePolicyPackConfig); the offline gate refuses the same
+    configs, such as a reason that is not text."""
+    config = {"all": "mandatory", "s3-object-lock": {"enforcementLevel": "advisory", "reason": 7}}
+    graph = {"project": "ecs-fargate", "stack": "dev", "config": {}, "resources": []}
+    assert run_with_client(pack, graph, config, "dev").config_errors == [
+        "s3-object-lock: reason: 7 is not of type 'string'"
+    ]
+
+
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_stack_config_files_are_valid(stack: str) -> None:
     assert check_policy_config(stack_config(stack), NAMES, stack) == []

@@ -225,6 +225,26 @@ def reconcile(
     return result
 
 
+def schema_errors(
+    info: analyzer_pb2.AnalyzerInfo, levels: Mapping[str, tuple[str, Mapping[str, Any]]]
+) -> list[str]:
+    """Each policy's reconciled properties checked against its config schema, as the CLI does
+    before a preview: ReconcilePolicyPackConfig ends in ValidatePolicyPackConfig, which validates
+    {"type": "object", "properties": <schema>} with gojsonschema (pulumi/pulumi
+    sdk/go/common/resource/plugin/analyzer_plugin.go). jsonschema comes with check-jsonschema."""
+    from jsonschema import Draft7Validator
+
+    errors: list[str] = []
+    for policy in info.policies:
+        properties = MessageToDict(policy.configSchema.properties)
+        schema = {"type": "object", "properties": properties}
+        values = levels.get(policy.name, ("", {}))[1]
+        for error in Draft7Validator(schema).iter_errors(dict(values)):
+            where = ".".join(str(p) for p in error.absolute_path) or "properties"
+            errors.append(f"{policy.name}: {where}: {error.message}")
+    return errors
+
+
 def check_policy_config(config: Mapping[str, Any], known: Sequence[str], stack: str) -> list[str]:
     """Waivers carry reasons; names are real policies; prod waives only what policy/waivers.py
     allows, no lower than it allows."""
@@ -387,8 +407,9 @@ def run_with_client(
     stack = stack or str(graph.get("stack", ""))
     info = client.info()
     names = [p.name for p in info.policies]
-    result = GateResult(config_errors=check_policy_config(policy_config, names, stack))
     levels = reconcile(info, policy_config)
+    errors = check_policy_config(policy_config, names, stack) + schema_errors(info, levels)
+    result = GateResult(config_errors=errors)
     result.policy_levels = {name: level for name, (level, _) in levels.items()}
     client.configure_stack(graph)
     client.configure(levels)

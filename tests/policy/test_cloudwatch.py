@@ -21,6 +21,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    run,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -326,3 +327,12 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+@pytest.mark.parametrize(("days", "accepted"), [(0, False), (1, True)])
+def test_the_retention_minimum_is_at_least_one_day(
+    pack: PolicyPackClient, days: int, accepted: bool
+) -> None:
+    """The policy's config schema, which the CLI and the gate validate, refuses 0 days."""
+    settings = case("log-group-retention-1y", "config only", properties={"minRetentionDays": days})
+    assert (run(pack, [], settings).config_errors == []) is accepted
