@@ -340,18 +340,29 @@ def test_an_explicit_auto_name_makes_the_replacement_delete_first() -> None:
 
 
 def test_a_replacement_that_keeps_its_unique_key_is_flagged() -> None:
-    def policy(text: str) -> dict[str, Any]:
-        return node("aws:ecr/lifecyclePolicy:LifecyclePolicy", "lifecycle",
-                    {"repository": "app", "policy": text})  # fmt: skip
+    # A new web ACL replaces the association, whose delete disassociates by ALB ARN alone: created
+    # first, the new association is removed by the old one's delete.
+    def association(acl: str) -> dict[str, Any]:
+        inputs = {"resourceArn": "arn:alb", "webAclArn": acl}
+        return node("aws:wafv2/webAclAssociation:WebAclAssociation", "waf", inputs)
 
-    def keep(count: int) -> str:
+    impact = diff_graphs(
+        {"resources": [association("arn:acl-a")]}, {"resources": [association("arn:acl-b")]}
+    )
+    assert kinds(impact) == {CANNOT_COEXIST}
+
+
+def test_a_lifecycle_policy_change_deletes_first_as_pulumi_aws_marks_it() -> None:
+    def policy(count: int) -> dict[str, Any]:
         rule = {"rulePriority": 1, "action": {"type": "expire"},
                 "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
                               "countNumber": count}}  # fmt: skip
-        return json.dumps({"rules": [rule]})
+        inputs = {"repository": "app", "policy": json.dumps({"rules": [rule]})}
+        return node("aws:ecr/lifecyclePolicy:LifecyclePolicy", "lifecycle", inputs)
 
-    impact = diff_graphs({"resources": [policy(keep(10))]}, {"resources": [policy(keep(20))]})
-    assert kinds(impact) == {CANNOT_COEXIST}
+    impact = diff_graphs({"resources": [policy(10)]}, {"resources": [policy(20)]})
+    assert [(r.action, r.order) for r in impact.resources] == [("replace", "delete-before-create")]
+    assert CANNOT_COEXIST not in kinds(impact)
 
 
 def test_a_container_definition_that_differs_only_in_ecs_defaults_plans_no_replacement() -> None:

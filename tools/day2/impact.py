@@ -415,9 +415,12 @@ def diff_graphs(base: Graph, changed: Graph, *, change: str = "", stack: str = "
 
 
 def _replacement_order(row: TypeRow | None, resource: Resource) -> str:
-    """Pulumi's order: delete first when asked to, or when the bridge sees an explicit value in
-    the auto-named property (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace)."""
+    """Pulumi's order: delete first when the program or pulumi-aws asks for it, or when the
+    bridge sees an explicit value in the auto-named property (pulumi-terraform-bridge
+    nameRequiresDeleteBeforeReplace)."""
     if resource["options"].get("deleteBeforeReplace"):
+        return "delete-before-create"
+    if row is not None and row.provider_delete_before_replace:
         return "delete-before-create"
     if row is not None and row.autoname and row.autoname in resource["inputs"]:
         return "delete-before-create"
@@ -564,7 +567,7 @@ def _replacement_hazards(
         text = (
             f"the replacement keeps {', '.join(row.unique_key)}: created first, it fails as a "
             "duplicate or overwrites the live one, which the old one's delete then removes; it "
-            "needs deleteBeforeReplace"
+            "needs deleteBeforeReplace (unless pulumi-aws sets it for the type: not checked)"
         )
         resource.hazards.append(Hazard(CANNOT_COEXIST, text))
     if _email_subscription(resource, new):

@@ -57,6 +57,9 @@ class TypeRow:
     """The property Pulumi auto-names (an explicit value makes a replacement delete-first)."""
     unique_key: tuple[str, ...] = ()
     """Inputs that identify a resource that can exist only once."""
+    provider_delete_before_replace: bool = False
+    """pulumi-aws marks the type ``DeleteBeforeReplace`` (provider/resources.go): every replacement
+    deletes first. Checked for the lifecycle policy only; other unique-key rows are flagged."""
     interrupts_traffic: bool = False
     """Replacing it interrupts requests to the service (the traffic path)."""
     on_replace: str = ""
@@ -306,7 +309,10 @@ ROWS: tuple[TypeRow, ...] = (
         verified="00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
         autoname=None,
         unique_key=("repository",),
-        on_replace="the provider has no update: any policy change replaces it",
+        # pulumi/pulumi-aws provider/resources.go@00ba5ea5: DeleteBeforeReplace: true.
+        provider_delete_before_replace=True,
+        on_replace="the provider has no update: any policy change replaces it, delete first (the "
+        "repository has no lifecycle policy for a moment)",
     ),
     _row(
         "aws:iam/role:Role", "iam/role.go", "iam_role",
