@@ -309,6 +309,58 @@ def branch_cases() -> Iterator[Case]:
             {"rules": [managed_rule("AWSManagedRulesCommonRuleSet"), managed_rule(KNOWN_BAD)]},
         ),
     )
+    yield case(
+        "aws-elb-drop-invalid-headers",
+        "flags an explicit application load balancer",
+        res("lb", "bad", {"loadBalancerType": "application"}),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-elb-http-not-used",
+        "flags a forward action that carries a redirect block",
+        res(
+            "listener",
+            "bad",
+            {
+                "protocol": "HTTP",
+                "defaultActions": [{"type": "forward", "redirect": {"protocol": "HTTPS"}}],
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-elb-http-not-used",
+        "passes a GENEVE listener",
+        res("listener", "good", {"protocol": "GENEVE", "defaultActions": [{"type": "forward"}]}),
+    )
+    yield case(
+        "lb-target-group-no-plain-http",
+        "passes a GENEVE target group",
+        res("tg", "good", {"protocol": "GENEVE"}),
+    )
+    tls13 = ["ELBSecurityPolicy-TLS13-1-3-2021-06"]
+    yield case(
+        "aws-elb-use-secure-tls-policy",
+        "flags a default policy the stack's allow-list drops",
+        res(
+            "listener",
+            "bad",
+            {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+        ),
+        flagged=("bad",),
+        properties={"allowedSslPolicies": tls13},
+    )
+    p = "lb-target-group-health-check"
+    yield case(
+        p,
+        "passes a TCP health check on an HTTP target group",
+        res("tg", "good", {"protocol": "HTTP", "healthCheck": {"protocol": "TCP"}}),
+    )
+    yield case(
+        p,
+        "passes a TCP target group's default health check",
+        res("tg", "good", {"protocol": "TCP"}),
+    )
     p = "waf-has-rules-with-actions"
     yield case(
         p,

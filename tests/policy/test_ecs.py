@@ -290,6 +290,44 @@ def branch_cases() -> Iterator[Case]:
     yield case(
         "ecs-fargate-latest-platform", "passes no platform version", res("service", "good", {})
     )
+    p = "aws-ecs-enable-container-insight"
+    for name in ("aaa", "zzz"):
+        yield case(
+            p,
+            f"flags an enabled setting named {name}",
+            res(CLUSTER, "bad", {"settings": [{"name": name, "value": "enabled"}]}),
+            flagged=("bad",),
+        )
+    yield case(
+        "ecs-task-log-configuration",
+        "passes splunk without awslogs-group",
+        res("task", "good", task(logConfiguration={"logDriver": "splunk", "options": {}})),
+    )
+    yield case(
+        "ecs-separate-execution-and-task-roles",
+        "passes an execution role that sorts after the task role",
+        res("task", "good", {"executionRoleArn": "arn:z", "taskRoleArn": "arn:a", **task()}),
+    )
+    yield case(
+        "aws-ecs-enable-in-transit-encryption",
+        "flags transit encryption DISABLED",
+        res(
+            "task",
+            "bad",
+            {
+                "volumes": [
+                    {
+                        "name": "v",
+                        "efsVolumeConfiguration": {
+                            "fileSystemId": "fs",
+                            "transitEncryption": "DISABLED",
+                        },
+                    }
+                ]
+            },
+        ),
+        flagged=("bad",),
+    )
     p = "ecs-exec-logging"
     yield case(
         p,
