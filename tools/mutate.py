@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"not in the mutation scope: {', '.join(unknown)}")
     OUT.mkdir(parents=True, exist_ok=True)
     scores_file = OUT / "scores.json"
-    scores = json.loads(scores_file.read_text()) if scores_file.exists() else {}
+    scores: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
         copy, work = Path(tmp) / "repo", Path(tmp) / "sessions"
         copy.mkdir()
@@ -142,7 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for module in chosen:
             score = session(copy, module, modules[module], args.timeout, work)
             scores[module] = {**asdict(score), "percent": round(score.percent, 1)}
-            scores_file.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
+            # Re-read before writing: another run may have recorded other modules meanwhile.
+            known = json.loads(scores_file.read_text()) if scores_file.exists() else {}
+            text = json.dumps({**known, **scores}, indent=2, sort_keys=True)
+            scores_file.write_text(text + "\n")
     print(f"{'module':34} {'killed':>7} {'counted':>8} {'excl.':>6} {'survived':>9} {'score':>7}")
     for module in chosen:
         s = scores[module]
