@@ -1141,3 +1141,207 @@ def read_actions() -> tuple[str, ...]:
     """Every describe/list call any row needs, deduplicated and sorted."""
     reads = {a for row in PERMISSIONS.values() for a in row.reads} | set(INVOKE_READS)
     return tuple(sorted(reads))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drift detection (drift.yml): `pulumi preview --refresh` reads every resource back through the
+# provider's Read. These are the calls each type's Read makes (terraform-provider-aws, which
+# pulumi-aws wraps: internal/service/<service>/<resource>.go, the resource...Read functions and the
+# find... helpers they call; tags come back through the service's ListTagsForResource or inside the
+# describe answer). The drift role gets exactly these, plus INVOKE_READS and the state reads of a
+# preview; tests/test_bootstrap_drift.py fails when a type of the stacks has no row.
+# ---------------------------------------------------------------------------------------------
+
+# A read call's verb; anything else in the drift role must be one of the named exceptions.
+DRIFT_READ_VERBS = ("Describe", "Get", "List", "BatchGet", "BatchCheck")
+# kms:Decrypt: the stack's config secrets (encryption context stack=<stack>) and the SSE-KMS
+# state objects. It changes nothing.
+DRIFT_READ_EXCEPTIONS = frozenset({"kms:Decrypt"})
+
+_S3_BUCKET_READ = (
+    # resourceBucketRead: HeadBucket (authorised as s3:ListBucket), then one Get per setting
+    "s3:ListBucket",
+    "s3:GetBucketTagging",
+    "s3:GetBucketAcl",
+    "s3:GetBucketCORS",
+    "s3:GetBucketWebsite",
+    "s3:GetBucketVersioning",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetBucketRequestPayment",
+    "s3:GetBucketLogging",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetReplicationConfiguration",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketObjectLockConfiguration",
+    "s3:GetBucketPolicy",
+)
+
+REFRESH_READS: dict[str, tuple[str, ...]] = {
+    # ec2 vpc_.go resourceVPCRead: the VPC, its DNS attributes, the main route table, the
+    # default security group and network ACL it reports
+    "aws:ec2/vpc:Vpc": (
+        "ec2:DescribeVpcs",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNetworkAcls",
+    ),
+    "aws:ec2/subnet:Subnet": ("ec2:DescribeSubnets",),
+    "aws:ec2/internetGateway:InternetGateway": ("ec2:DescribeInternetGateways",),
+    "aws:ec2/routeTable:RouteTable": ("ec2:DescribeRouteTables",),
+    "aws:ec2/route:Route": ("ec2:DescribeRouteTables",),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ("ec2:DescribeRouteTables",),
+    # vpc_endpoint.go: a gateway endpoint's cidr_blocks come from its prefix list
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"),
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": (
+        "ec2:DescribeVpcEndpoints",
+    ),
+    "aws:ec2/securityGroup:SecurityGroup": ("ec2:DescribeSecurityGroups",),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("ec2:DescribeSecurityGroups",),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
+        "ec2:DescribeSecurityGroupRules",
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("ec2:DescribeSecurityGroupRules",),
+    "aws:ec2/flowLog:FlowLog": ("ec2:DescribeFlowLogs",),
+    # elbv2 load_balancer.go, target_group.go, listener.go, listener_rule.go
+    "aws:lb/loadBalancer:LoadBalancer": (
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeTags",
+    ),
+    "aws:lb/targetGroup:TargetGroup": (
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:DescribeTags",
+    ),
+    "aws:lb/listener:Listener": (
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeListenerAttributes",
+        "elasticloadbalancing:DescribeTags",
+    ),
+    "aws:lb/listenerRule:ListenerRule": (
+        "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeTags",
+    ),
+    # ecs cluster.go, cluster_capacity_providers.go, task_definition.go, service.go (tags are
+    # asked for in the describe call: include=TAGS)
+    "aws:ecs/cluster:Cluster": ("ecs:DescribeClusters",),
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": ("ecs:DescribeClusters",),
+    "aws:ecs/taskDefinition:TaskDefinition": ("ecs:DescribeTaskDefinition",),
+    "aws:ecs/service:Service": ("ecs:DescribeServices",),
+    # ecr repository.go, lifecycle_policy.go, repository_policy.go
+    "aws:ecr/repository:Repository": ("ecr:DescribeRepositories", "ecr:ListTagsForResource"),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": ("ecr:GetLifecyclePolicy",),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ("ecr:GetRepositoryPolicy",),
+    # awsx's image (pulumi-docker-build provider/image.go Read): logs in to the registry
+    # (awsx calls aws.ecr.getAuthorizationToken) and inspects the pushed manifest
+    "awsx:ecr:Image": (
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchGetImage",
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+    ),
+    # iam role.go (inline and managed policies are role attributes), role_policy.go,
+    # role_policy_attachment.go, policy.go
+    "aws:iam/role:Role": (
+        "iam:GetRole",
+        "iam:ListRolePolicies",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+    ),
+    "aws:iam/rolePolicy:RolePolicy": ("iam:GetRolePolicy",),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("iam:ListAttachedRolePolicies",),
+    "aws:iam/policy:Policy": ("iam:GetPolicy", "iam:GetPolicyVersion"),
+    # appautoscaling target.go, policy.go, scheduled_action.go
+    "aws:appautoscaling/target:Target": (
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:ListTagsForResource",
+    ),
+    "aws:appautoscaling/policy:Policy": ("application-autoscaling:DescribeScalingPolicies",),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": (
+        "application-autoscaling:DescribeScheduledActions",
+    ),
+    # logs group.go, metric_filter.go, query_definition.go
+    "aws:cloudwatch/logGroup:LogGroup": ("logs:DescribeLogGroups", "logs:ListTagsForResource"),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": ("logs:DescribeMetricFilters",),
+    "aws:cloudwatch/queryDefinition:QueryDefinition": ("logs:DescribeQueryDefinitions",),
+    # cloudwatch metric_alarm.go, composite_alarm.go, dashboard.go
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+    ),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": (
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": ("cloudwatch:GetDashboard",),
+    # sns topic.go, topic_policy.go, topic_subscription.go
+    "aws:sns/topic:Topic": ("sns:GetTopicAttributes", "sns:ListTagsForResource"),
+    "aws:sns/topicPolicy:TopicPolicy": ("sns:GetTopicAttributes",),
+    "aws:sns/topicSubscription:TopicSubscription": ("sns:GetSubscriptionAttributes",),
+    # chatbot slack_channel_configuration.go
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": (
+        "chatbot:DescribeSlackChannelConfigurations",
+        "chatbot:ListTagsForResource",
+    ),
+    "aws:scheduler/schedule:Schedule": ("scheduler:GetSchedule",),
+    # kms key.go findKeyInfo, alias.go
+    "aws:kms/key:Key": (
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+    ),
+    "aws:kms/alias:Alias": ("kms:ListAliases",),
+    # s3 bucket.go and the bucket-setting resources
+    "aws:s3/bucket:Bucket": _S3_BUCKET_READ,
+    "aws:s3/bucketVersioning:BucketVersioning": ("s3:GetBucketVersioning",),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (
+        "s3:GetLifecycleConfiguration",
+    ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        "s3:GetEncryptionConfiguration",
+    ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ("s3:GetBucketPublicAccessBlock",),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("s3:GetBucketOwnershipControls",),
+    "aws:s3/bucketPolicy:BucketPolicy": ("s3:GetBucketPolicy",),
+    # wafv2 web_acl.go, web_acl_association.go, web_acl_logging_configuration.go
+    "aws:wafv2/webAcl:WebAcl": ("wafv2:GetWebACL", "wafv2:ListTagsForResource"),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": ("wafv2:GetWebACLForResource",),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (
+        "wafv2:GetLoggingConfiguration",
+    ),
+    # acm certificate.go, certificate_validation.go
+    "aws:acm/certificate:Certificate": ("acm:DescribeCertificate", "acm:ListTagsForCertificate"),
+    "aws:acm/certificateValidation:CertificateValidation": ("acm:DescribeCertificate",),
+    # route53 record.go: the record set, and the zone's name to qualify it
+    "aws:route53/record:Record": ("route53:ListResourceRecordSets", "route53:GetHostedZone"),
+}
+
+
+def missing_refresh_types(resource_types: set[str]) -> list[str]:
+    """The types in ``resource_types`` that make AWS calls but have no REFRESH_READS row."""
+    return sorted(t for t in resource_types if needs_permissions(t) and t not in REFRESH_READS)
+
+
+def refresh_read_grants() -> dict[str, tuple[str, ...]]:
+    """Read action -> the deploy table's ARN templates for it ("*" when no row scopes it by ARN:
+    such reads have no resource-level permission, or the row names only the created resource)."""
+    arns: dict[str, set[str]] = {}
+    for resource_type, actions in REFRESH_READS.items():
+        row = PERMISSIONS.get(resource_type)
+        for action in actions:
+            scoped = {
+                arn
+                for grant in (row.grants if row else ())
+                if action in grant.actions and grant.scope is not Scope.UNSCOPED
+                for arn in grant.arns
+            }
+            arns.setdefault(action, set()).update(scoped - {"*"} or {"*"})
+    for action in INVOKE_READS:
+        arns.setdefault(action, set()).add("*")
+    # an action scoped in one row and unscoped in another is unscoped
+    return {
+        action: ("*",) if "*" in templates else tuple(sorted(templates))
+        for action, templates in sorted(arns.items())
+    }

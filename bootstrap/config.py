@@ -19,6 +19,8 @@ PROJECT = "ecs-fargate-bootstrap"
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 SUBJECT_FORMATS = ("legacy", "immutable")
+# The GitHub environment drift.yml runs in; the read-only drift role trusts its subject.
+DRIFT_ENVIRONMENT = "drift"
 
 # The stack features that hand one of the stack's roles to another AWS service (by the resource
 # that takes the role's ARN), and that service. Turning a feature on in a stack means adding its
@@ -221,6 +223,14 @@ def _environments(raw: Mapping[str, Any]) -> tuple[str, ...]:
             )
     if len(set(value)) != len(value):
         raise config_error(key("environments"), value, "each environment once")
+    if DRIFT_ENVIRONMENT in value:
+        # its deploy role would trust the drift environment's tokens, which a schedule gets
+        raise config_error(
+            key("environments"),
+            DRIFT_ENVIRONMENT,
+            f"{DRIFT_ENVIRONMENT!r} is the GitHub environment of the read-only drift role "
+            "(drift.yml); name the stack otherwise",
+        )
     return tuple(value)
 
 

@@ -22,9 +22,15 @@ from bootstrap.ci_permissions import (
     Grant,
     Scope,
     read_actions,
+    refresh_read_grants,
 )
 from bootstrap.config import GITHUB_AUDIENCE, GITHUB_OIDC_HOST
-from bootstrap.state_access import DEPLOY_ROLE_COMMANDS, PREVIEW_ROLE_COMMANDS, state_grants
+from bootstrap.state_access import (
+    DEPLOY_ROLE_COMMANDS,
+    DRIFT_ROLE_COMMANDS,
+    PREVIEW_ROLE_COMMANDS,
+    state_grants,
+)
 
 VERSION = "2012-10-17"
 # IAM's limit for one customer managed policy, counted without whitespace; a role takes at most
@@ -416,6 +422,38 @@ def preview_policy(account: Account, environments: Sequence[str]) -> dict[str, A
             ]
         )
     )
+
+
+def drift_policies(account: Account, environments: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Read-only, for `pulumi preview --refresh` of every stack (drift.yml): the provider's Read
+    calls of every resource type (REFRESH_READS), on the stacks' ARN patterns where the deploy
+    table scopes the call by name; the state reads of a preview; the stacks' secrets. No write,
+    no lock: a preview takes none (pulumi/pulumi pkg/backend/diy/backend.go Preview)."""
+    # split like the deploy policies: one managed policy holds at most 6,144 characters, and
+    # every environment adds its ARN patterns
+    grouped: dict[str, list[dict[str, Any]]] = {group: [] for group in POLICY_GROUPS}
+    for action, templates in refresh_read_grants().items():
+        if templates == ("*",):
+            resources: str | list[str] = "*"
+        else:
+            resources = sorted(
+                {
+                    _fill(template, account, f"{MAIN_PROJECT}-{environment}")
+                    for template in templates
+                    for environment in environments
+                }
+            )
+        statement = {"Effect": "Allow", "Action": action, "Resource": resources}
+        grouped[_group_of(statement)].append(statement)
+    policies = {group: document(merge_statements(s)) for group, s in grouped.items()}
+    return {
+        **policies,
+        "state": document(
+            merge_statements(
+                _state_statements(account, list(environments), DRIFT_ROLE_COMMANDS, write=False)
+            )
+        ),
+    }
 
 
 def boundary_policy(account: Account) -> dict[str, Any]:

@@ -13,7 +13,13 @@ import pulumi
 import pulumi_aws as aws
 
 from bootstrap import iam_documents
-from bootstrap.config import GITHUB_AUDIENCE, GITHUB_OIDC_HOST, BootstrapConfig, load_config
+from bootstrap.config import (
+    DRIFT_ENVIRONMENT,
+    GITHUB_AUDIENCE,
+    GITHUB_OIDC_HOST,
+    BootstrapConfig,
+    load_config,
+)
 
 NAME = "ecs-fargate-bootstrap"
 BOUNDARY_POLICY_NAME = "ecs-fargate-permissions-boundary"
@@ -185,6 +191,17 @@ def build(cfg: BootstrapConfig) -> dict[str, pulumi.Output[Any]]:
         ),
         ["read"],
     )
+    # One drift role for every stack: it only reads, a scheduled run has no pull-request subject
+    # (the preview role's), and one GitHub environment, `drift`, can be limited to main. Per-stack
+    # roles would need one environment per stack and would separate nothing a reader cannot see.
+    drift = _github_role(
+        f"{NAME}-drift",
+        "Scheduled drift detection of the ecs-fargate stacks: preview --refresh (read-only)",
+        provider_arn,
+        cfg.github.environment_subject(DRIFT_ENVIRONMENT),
+        account_of.apply(lambda a: iam_documents.drift_policies(a, list(cfg.environments))),
+        [*iam_documents.POLICY_GROUPS, "state"],
+    )
     deploy_roles: dict[str, aws.iam.Role] = {}
     for environment in cfg.environments:
         services = cfg.passed_to_services[environment]
@@ -216,6 +233,7 @@ def build(cfg: BootstrapConfig) -> dict[str, pulumi.Output[Any]]:
         "secretsKeyArn": secrets_key.arn,
         "oidcProviderArn": provider_arn,
         "previewRoleArn": preview.arn,
+        "driftRoleArn": drift.arn,
         "deployRoleArns": pulumi.Output.all(
             *[deploy_roles[env].arn for env in cfg.environments]
         ).apply(lambda arns: dict(zip(cfg.environments, arns, strict=True))),

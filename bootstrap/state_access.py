@@ -188,6 +188,12 @@ NOT_GRANTED: tuple[StateAccess, ...] = (
 # runs it with admin credentials: the deploy role trusts only the GitHub environment).
 PREVIEW_ROLE_COMMANDS = frozenset({PREVIEW, STACK_SELECT, STACK_LS})
 DEPLOY_ROLE_COMMANDS = frozenset({PREVIEW, STACK_SELECT, STACK_OUTPUT, CANCEL, *UPDATES})
+# drift.yml runs `pulumi preview --stack <stack> --refresh`: a preview of the kind apitype
+# PreviewUpdate, which never locks and writes no snapshot even with --refresh (backend.go Preview
+# -> apply with DryRun; only Update, Refresh, Destroy and Import call Lock, and apply creates a
+# snapshot manager only when kind != PreviewUpdate and not DryRun). Its lock check is a listing of
+# the lock prefix, authorised by the bucket-level s3:ListBucket of the rows above.
+DRIFT_ROLE_COMMANDS = frozenset({PREVIEW, STACK_SELECT})
 
 
 def state_grants(

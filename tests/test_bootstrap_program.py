@@ -213,7 +213,7 @@ UNSCOPABLE = (
 )
 
 
-@pytest.mark.parametrize("suffix", ["preview", "deploy-dev", "deploy-prod"])
+@pytest.mark.parametrize("suffix", ["preview", "drift", "deploy-dev", "deploy-prod"])
 def test_no_wildcard_actions_and_star_resources_only_for_unscopable_calls(
     graph: Graph, suffix: str
 ) -> None:
@@ -293,7 +293,7 @@ RESOURCE_STAR_ONLY = frozenset(
 )
 
 
-@pytest.mark.parametrize("suffix", ["preview", "deploy-dev", "deploy-prod"])
+@pytest.mark.parametrize("suffix", ["preview", "drift", "deploy-dev", "deploy-prod"])
 def test_actions_without_resource_level_permissions_are_granted_on_star(
     graph: Graph, suffix: str
 ) -> None:
@@ -350,7 +350,7 @@ def test_interface_endpoints_with_private_dns_may_join_the_services_hosted_zone(
 
 
 def test_policies_fit_iams_managed_policy_limits(graph: Graph) -> None:
-    for github_role in ("preview", "deploy-dev", "deploy-prod"):
+    for github_role in ("preview", "drift", "deploy-dev", "deploy-prod"):
         policies = role_policies(graph, github_role)
         assert len(policies) <= MANAGED_POLICIES_PER_ROLE
         for name, doc in policies.items():
