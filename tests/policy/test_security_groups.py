@@ -479,6 +479,111 @@ def branch_cases() -> Iterator[Case]:
         res("egress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
     )
     p = "sg-attached"
+    for unused, used in (("sg-z", "sg-a"), ("sg-a", "sg-z")):
+        yield case(
+            p,
+            f"flags {unused} beside a service that depends only on {used}",
+            res("sg", unused, {"description": "d"}),
+            res("sg", used, {"description": "d"}),
+            res("service", "svc", {}, deps={"networkConfiguration": [used]}),
+            flagged=(unused,),
+        )
+    private_then_world = [
+        {
+            "protocol": "tcp",
+            "fromPort": 22,
+            "toPort": 22,
+            "cidrBlocks": ["10.0.0.0/8"],
+            "description": "d",
+        },
+        {
+            "protocol": "tcp",
+            "fromPort": 22,
+            "toPort": 22,
+            "cidrBlocks": ["0.0.0.0/0"],
+            "description": "d",
+        },
+    ]
+    yield case(
+        "aws-ec2-no-public-ingress-sgr",
+        "flags the second of two inline entries",
+        res("sg", "sg", {"description": "d", "ingress": private_then_world}),
+        flagged=("sg",),
+    )
+    https_then_http = [
+        {
+            "protocol": "tcp",
+            "fromPort": 443,
+            "toPort": 443,
+            "cidrBlocks": ["10.0.0.0/8"],
+            "description": "d",
+        },
+        {
+            "protocol": "tcp",
+            "fromPort": 80,
+            "toPort": 80,
+            "cidrBlocks": ["0.0.0.0/0"],
+            "description": "d",
+        },
+    ]
+    task_inline = alb_stack(world(443), "alb-sg", "r")
+    update_inputs(named(task_inline, "task-sg"), ingress=https_then_http)
+    yield case(
+        "sg-public-ingress-only-on-alb",
+        "flags the second inline entry of the task SG",
+        *task_inline,
+        flagged=("task-sg",),
+    )
+    yield case(
+        "sg-no-public-http-80",
+        "flags the second inline entry of the task SG",
+        *task_inline,
+        flagged=("task-sg",),
+    )
+    alb_inline = alb_stack({**world(443), "cidrIpv4": "10.0.0.0/8"}, "alb-sg", "r")
+    update_inputs(
+        named(alb_inline, "alb-sg"),
+        ingress=[
+            {
+                "protocol": "tcp",
+                "fromPort": 443,
+                "toPort": 443,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "description": "d",
+            }
+        ],
+    )
+    yield case(
+        "sg-public-ingress-only-on-alb", "passes inline 443 on the ALB SG itself", *alb_inline
+    )
+    alb_egress = alb_stack(world(443), "alb-sg", "r")
+    update_inputs(
+        named(alb_egress, "alb-sg"),
+        ingress=[
+            {
+                "protocol": "tcp",
+                "fromPort": 443,
+                "toPort": 443,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "description": "d",
+            }
+        ],
+        egress=[
+            {
+                "protocol": "-1",
+                "fromPort": 0,
+                "toPort": 0,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "description": "d",
+            }
+        ],
+    )
+    yield case(
+        "aws-ec2-no-public-egress-sgr",
+        "flags inline egress after inline ingress",
+        *alb_egress,
+        flagged=("alb-sg",),
+    )
     yield case(
         p,
         "passes a group known only by a dependency",
