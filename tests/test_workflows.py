@@ -69,8 +69,8 @@ def uses_lines() -> list[tuple[str, str, str, str]]:
     return found
 
 
-def test_the_three_workflows_exist() -> None:
-    assert {p.stem for p in WORKFLOWS} == {"ci", "preview", "deploy"}
+def test_the_four_workflows_exist() -> None:
+    assert {p.stem for p in WORKFLOWS} == {"ci", "preview", "deploy", "drift"}
 
 
 def test_every_action_is_pinned_to_a_verified_commit_with_its_version() -> None:
@@ -122,6 +122,10 @@ def test_permissions_are_empty_at_the_top_and_minimal_per_job(path: Path) -> Non
     for name, job in wf["jobs"].items():
         permissions = job["permissions"]
         assert permissions.get("contents") == "read", name
+        # drift.yml's issue job: tests/test_drift_workflow.py
+        if (path.stem, name) == ("drift", "issues"):
+            assert permissions == {"contents": "read", "actions": "read", "issues": "write"}
+            continue
         assert set(permissions) <= {"contents", "id-token", "pull-requests"}, name
         if path.stem == "ci":
             assert permissions == {"contents": "read"}
