@@ -110,6 +110,8 @@ class Network(pulumi.ComponentResource):
     internet_route: aws.ec2.Route
     """The public default route: an internet-facing ALB must wait for it (pitfall: alb-igw-route)."""
     interface_endpoints: list[aws.ec2.VpcEndpoint]
+    vpc: aws.ec2.Vpc
+    """Exposed so what ELB binds to it for life (the ALB) can be replaced with it (replace_with)."""
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -264,6 +266,7 @@ class Network(pulumi.ComponentResource):
         if args.flow_logs:
             self._flow_logs(name, args, vpc)
 
+        self.vpc = vpc
         self.vpc_id = vpc.id
         self.public_subnet_ids = pulumi.Output.all(*[s.id for s in public_subnets])
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in private_subnets])

@@ -108,6 +108,8 @@ class WebServiceArgs:
     s3_prefix_list_id: pulumi.Input[str]
     internet_route: pulumi.Resource | None = None
     """An internet-facing ALB must wait for the public default route (pitfall: alb-igw-route)."""
+    vpc: pulumi.Resource | None = None
+    """The VPC resource behind ``vpc_id``: the ALB is replaced whenever it is (replace_with)."""
     interface_endpoints: Sequence[pulumi.Resource] = ()
     """Tasks pull images and ship logs through these: the service waits for them."""
     contract: RuntimeContract
@@ -158,6 +160,7 @@ class WebServiceArgs:
             endpoint_security_group_id=network.endpoint_security_group_id,
             s3_prefix_list_id=network.s3_prefix_list_id,
             internet_route=network.internet_route,
+            vpc=network.vpc,
             interface_endpoints=tuple(network.interface_endpoints),
             contract=contract,
             app_dir=app_dir,
@@ -665,6 +668,18 @@ class WebService(pulumi.ComponentResource):
             bucket, bucket_policy = self._access_log_bucket(account_id)
             access_logs = {"bucket": bucket.bucket, "prefix": ACCESS_LOG_PREFIX, "enabled": True}
             depends_on.append(bucket_policy)  # pitfall: alb-access-logs
+        # ELB keeps a load balancer in the VPC it was created in: SetSubnets/SetSecurityGroups
+        # with a new VPC's subnets and groups, and a listener forwarding to its target group, fail
+        # with InvalidConfigurationRequest ("Target group ... is in a different VPC than load
+        # balancer", kubernetes-sigs/aws-load-balancer-controller#1045; AWS ELB API reference,
+        # SetSubnets). The provider plans a change of an ALB's `subnets` in place (no ForceNew in
+        # terraform-provider-aws elbv2/load_balancer.go@00edc94b customizeDiffLoadBalancerALB),
+        # so the up would fail half-way through a VPC change. replace_with (engine support since
+        # CLI 3.207.0, pulumi/pulumi#20693; the SDK refuses to run on a CLI without it, and the
+        # pin is 3.272.0) replaces the ALB with its VPC instead: a new ALB and DNS name, created
+        # before the old one goes (auto-named), its listeners, alias record, WAF association and
+        # alarm dimensions following. A full outage: docs/changes.md.
+        replace_with = [args.vpc] if args.vpc is not None else None
         # Logical name + 8 auto-naming characters stays within 32 (pitfall: lb-name-length).
         return aws.lb.LoadBalancer(
             f"{name}-alb",
@@ -676,7 +691,7 @@ class WebService(pulumi.ComponentResource):
             enable_deletion_protection=args.alb_deletion_protection,
             idle_timeout=args.alb_idle_timeout_seconds,
             access_logs=access_logs,
-            opts=self._child(depends_on=depends_on),
+            opts=self._child(depends_on=depends_on, replace_with=replace_with),
         )
 
     def _target_group(self, logical_name: str) -> aws.lb.TargetGroup:

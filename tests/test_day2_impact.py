@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws
 import pytest
 from conftest import REPO_ROOT, config_with
+from test_service_support import LOAD_BALANCER
 
 from components.config import camel, declared_keys
 from tools import plan
@@ -24,6 +25,7 @@ from tools.day2.impact import (
     IMMUTABLE_TAG,
     INTERRUPTS,
     NEEDS_FORCE_NEW_DEPLOYMENT,
+    PROTECTED,
     PROVIDER,
     RECONFIRM,
     ROLLBACK_USES,
@@ -210,7 +212,7 @@ def test_blue_green_adds_the_alternate_target_group_and_deploys(
     assert "Service" in types(impact, "update") and impact.deploys
 
 
-def test_a_new_vpc_cidr_replaces_the_network_and_updates_the_alb_and_the_service(
+def test_a_new_vpc_cidr_replaces_the_network_and_the_alb_and_updates_the_service(
     examples: list[ExampleResult],
 ) -> None:
     impact = example(examples, "vpcCidr")
@@ -222,16 +224,22 @@ def test_a_new_vpc_cidr_replaces_the_network_and_updates_the_alb_and_the_service
         "SecurityGroup",
         "VpcEndpoint",
         "TargetGroup",
+        "LoadBalancer",
+        "Listener",
     } <= replaced
-    assert {"LoadBalancer", "Service"} <= types(impact, "update")
+    assert "Service" in types(impact, "update")
 
 
-def test_a_new_vpc_cidr_is_flagged_because_an_alb_cannot_change_vpc(
+def test_a_new_vpc_cidr_replaces_the_alb_first_and_flags_the_outage_not_a_failed_up(
     examples: list[ExampleResult],
 ) -> None:
+    # ELB keeps a load balancer in the VPC it was created in: the ALB's replace_with on the VPC
+    # makes the up create a new one (new DNS name) instead of failing on SetSubnets.
     impact = example(examples, "vpcCidr")
-    flagged = {r.type.split(":")[-1] for r, h in impact.hazards if h.kind == ALB_VPC}
-    assert flagged == {"LoadBalancer", "Listener"}
+    alb = next(r for r in impact.resources if r.type == LOAD_BALANCER)
+    assert (alb.action, alb.order) == ("replace", "create-before-delete")
+    assert INTERRUPTS in {h.kind for h in alb.hazards}
+    assert ALB_VPC not in kinds(impact)
 
 
 def test_a_new_vpc_cidr_is_flagged_because_a_rollback_restores_the_old_network(
@@ -350,6 +358,50 @@ def test_a_replacement_that_keeps_its_unique_key_is_flagged() -> None:
         {"resources": [association("arn:acl-a")]}, {"resources": [association("arn:acl-b")]}
     )
     assert kinds(impact) == {CANNOT_COEXIST}
+
+
+VPC_NODE = "aws:ec2/vpc:Vpc"
+
+
+def _vpc(cidr: str) -> dict[str, Any]:
+    return node(VPC_NODE, "vpc", {"cidrBlock": cidr})
+
+
+def _alb(vpc: dict[str, Any], **options: Any) -> dict[str, Any]:
+    # Its subnets are in the VPC (the cascade sees the subnet ids change), an updatable input.
+    return node(LOAD_BALANCER, "alb", {"subnets": ["subnet-a", "subnet-b"]},
+                deps={"subnets": [urn(vpc)]}, options=options)  # fmt: skip
+
+
+def test_a_resource_replaced_with_a_replaced_resource_is_replaced_too() -> None:
+    old, new = _vpc("10.0.0.0/16"), _vpc("10.2.0.0/16")
+    impact = diff_graphs(
+        {"resources": [old, _alb(old, replaceWith=[urn(old)])]},
+        {"resources": [new, _alb(new, replaceWith=[urn(new)])]},
+    )
+    assert types(impact, "replace") == {"Vpc", "LoadBalancer"}
+    assert ALB_VPC not in kinds(impact)
+
+
+def test_an_alb_updated_in_place_while_its_vpc_is_replaced_is_flagged() -> None:
+    # Without replace_with the provider plans SetSubnets on the old ALB, which ELB rejects.
+    old, new = _vpc("10.0.0.0/16"), _vpc("10.2.0.0/16")
+    impact = diff_graphs({"resources": [old, _alb(old)]}, {"resources": [new, _alb(new)]})
+    assert types(impact, "update") == {"LoadBalancer"}
+    assert ALB_VPC in kinds(impact)
+
+
+def test_replacing_an_alb_with_deletion_protection_is_flagged() -> None:
+    # ELB refuses DeleteLoadBalancer while deletion protection is on: the up fails at the end,
+    # after the new ALB exists, when it deletes the old one (prod: albDeletionProtection).
+    def alb(vpc: dict[str, Any]) -> dict[str, Any]:
+        resource = _alb(vpc, replaceWith=[urn(vpc)])
+        resource["inputs"]["enableDeletionProtection"] = True
+        return resource
+
+    old, new = _vpc("10.1.0.0/16"), _vpc("10.3.0.0/16")
+    impact = diff_graphs({"resources": [old, alb(old)]}, {"resources": [new, alb(new)]})
+    assert [r.type for r, h in impact.hazards if h.kind == PROTECTED] == [LOAD_BALANCER]
 
 
 def test_a_lifecycle_policy_change_deletes_first_as_pulumi_aws_marks_it() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import re
 import shutil
 from pathlib import Path
 
@@ -46,3 +48,50 @@ def test_a_config_error_prints_one_line_and_exits_1(
     assert err == [
         "error: invalid config ecs-fargate:vpcCidr = '10.0.0.0/33': expected an IPv4 network in CIDR form, such as 10.0.0.0/16"
     ]
+
+
+@pytest.fixture
+def planned_dev(monkeypatch: pytest.MonkeyPatch, dev_graph: Graph) -> None:
+    """`plan.main` gets the session's dev graph instead of running the program again."""
+    monkeypatch.setattr(plan, "plan_stack", lambda *_: copy.deepcopy(dict(dev_graph.data)))
+
+
+@pytest.mark.usefixtures("planned_dev")
+def test_plan_ends_with_the_policy_verdict_and_the_cost_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert plan.main(["--stack", "dev"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("policy gate PASS"))
+    cost = next(
+        i for i, line in enumerate(lines) if line.startswith("cost dev (ap-northeast-1): $")
+    )
+    assert lines[verdict] == "policy gate PASS for stack dev: 0 mandatory, 7 advisory, 120 policies"
+    assert verdict < cost == len(lines) - 1
+
+
+@pytest.mark.usefixtures("planned_dev")
+def test_a_mandatory_violation_fails_the_plan_before_the_cost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without its waivers, what dev's policy config lowers is mandatory again.
+    strict = tmp_path / "dev.json"
+    strict.write_text('{"all": "mandatory"}')
+    assert plan.main(["--stack", "dev", "--policy-config", str(strict)]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^policy gate FAIL for stack dev: [1-9]\d* mandatory", out, re.MULTILINE)
+    assert "cost dev" not in out
+
+
+def test_the_bench_floor_imports_exactly_the_pulumi_aws_classes_of_the_dev_graph(
+    dev_graph: Graph,
+) -> None:
+    from pulumi.type_token import get_type_token
+
+    from tools.plan_bench import floor_source
+
+    declared = {r["type"] for r in dev_graph.resources}
+    imported: dict[str, object] = {}
+    exec(floor_source(declared), imported)  # the import lines the bench runs
+    tokens = {get_type_token(value) for value in imported.values() if isinstance(value, type)}
+    assert tokens == {token for token in declared if token.startswith("aws:")}

@@ -91,6 +91,13 @@ def test_alb_waits_for_the_internet_route(stack_graph: Graph) -> None:
     assert route["urn"] in stack_graph.one(LOAD_BALANCER)["dependsOn"]
 
 
+def test_alb_is_replaced_whenever_its_vpc_is(stack_graph: Graph) -> None:
+    # ELB keeps a load balancer in the VPC it was created in; an in-place SetSubnets onto a new
+    # VPC's subnets fails the up (tools/day2/impact.py, load balancer cannot change VPC).
+    vpc = stack_graph.one("aws:ec2/vpc:Vpc")
+    assert stack_graph.one(LOAD_BALANCER)["options"].get("replaceWith") == [vpc["urn"]]
+
+
 def test_alb_idle_timeout_stays_below_the_nginx_keepalive(stack_graph: Graph) -> None:
     # nginx closing an idle connection the ALB still reuses answers 502.
     keepalive = CONTRACT["keepaliveTimeoutSeconds"]

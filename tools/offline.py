@@ -253,6 +253,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                         if (transforms := pulumi_mocks._resolve_callbacks(request.transforms))
                         else {}
                     ),
+                    # URNs whose replacement replaces this one too (the engine's replaceWith).
+                    **({"replaceWith": list(request.replace_with)} if request.replace_with else {}),
                 },
             }
         return response

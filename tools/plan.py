@@ -1,16 +1,25 @@
 """`make plan`: what `pulumi up --stack <stack>` would create, computed offline under mocks.
 
-Prints the resource tree (component -> children, type, key settings) and writes the full graph to
-build/<stack>/graph.json for the policy gate and the cost report. With ``--change`` (``make plan
-CHANGE='key=value; ...'``) it prints instead what that config change does on the next `up`
-(tools/day2/impact.py).
+Prints the resource tree (component -> children, type, key settings), writes the full graph to
+build/<stack>/graph.json, then runs the policy gate (tools/policy_gate.py) and prices the graph
+(tools/cost) in the same process: exit status 1 on a config error or a failed gate. With
+``--quiet`` it only writes the graph. With ``--change`` (``make plan CHANGE='key=value; ...'``) it
+prints instead what that config change does on the next `up` (tools/day2/impact.py).
+
+One process instead of three (issue 13: `make plan` within 2.0x the import floor, measured by
+`make plan-bench`): the policy pack's server starts from a thread first, so its start-up (a
+second Python importing pulumi_policy and the rules) runs beside the program, and the gate and the
+cost report run in this process, which has already imported what they need.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +27,19 @@ import pulumi
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tools.cost.__main__ import main as cost_main  # noqa: E402
 from tools.day2.impact import parse_change, plan_change, render  # noqa: E402
 from tools.day2.readback import format_changes, predict_second_up  # noqa: E402
 from tools.graph import Graph, Resource  # noqa: E402
 from tools.offline import REPO_ROOT, graph_path, plan_stack, write_graph  # noqa: E402
+from tools.policy_gate import (  # noqa: E402
+    POLICY_DIR,
+    PolicyPackClient,
+    format_result,
+    load_policy_config,
+    policy_pack,
+    run_with_client,
+)
 
 # The inputs worth a glance per type; everything else is in the JSON graph.
 KEY_SETTINGS: dict[str, tuple[str, ...]] = {
@@ -66,11 +84,51 @@ def print_tree(graph: dict[str, Any]) -> None:
         print("  " * depth + describe(resource))
 
 
+class PackInBackground:
+    """policy/__main__.py started on a worker thread: its start-up overlaps the program's run
+    (the thread only waits on the pack's stdout and channel, so it holds the GIL for moments)."""
+
+    def __init__(self) -> None:
+        self._exits = ExitStack()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-pack")
+        self._client: Future[PolicyPackClient] = self._pool.submit(
+            self._exits.enter_context, policy_pack()
+        )
+
+    def client(self) -> PolicyPackClient:
+        return self._client.result()
+
+    def close(self) -> None:
+        # Wait until the pack has started (or failed to): only then is its stop registered.
+        self._pool.shutdown(wait=True)
+        self._exits.close()
+
+
+def gate_and_cost(client: PolicyPackClient, stack: str, policy_config: Path, out: Path) -> int:
+    """What `make policy` and `make cost` printed as the recipe's next two commands: the gate's
+    report, then (only after a passing gate) the cost line, both from the graph file just written."""
+    started = time.monotonic()
+    # Read back rather than handed over in memory: the gate sees the graph as policy_gate.py
+    # reads it (JSON types, sorted keys), so its messages are the ones `make policy` prints.
+    graph = json.loads(out.read_text())
+    result = run_with_client(client, graph, load_policy_config(policy_config), stack)
+    print(format_result(result, stack))
+    print(f"({time.monotonic() - started:.2f} s)")
+    if not result.passed:
+        return 1
+    return cost_main(["--stack", stack, "--graph", str(out), "--total-only"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--project-dir", type=Path, default=REPO_ROOT)
-    parser.add_argument("--quiet", action="store_true", help="no resource tree")
+    parser.add_argument(
+        "--quiet", action="store_true", help="write the graph only: no tree, gate or cost"
+    )
+    parser.add_argument(
+        "--policy-config", type=Path, help="default policy/config/<stack>.json (policy_gate.py)"
+    )
     parser.add_argument(
         "--change",
         help="key=value items separated by ';' (app/ for a change under app/): print what the "
@@ -78,6 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.quiet or args.change:
+        return plan(args, started)
+    pack = PackInBackground()
+    try:
+        status = plan(args, started)
+        if status:
+            return status
+        policy_config = args.policy_config or POLICY_DIR / "config" / f"{args.stack}.json"
+        out = graph_path(args.stack, args.project_dir)
+        return gate_and_cost(pack.client(), args.stack, policy_config, out)
+    finally:
+        pack.close()
+
+
+def plan(args: argparse.Namespace, started: float) -> int:
+    """The program's run: the graph file and (unless quiet) the tree, or with ``--change`` what
+    the change does."""
     try:
         graph = plan_stack(args.stack, args.project_dir)
         if args.change:

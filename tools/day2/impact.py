@@ -58,11 +58,13 @@ APP_CONTENT = "app/"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
 VPC = "aws:ec2/vpc:Vpc"
-LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener")
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+LOAD_BALANCER_TYPES = (LOAD_BALANCER, "aws:lb/listener:Listener")
 REPOSITORY = "aws:ecr/repository:Repository"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
 PROVIDER = "pulumi:providers:aws"
+REPLACE_WITH = "options.replaceWith"
 
 # docs/deploy-timing.md: a rolling deploy of a healthy image, then the deployment alarms' bake.
 DEPLOY_MINUTES = "~2 min, then 3-4 min of bake before the rollout completes"
@@ -375,12 +377,20 @@ def diff_graphs(base: Graph, changed: Graph, *, change: str = "", stack: str = "
     ]
     replaced = {urn for urn in common if any(c.replaces for c in changes[urn])}
     # The cascade: a replaced resource has a new id, ARN and (auto-)name; whatever refers to it
-    # sees a changed input, even where the mock's deterministic ids look the same.
+    # sees a changed input, even where the mock's deterministic ids look the same. A resource whose
+    # replaceWith option lists a replaced one is replaced too, whatever its inputs (the engine's
+    # step generator, pulumi/pulumi#20693).
     grew = True
     while grew:
         grew = False
         for urn in common:
             resource = after[urn]
+            along = [d for d in resource["options"].get("replaceWith") or () if d in replaced]
+            if along and urn not in replaced:
+                cause = _label(before[along[0]])
+                changes[urn].append(PropertyChange(REPLACE_WITH, replaces=True, cause=cause))
+                replaced.add(urn)
+                grew = True
             ignore = before[urn]["options"].get("ignoreChanges") or []
             row = row_for(resource["type"])
             known = {c.name for c in changes[urn]}
@@ -389,7 +399,7 @@ def diff_graphs(base: Graph, changed: Graph, *, change: str = "", stack: str = "
                 if not hit or prop in known or _ignored(prop, ignore):
                     continue
                 forced = row is not None and prop in row.force_new
-                cause = f"{before[hit[0]]['type'].split(':')[-1]} {before[hit[0]]['name']}"
+                cause = _label(before[hit[0]])
                 changes[urn].append(PropertyChange(prop, replaces=forced, cause=cause))
                 if forced and urn not in replaced:
                     replaced.add(urn)
@@ -412,6 +422,10 @@ def diff_graphs(base: Graph, changed: Graph, *, change: str = "", stack: str = "
     _flag_hazards(result, before, after)
     result.resources.sort(key=_report_order)
     return result
+
+
+def _label(resource: Resource) -> str:
+    return f"{resource['type'].split(':')[-1]} {resource['name']}"
 
 
 def _replacement_order(row: TypeRow | None, resource: Resource) -> str:
@@ -547,6 +561,16 @@ def _removal_hazards(resource: ResourceImpact, old: Resource, rollback_uses: boo
             resource.hazards.append(Hazard(ROLLBACK_USES, text))
     if old["options"].get("protect"):
         text = "the up stops before deleting it; lift protection first (protectStatefulResources)"
+        resource.hazards.append(Hazard(PROTECTED, text))
+    if resource.type == LOAD_BALANCER and old["inputs"].get("enableDeletionProtection"):
+        # DeleteLoadBalancer answers OperationNotPermitted while the attribute is on (AWS ELB
+        # guide, "Deletion protection"); the provider's delete calls it without turning the
+        # attribute off (terraform-provider-aws elbv2/load_balancer.go@00edc94b
+        # resourceLoadBalancerDelete).
+        text = (
+            "deletion protection is on: ELB refuses to delete the old ALB, so the up fails at "
+            "the end; run an up with albDeletionProtection=false first"
+        )
         resource.hazards.append(Hazard(PROTECTED, text))
 
 

@@ -106,7 +106,8 @@ ROWS: tuple[TypeRow, ...] = (
         autoname=None,
         interrupts_traffic=True,
         on_replace="a new VPC: every subnet, security group, endpoint and the target group in it "
-        "are replaced, the ALB cannot move to another VPC in place",
+        "are replaced, and the ALB with it (replace_with: ELB cannot move a load balancer to "
+        "another VPC), so a new DNS name: a full outage",
     ),
     _row(
         "aws:ec2/subnet:Subnet", "ec2/vpc_subnet.go", "subnet",
@@ -483,6 +484,11 @@ NIGHT = json.dumps(
     {"scaleInCron": "cron(0 21 ? * MON-FRI *)", "scaleOutCron": "cron(0 8 ? * MON-FRI *)",
      "timezone": "Asia/Tokyo"}
 )  # fmt: skip
+# A VPC change replaces the ALB with the VPC (components/service.py, replace_with).
+VPC_OUTAGE = (
+    "a full outage: a new ALB with a new DNS name (albDnsName); with a domain the alias record "
+    "follows it, without one clients must move to the new name"
+)
 CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
     ChangeExample("environment", f"environment=staging; aws:defaultTags={STAGING_TAGS}"),
     ChangeExample("protectStatefulResources", "protectStatefulResources=true"),
@@ -492,6 +498,14 @@ CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
         "vpcCidr",
         'vpcCidr=10.2.0.0/16; publicSubnetCidrs=["10.2.1.0/24", "10.2.2.0/24"]; '
         'privateSubnetCidrs=["10.2.101.0/24", "10.2.102.0/24"]',
+        note=VPC_OUTAGE,
+    ),
+    ChangeExample(
+        "vpcCidr",
+        'vpcCidr=10.3.0.0/16; publicSubnetCidrs=["10.3.1.0/24", "10.3.2.0/24", "10.3.3.0/24"]; '
+        'privateSubnetCidrs=["10.3.101.0/24", "10.3.102.0/24", "10.3.103.0/24"]',
+        stack="prod",
+        note="prod: as in dev, and the old ALB's deletion protection stops the up at its delete",
     ),
     ChangeExample("publicSubnetCidrs", 'publicSubnetCidrs=["10.0.1.0/24", "10.0.3.0/24"]'),
     ChangeExample("privateSubnetCidrs", 'privateSubnetCidrs=["10.0.101.0/24", "10.0.103.0/24"]'),
