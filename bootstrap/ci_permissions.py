@@ -1149,7 +1149,11 @@ def read_actions() -> tuple[str, ...]:
 # pulumi-aws wraps: internal/service/<service>/<resource>.go, the resource...Read functions and the
 # find... helpers they call; tags come back through the service's ListTagsForResource or inside the
 # describe answer). The drift role gets exactly these, plus INVOKE_READS and the state reads of a
-# preview; tests/test_bootstrap_drift.py fails when a type of the stacks has no row.
+# preview; tests/test_bootstrap_drift.py fails when a type of the stacks has no row. Checked
+# against the provider source (main branch, 2026): vpc_.go resourceVPCRead (DescribeVpcAttribute
+# x3, findVPCDefaultNetworkACL, findVPCMainRouteTable, findVPCDefaultSecurityGroup), elbv2
+# listener.go resourceListenerRead (findListenerAttributesByARN), route53 record.go
+# (findHostedZoneByID on every path); the other rows are read from the Read functions' names.
 # ---------------------------------------------------------------------------------------------
 
 # A read call's verb; anything else in the drift role must be one of the named exceptions.

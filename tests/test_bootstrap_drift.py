@@ -26,6 +26,7 @@ from bootstrap.ci_permissions import (
     PERMISSIONS,
     REFRESH_READS,
     missing_refresh_types,
+    read_actions,
 )
 from bootstrap.config import DRIFT_ENVIRONMENT, parse_config
 from bootstrap.iam_documents import MANAGED_POLICY_MAX_CHARS
@@ -124,6 +125,16 @@ def test_every_resource_type_of_every_optional_feature_has_its_refresh_reads(
 
 def test_every_type_the_deploy_role_manages_has_refresh_reads() -> None:
     assert sorted(set(PERMISSIONS) - set(REFRESH_READS)) == []
+
+
+def test_every_refresh_read_is_also_in_the_deploy_table() -> None:
+    # `up` reads every resource back after writing it: a read the deploy table lacks would fail
+    # there first
+    deploy = set(read_actions()) | {
+        a for row in PERMISSIONS.values() for grant in row.grants for a in grant.actions
+    }
+    reads = {a for actions in REFRESH_READS.values() for a in actions}
+    assert sorted(reads - deploy) == []
 
 
 def test_refresh_reads_are_read_calls() -> None:
