@@ -188,6 +188,24 @@ _IMAGE_PUSH = (
     "ecr:GetDownloadUrlForLayer",
     "ecr:DescribeImages",
 )
+_S3_BUCKET_READ = (
+    # resourceBucketRead: HeadBucket (authorised as s3:ListBucket), then one Get per setting
+    "s3:ListBucket",
+    "s3:GetBucketTagging",
+    "s3:GetBucketAcl",
+    "s3:GetBucketCORS",
+    "s3:GetBucketWebsite",
+    "s3:GetBucketVersioning",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetBucketRequestPayment",
+    "s3:GetBucketLogging",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetReplicationConfiguration",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketObjectLockConfiguration",
+    "s3:GetBucketPolicy",
+)
+
 ECR_AUTH = Grant(
     ("ecr:GetAuthorizationToken",),
     Scope.UNSCOPED,
@@ -903,22 +921,9 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 (
                     "s3:CreateBucket",
                     "s3:DeleteBucket",
-                    "s3:ListBucket",
+                    *_S3_BUCKET_READ,
                     "s3:ListBucketVersions",
-                    "s3:GetBucketTagging",
                     "s3:PutBucketTagging",
-                    "s3:GetBucketAcl",
-                    "s3:GetBucketCORS",
-                    "s3:GetBucketWebsite",
-                    "s3:GetBucketVersioning",
-                    "s3:GetAccelerateConfiguration",
-                    "s3:GetBucketRequestPayment",
-                    "s3:GetBucketLogging",
-                    "s3:GetLifecycleConfiguration",
-                    "s3:GetReplicationConfiguration",
-                    "s3:GetEncryptionConfiguration",
-                    "s3:GetBucketObjectLockConfiguration",
-                    "s3:GetBucketPolicy",
                     "s3:GetBucketOwnershipControls",
                     "s3:GetBucketPublicAccessBlock",
                 ),
@@ -1162,23 +1167,6 @@ DRIFT_READ_VERBS = ("Describe", "Get", "List", "BatchGet", "BatchCheck")
 # state objects. It changes nothing.
 DRIFT_READ_EXCEPTIONS = frozenset({"kms:Decrypt"})
 
-_S3_BUCKET_READ = (
-    # resourceBucketRead: HeadBucket (authorised as s3:ListBucket), then one Get per setting
-    "s3:ListBucket",
-    "s3:GetBucketTagging",
-    "s3:GetBucketAcl",
-    "s3:GetBucketCORS",
-    "s3:GetBucketWebsite",
-    "s3:GetBucketVersioning",
-    "s3:GetAccelerateConfiguration",
-    "s3:GetBucketRequestPayment",
-    "s3:GetBucketLogging",
-    "s3:GetLifecycleConfiguration",
-    "s3:GetReplicationConfiguration",
-    "s3:GetEncryptionConfiguration",
-    "s3:GetBucketObjectLockConfiguration",
-    "s3:GetBucketPolicy",
-)
 
 REFRESH_READS: dict[str, tuple[str, ...]] = {
     # ec2 vpc_.go resourceVPCRead: the VPC, its DNS attributes, the main route table, the
