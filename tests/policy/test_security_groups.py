@@ -21,6 +21,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    run,
     update_inputs,
 )
 from tools.policy_gate import PolicyPackClient
@@ -488,6 +489,30 @@ def branch_cases() -> Iterator[Case]:
             res("service", "svc", {}, deps={"networkConfiguration": [used]}),
             flagged=(unused,),
         )
+    yield case(
+        "sg-attached",
+        "passes a group only an instance uses",
+        res("sg", "sg", {"description": "d"}),
+        res("aws:ec2/instance:Instance", "vm", {"vpcSecurityGroupIds": ["sg-id"]}),
+    )
+    yield case(
+        "aws-ec2-no-public-ingress-sgr",
+        "passes inline SSH egress to the world",
+        inline_sg(
+            "egress", {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}
+        ),
+    )
+    yield case(
+        "aws-ec2-no-public-ingress-sgr",
+        "passes tcp with a from port only",
+        sg_world(world(22, None) | {"toPort": None}, "good"),
+    )
+    yield case(
+        "security-group-no-rule-management-conflicts",
+        "passes inline egress beside an ingress rule",
+        inline_sg("egress", world(443)),
+        res("ingress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
+    )
     private_then_world = [
         {
             "protocol": "tcp",
@@ -612,3 +637,18 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def test_a_violation_says_which_inline_entry_and_which_group(pack: PolicyPackClient) -> None:
+    inline = [
+        {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["10.0.0.0/8"]},
+        {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]},
+    ]
+    messages = {
+        d.policy: d.message
+        for d in run(pack, [res("sg", "sg", {"description": "d", "ingress": inline})]).diagnostics
+    }
+    assert "port 22 (inline ingress[1])" in messages["aws-ec2-no-public-ingress-sgr"]
+    lone = {d.policy: d.message for d in run(pack, [sg_world(world(22), "lone")]).diagnostics}
+    assert "covers port 22. Fix:" in lone["aws-ec2-no-public-ingress-sgr"]
+    assert "on an unknown group, which" in lone["sg-public-ingress-only-on-alb"]
