@@ -14,10 +14,14 @@ per timestamp, a missing datapoint stays missing, FILL replaces missing values, 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tools.graph import Graph
 
 Series = list[float | None]
 
@@ -257,3 +261,413 @@ def metric_alarm_breaches(inputs: Mapping[str, Any], traffic: Traffic) -> bool:
         for value in metric_alarm_datapoints(inputs, traffic)
     ]
     return sum(breaching) >= int(inputs.get("datapointsToAlarm") or inputs["evaluationPeriods"])
+
+
+# --- a service over time: every alarm of a stack, minute by minute -----------------------------
+#
+# CloudWatch evaluates a metric alarm every minute over a sliding window of evaluationPeriods x
+# period ending now (CloudWatch User Guide, "Alarm evaluation window",
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html):
+# the alarm goes to ALARM when datapointsToAlarm of those datapoints breach, missing datapoints
+# counting as treatMissingData says ("Configuring how CloudWatch alarms treat missing data").
+# A composite alarm's rule is re-read whenever a child changes state. The model below replays a
+# per-minute timeline of what the service did through each rendered alarm and reports its state
+# after every minute. Only the settings the stacks use are modelled; anything else raises.
+
+MINUTE = 60
+ALB = "AWS/ApplicationELB"
+ECS_NAMESPACE = "AWS/ECS"
+CONTAINER_INSIGHTS_NAMESPACE = "ECS/ContainerInsights"
+# Per-target-group host counts (ELB guide, same page): TargetGroup + LoadBalancer only.
+_TARGET_GROUP_ONLY = frozenset({frozenset({"LoadBalancer", "TargetGroup"})})
+_SERVICE = frozenset({frozenset({"ClusterName", "ServiceName"})})
+_ALB_METRICS = {
+    **PUBLISHED_DIMENSIONS,
+    "TargetResponseTime": _LB_AND_TG,
+    "HealthyHostCount": _TARGET_GROUP_ONLY,
+    "UnHealthyHostCount": _TARGET_GROUP_ONLY,
+}
+_COUNT_STATISTICS = frozenset({"Sum"})
+_GAUGE_STATISTICS = frozenset({"Minimum", "Maximum", "Average"})
+_OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "GreaterThanThreshold": _COMPARISONS[">"],
+    "GreaterThanOrEqualToThreshold": _COMPARISONS[">="],
+    "LessThanThreshold": _COMPARISONS["<"],
+    "LessThanOrEqualToThreshold": _COMPARISONS["<="],
+}
+
+
+@dataclass(frozen=True)
+class Minute:
+    """What the service did in one minute, beyond the ALB counts of ``traffic``.
+
+    ``response_times`` are per-request target response times in seconds (the samples the ALB's
+    TargetResponseTime percentiles are computed from). Host counts are published while a target is
+    registered, ECS utilisation while a task runs (``None`` otherwise). ``app_log`` maps a log
+    metric name to its count; ``None`` means no log event at all, so no datapoint (a metric
+    filter's default value is emitted only for events that do not match).
+    """
+
+    traffic: Traffic = Traffic()
+    response_times: tuple[float, ...] = ()
+    healthy_targets: int = 2
+    unhealthy_targets: int = 0
+    cpu_percent: float | None = 20.0
+    memory_percent: float | None = 30.0
+    desired_tasks: float = 2
+    running_tasks: float = 2
+    app_log: Mapping[str, float] | None = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The stack's dimension values: a query naming anything else reads a metric that is never
+    published (pitfall alarm-alb-dimensions: an alarm on a name instead of an arn_suffix stays in
+    INSUFFICIENT_DATA)."""
+
+    load_balancer: str
+    target_groups: tuple[str, ...]
+    cluster: str
+    service: str
+    log_namespace: str
+
+
+def _percentile(samples: list[float], percent: float) -> float:
+    """Nearest-rank percentile: the smallest sample at or above ``percent`` % of them."""
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * percent // 100))
+    return ordered[int(rank) - 1]
+
+
+def _low_sample_limit(percent: float) -> float:
+    """Fewer samples than this make a percentile 'low sample' (CloudWatch User Guide,
+    "Percentile-based alarms and low data samples": 10/(1-p) from p0.5 up, 10/p below)."""
+    fraction = percent / 100
+    return 10 / (1 - fraction) if fraction >= 0.5 else 10 / fraction
+
+
+@dataclass(frozen=True)
+class Datapoint:
+    value: float | None
+    low_sample: bool = False
+
+
+class Replay:
+    """A timeline of minutes replayed through a stack's alarms."""
+
+    def __init__(self, identity: Identity, minutes: Sequence[Minute]) -> None:
+        self.identity = identity
+        self.minutes = list(minutes)
+        self._published: dict[str, list[float | list[float] | None]] = {}
+        self._running: dict[str, tuple[list[float], list[int]]] = {}
+        self._datapoints: dict[tuple[str, int], Datapoint] = {}
+
+    # -- what each metric publishes ---------------------------------------------------------
+
+    def _per_minute(self, metric: Mapping[str, Any]) -> list[float | list[float] | None]:
+        """The metric's value in each minute (a list of samples for TargetResponseTime)."""
+        namespace, name = metric.get("namespace"), metric["metricName"]
+        dimensions: Mapping[str, str] = metric.get("dimensions") or {}
+        ident = self.identity
+        if namespace == ALB:
+            if name not in _ALB_METRICS:
+                raise ValueError(f"the model does not publish {namespace} {name}")
+            if frozenset(dimensions) not in _ALB_METRICS[name]:
+                return [None] * len(self.minutes)
+            if dimensions["LoadBalancer"] != ident.load_balancer:
+                return [None] * len(self.minutes)
+            group = dimensions.get("TargetGroup")
+            if group is not None and group not in ident.target_groups:
+                return [None] * len(self.minutes)
+            # Under blue/green the second group is idle in this model: it publishes nothing.
+            idle = group is not None and group != ident.target_groups[0]
+            return [None if idle else self._alb(m, name) for m in self.minutes]
+        if namespace in (ECS_NAMESPACE, CONTAINER_INSIGHTS_NAMESPACE):
+            if frozenset(dimensions) not in _SERVICE or dict(dimensions) != {
+                "ClusterName": ident.cluster,
+                "ServiceName": ident.service,
+            }:
+                return [None] * len(self.minutes)
+            return [self._ecs(m, namespace, name) for m in self.minutes]
+        if namespace == ident.log_namespace and not dimensions:
+            return [None if m.app_log is None else m.app_log.get(name, 0.0) for m in self.minutes]
+        raise ValueError(f"the model does not publish {namespace} {name} {dict(dimensions)}")
+
+    @staticmethod
+    def _alb(minute: Minute, name: str) -> float | list[float] | None:
+        traffic = minute.traffic
+        if name == "TargetResponseTime":
+            return list(minute.response_times) or None
+        if name in ("HealthyHostCount", "UnHealthyHostCount"):
+            if not traffic.registered_targets:
+                return None
+            return (
+                minute.healthy_targets if name == "HealthyHostCount" else minute.unhealthy_targets
+            )
+        return traffic.per_minute[name]
+
+    @staticmethod
+    def _ecs(minute: Minute, namespace: str, name: str) -> float | None:
+        values: dict[tuple[str, str], float | None] = {
+            (ECS_NAMESPACE, "CPUUtilization"): minute.cpu_percent,
+            (ECS_NAMESPACE, "MemoryUtilization"): minute.memory_percent,
+            (CONTAINER_INSIGHTS_NAMESPACE, "DesiredTaskCount"): minute.desired_tasks,
+            (CONTAINER_INSIGHTS_NAMESPACE, "RunningTaskCount"): minute.running_tasks,
+        }
+        if (namespace, name) not in values:
+            raise ValueError(f"the model does not publish {namespace} {name}")
+        return values[(namespace, name)]
+
+    def datapoint(self, metric: Mapping[str, Any], end: int, key: str = "") -> Datapoint:
+        """The metric's statistic over the ``period`` that ends after minute ``end - 1``
+        (``key``: the metric's JSON, when the caller has it already)."""
+        period = int(metric["period"])
+        if period % MINUTE:
+            raise ValueError(f"only whole-minute periods are modelled, got {period}")
+        start = end - period // MINUTE
+        if start < 0:
+            raise ValueError(f"the timeline is too short for a {period} s period ending at {end}")
+        key = key or json.dumps(metric, sort_keys=True)
+        if (key, end) not in self._datapoints:  # each datapoint is read by N evaluations
+            self._datapoints[(key, end)] = self._statistic(key, metric, start, end)
+        return self._datapoints[(key, end)]
+
+    def _statistic(self, key: str, metric: Mapping[str, Any], start: int, end: int) -> Datapoint:
+        stat, name = metric["stat"], metric["metricName"]
+        if key not in self._published:
+            published = self._per_minute(metric)
+            sums, counts = [0.0], [0]
+            for value in published:  # running totals: a 6 h Sum is two lookups
+                number = value if isinstance(value, int | float) else 0.0
+                sums.append(sums[-1] + number)
+                counts.append(counts[-1] + (value is not None))
+            self._published[key] = published
+            self._running[key] = (sums, counts)
+        sums, counts = self._running[key]
+        if counts[end] == counts[start]:
+            return Datapoint(None)
+        if name == "TargetResponseTime":
+            percentile = re.fullmatch(r"p(\d+(?:\.\d+)?)", stat)
+            if not percentile:
+                raise ValueError(f"{name}: only percentiles are modelled, got {stat}")
+            values = self._published[key][start:end]
+            samples = [s for v in values if isinstance(v, list) for s in v]
+            percent = float(percentile[1])
+            return Datapoint(
+                _percentile(samples, percent), len(samples) < _low_sample_limit(percent)
+            )
+        counted = name.startswith(("HTTPCode_", "RequestCount")) or metric.get("namespace") == (
+            self.identity.log_namespace
+        )
+        allowed = _COUNT_STATISTICS if counted else _GAUGE_STATISTICS
+        if stat not in allowed:
+            raise ValueError(f"{name}: the model has no {stat} (only {sorted(allowed)})")
+        if stat == "Sum":
+            return Datapoint(sums[end] - sums[start])
+        if stat == "Average":
+            return Datapoint((sums[end] - sums[start]) / (counts[end] - counts[start]))
+        numbers = [float(v) for v in self._published[key][start:end] if isinstance(v, int | float)]
+        return Datapoint(min(numbers) if stat == "Minimum" else max(numbers))
+
+    # -- one alarm --------------------------------------------------------------------------
+
+    @staticmethod
+    def queries(inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The alarm's metric queries; a single-metric alarm as one query."""
+        if inputs.get("metricQueries"):
+            return [dict(q) for q in inputs["metricQueries"]]
+        statistic = inputs.get("extendedStatistic") or inputs.get("statistic")
+        if not statistic or not inputs.get("metricName"):
+            raise ValueError(f"neither a metric nor metric queries: {inputs}")
+        metric = {
+            "namespace": inputs.get("namespace"),
+            "metricName": inputs["metricName"],
+            "dimensions": inputs.get("dimensions") or {},
+            "stat": statistic,
+            "period": inputs["period"],
+        }
+        return [{"id": "m", "metric": metric, "returnData": True}]
+
+    def returned_series(
+        self, inputs: Mapping[str, Any], first_end: int
+    ) -> tuple[int, list[Datapoint]]:
+        """The alarm's returned value for every period ending after minute ``first_end - 1``
+        and later, one per minute (metric math works per timestamp, so one evaluation of each
+        expression over the whole timeline gives every datapoint), and the period in minutes."""
+        queries = self.queries(inputs)
+        metric_periods = {int(q["metric"]["period"]) for q in queries if "metric" in q}
+        if len(metric_periods) != 1:
+            raise ValueError(f"queries of one alarm must share one period: {metric_periods}")
+        (period,) = metric_periods
+        ends = range(first_end, len(self.minutes) + 1)
+        keys = {q["id"]: json.dumps(q["metric"], sort_keys=True) for q in queries if "metric" in q}
+        raw: dict[str, list[Datapoint]] = {
+            q["id"]: [self.datapoint(q["metric"], e, keys[q["id"]]) for e in ends]
+            for q in queries
+            if "metric" in q
+        }
+        values: dict[str, Series] = {k: [d.value for d in v] for k, v in raw.items()}
+        pending = [q for q in queries if "expression" in q]
+        while pending:  # expressions may read other expressions
+            ready = [q for q in pending if set(_ids(q["expression"])) <= set(values)]
+            if not ready:
+                raise ValueError(f"unresolvable query ids in {pending}")
+            for query in ready:
+                values[query["id"]] = evaluate(query["expression"], values, len(ends))
+                pending.remove(query)
+        (returned,) = [q["id"] for q in queries if q.get("returnData")]
+        if returned in raw:
+            return period // MINUTE, raw[returned]
+        return period // MINUTE, [Datapoint(v) for v in values[returned]]
+
+    def metric_alarm_states(self, inputs: Mapping[str, Any], start: int) -> list[bool]:
+        """Whether the alarm is in ALARM after each minute from ``start`` on: each evaluation
+        compares the last evaluationPeriods datapoints (the sliding window)."""
+        compare = _OPERATORS.get(inputs["comparisonOperator"])
+        if compare is None:
+            raise ValueError(f"comparison {inputs['comparisonOperator']} is not modelled")
+        treat = inputs.get("treatMissingData", "missing")
+        if treat not in ("breaching", "notBreaching"):
+            raise ValueError(f"treatMissingData {treat!r} is not modelled")
+        low_sample = inputs.get("evaluateLowSampleCountPercentiles", "evaluate")
+        if low_sample not in ("evaluate", "ignore"):
+            raise ValueError(f"evaluateLowSampleCountPercentiles {low_sample!r}")
+        threshold = float(inputs["threshold"])
+        periods = int(inputs["evaluationPeriods"])
+        needed = int(inputs.get("datapointsToAlarm") or periods)
+        probe = self.queries(inputs)
+        period = max(int(q["metric"]["period"]) for q in probe if "metric" in q) // MINUTE
+        first_end = start - (periods - 1) * period
+        _, series = self.returned_series(inputs, first_end)
+        states: list[bool] = []
+        state = False
+        for end in range(start, len(self.minutes) + 1):
+            points = [series[end - first_end - k * period] for k in range(periods)]
+            # "ignore": the state does not change while samples are too few.
+            if not (low_sample == "ignore" and any(p.low_sample for p in points)):
+                breaching = [
+                    treat == "breaching" if p.value is None else compare(p.value, threshold)
+                    for p in points
+                ]
+                state = sum(breaching) >= needed
+            states.append(state)
+        return states
+
+
+# The composite alarm rule language subset the stacks use (CloudWatch API reference,
+# PutCompositeAlarm, AlarmRule): ALARM("name") joined by AND / OR, with parentheses.
+_RULE_TOKEN = re.compile(r'\s*(ALARM\("([^"]+)"\)|AND|OR|\(|\))')
+
+
+def composite_state(rule: str, children: Mapping[str, bool]) -> bool:
+    """Whether ``rule`` is true for the children's ALARM states; raises outside the subset."""
+    tokens: list[str] = []
+    position = 0
+    while rule[position:].strip():
+        match = _RULE_TOKEN.match(rule, position)
+        if not match:
+            raise ValueError(f"cannot read {rule[position:]!r} in the alarm rule {rule!r}")
+        tokens.append(match[1] if match[2] is None else f"@{match[2]}")
+        position = match.end()
+
+    def expression(index: int) -> tuple[bool, int]:
+        value, index = term(index)
+        while index < len(tokens) and tokens[index] == "OR":
+            right, index = term(index + 1)
+            value = value or right
+        return value, index
+
+    def term(index: int) -> tuple[bool, int]:
+        value, index = atom(index)
+        while index < len(tokens) and tokens[index] == "AND":
+            right, index = atom(index + 1)
+            value = value and right
+        return value, index
+
+    def atom(index: int) -> tuple[bool, int]:
+        if index >= len(tokens):
+            raise ValueError(f"{rule!r} ends where an alarm was expected")
+        token = tokens[index]
+        if token == "(":
+            value, index = expression(index + 1)
+            if index >= len(tokens) or tokens[index] != ")":
+                raise ValueError(f"unbalanced parentheses in {rule!r}")
+            return value, index + 1
+        if token.startswith("@"):
+            if token[1:] not in children:
+                raise ValueError(f"{rule!r} names {token[1:]!r}, which is no alarm of the stack")
+            return children[token[1:]], index + 1
+        raise ValueError(f"unexpected {token!r} in {rule!r}")
+
+    value, end = expression(0)
+    if end != len(tokens):
+        raise ValueError(f"unexpected {tokens[end]!r} in {rule!r}")
+    return value
+
+
+# --- a rendered stack -------------------------------------------------------------------------
+
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+
+
+def stack_identity(graph: Graph) -> Identity:
+    """The dimension values the stack's resources really have, read off the graph."""
+    (namespace,) = {
+        f["inputs"]["metricTransformation"]["namespace"]
+        for f in graph.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    }
+    return Identity(
+        load_balancer=graph.one("aws:lb/loadBalancer:LoadBalancer")["outputs"]["arnSuffix"],
+        target_groups=tuple(
+            g["outputs"]["arnSuffix"] for g in graph.of_type("aws:lb/targetGroup:TargetGroup")
+        ),
+        cluster=graph.one("aws:ecs/cluster:Cluster")["outputs"]["name"],
+        service=graph.one("aws:ecs/service:Service")["outputs"]["name"],
+        log_namespace=namespace,
+    )
+
+
+def alarm_name(resource: Mapping[str, Any]) -> str:
+    """An alarm's physical name (a composite's is ``alarmName``)."""
+    outputs = resource["outputs"]
+    return str(outputs.get("alarmName") or outputs["name"])
+
+
+def alarm_states(
+    graph: Graph, minutes: Sequence[Minute], start: int, only: Collection[str] = ()
+) -> dict[str, list[bool]]:
+    """The stack's alarms (``only`` these physical names and their composites' children, when
+    given), by physical name: in ALARM or not after each minute from ``start`` on. Composites
+    follow their children minute by minute."""
+    composites = graph.of_type(COMPOSITE_ALARM)
+    wanted = set(only)
+    for composite in composites:
+        if alarm_name(composite) in wanted:
+            rule = composite["inputs"]["alarmRule"]
+            wanted |= {m[2] for m in _RULE_TOKEN.finditer(rule) if m[2]}
+    replay = Replay(stack_identity(graph), minutes)
+    states = {
+        alarm_name(alarm): replay.metric_alarm_states(alarm["inputs"], start)
+        for alarm in graph.of_type(METRIC_ALARM)
+        if not wanted or alarm_name(alarm) in wanted
+    }
+    for composite in composites:
+        if wanted and alarm_name(composite) not in wanted:
+            continue
+        inputs = composite["inputs"]
+        for unsupported in ("actionsSuppressor", "actionsSuppressorWaitPeriod"):
+            if inputs.get(unsupported):
+                raise ValueError(f"{alarm_name(composite)}: {unsupported} is not modelled")
+        rule = inputs["alarmRule"]
+        steps = len(minutes) + 1 - start
+        states[alarm_name(composite)] = [
+            composite_state(rule, {name: s[step] for name, s in states.items()})
+            for step in range(steps)
+        ]
+    return states
+
+
+def minutes_to_alarm(states: Sequence[bool]) -> int | None:
+    """How many minutes after the first evaluated one the alarm first reads ALARM."""
+    return next((index for index, alarming in enumerate(states) if alarming), None)
