@@ -71,6 +71,17 @@ def private_network(igw_route_on_private: bool, s3_gateway_routes: bool) -> list
     ]
 
 
+def network_without_tasks(igw_route_on_private: bool) -> list[dict[str, Any]]:
+    """private_network whose service runs elsewhere, so only endpoints can make `private` private."""
+    network = private_network(igw_route_on_private, True)
+    service = update_inputs(
+        named(network, "svc"),
+        networkConfiguration={"subnets": ["other-id"], "assignPublicIp": False},
+    )
+    service["deps"] = {}
+    return network
+
+
 def interface_endpoints(
     services: tuple[str, ...], private_dns: bool = True
 ) -> list[dict[str, Any]]:
@@ -253,6 +264,23 @@ def inline_routes(*routes: dict[str, Any]) -> list[dict[str, Any]]:
     network = [r for r in private_network(False, True) if r["name"] != "default-route"]
     update_inputs(named(network, "private-rt"), routes=list(routes))
     return network
+
+
+def endpoint_sg_rule(name: str, type_: str, port: int) -> dict[str, Any]:
+    """A SecurityGroupRule of `type_` on the endpoint SG, tcp `port` from the VPC."""
+    return res(
+        "sgrule",
+        name,
+        {
+            "type": type_,
+            "protocol": "tcp",
+            "fromPort": port,
+            "toPort": port,
+            "cidrBlocks": ["10.0.0.0/16"],
+            "securityGroupId": "ep-sg-id",
+        },
+        deps={"securityGroupId": ["ep-sg"]},
+    )
 
 
 def branch_cases() -> Iterator[Case]:
@@ -486,6 +514,120 @@ def branch_cases() -> Iterator[Case]:
         networkConfiguration={"subnets": ["private-id"], "assignPublicIp": True},
     )
     yield case(p, "passes public tasks without endpoints", *public_tasks)
+    all_flagged = ("ep-ecr.api", "ep-ecr.dkr", "ep-logs")
+    for low, high in ((0, 443), (443, 8443)):
+        yield case(
+            p,
+            f"flags an endpoint SG open on {low}-{high}",
+            *endpoint_network(
+                sg_rule={
+                    "ipProtocol": "tcp",
+                    "fromPort": low,
+                    "toPort": high,
+                    "cidrIpv4": "10.0.0.0/16",
+                }
+            ),
+            flagged=all_flagged,
+        )
+
+    yield case(
+        p,
+        "flags an ingress SecurityGroupRule on port 80",
+        *endpoint_network(None, None, None, endpoint_sg_rule("ep-80", "ingress", 80)),
+        flagged=all_flagged,
+    )
+    yield case(
+        p,
+        "flags an ingress rule after an egress rule",
+        *endpoint_network(
+            None,
+            None,
+            None,
+            endpoint_sg_rule("ep-out", "egress", 80),
+            endpoint_sg_rule("ep-80", "ingress", 80),
+        ),
+        flagged=all_flagged,
+    )
+    for kind in ("GatewayLoadBalancer", "Resource"):
+        network = network_without_tasks(True)
+        endpoint = res(
+            ENDPOINT,
+            "ep",
+            {
+                "vpcEndpointType": kind,
+                "serviceName": "com.amazonaws.vpce.x",
+                "subnetIds": ["private-id"],
+            },
+            deps={"subnetIds": ["private"]},
+        )
+        yield case(
+            "private-subnet-no-igw-route",
+            f"passes an IGW route of a subnet only a {kind} endpoint uses",
+            *network,
+            endpoint,
+        )
+    network = network_without_tasks(True)
+    endpoint = res(
+        ENDPOINT,
+        "ep",
+        {
+            "vpcEndpointType": "Interface",
+            "serviceName": "com.amazonaws.ap-northeast-1.logs",
+            "subnetIds": ["private-id"],
+        },
+        deps={"subnetIds": ["private"]},
+    )
+    yield case(
+        "private-subnet-no-igw-route",
+        "flags an IGW route of a subnet only an interface endpoint uses",
+        *network,
+        endpoint,
+        flagged=("default-route",),
+    )
+    deny_then_allow = [
+        {
+            "action": "deny",
+            "protocol": "tcp",
+            "cidrBlock": "0.0.0.0/0",
+            "fromPort": 22,
+            "toPort": 22,
+        },
+        {
+            "action": "allow",
+            "protocol": "tcp",
+            "cidrBlock": "0.0.0.0/0",
+            "fromPort": 22,
+            "toPort": 22,
+        },
+    ]
+    yield case(
+        "aws-ec2-no-public-ingress-acl",
+        "flags an allow after a deny",
+        res(NACL, "bad", {"ingress": deny_then_allow}),
+        flagged=("bad",),
+    )
+    private_then_public = [
+        {
+            "action": "allow",
+            "protocol": "tcp",
+            "cidrBlock": "10.0.0.0/8",
+            "fromPort": 22,
+            "toPort": 22,
+        },
+        {
+            "action": "allow",
+            "protocol": "tcp",
+            "cidrBlock": "0.0.0.0/0",
+            "fromPort": 22,
+            "toPort": 22,
+        },
+    ]
+    yield case(
+        "aws-ec2-no-public-ingress-acl",
+        "flags a public entry after a private one",
+        res(NACL, "bad", {"ingress": private_then_public}),
+        flagged=("bad",),
+    )
     p = "vpc-endpoint-s3-gateway-policy"
     yield case(
         p,
