@@ -1096,11 +1096,18 @@ class WebService(pulumi.ComponentResource):
             },
             opts=self._child(),
         )
+        # Both inputs force replacement, and the provider's delete disassociates by ALB ARN alone
+        # (terraform-provider-aws wafv2/web_acl_association.go@011a8eed): created first, a new
+        # association (a new web ACL on the same ALB) would be removed by the old one's delete,
+        # leaving the ALB unprotected. pulumi-aws sets no DeleteBeforeReplace for the type
+        # (provider/resources.go@00ba5ea5), so the program does: the ALB goes without the ACL for
+        # the seconds between the two calls (when the ALB itself is replaced, the old ALB serves
+        # unprotected until the end of that up).
         aws.wafv2.WebAclAssociation(
             f"{name}-waf",
             resource_arn=self.load_balancer.arn,
             web_acl_arn=acl.arn,
-            opts=self._child(),
+            opts=self._child(delete_before_replace=True),
         )
         # WAF accepts only destinations named aws-waf-logs-*; auto-naming would append to the
         # logical name and lose the prefix (pitfall: waf-log-prefix). A prefix, not a fixed

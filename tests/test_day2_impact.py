@@ -108,6 +108,23 @@ def test_every_replace_forcing_property_is_an_input_of_the_installed_sdk(row: An
     assert unknown == set(), f"{row.type}: not an input of pulumi_aws {pulumi_aws.__name__}"
 
 
+def test_a_resource_whose_replacement_can_keep_its_unique_key_is_deleted_first(
+    dev_graph: Graph, prod_graph: Graph
+) -> None:
+    # A replace-forcing input outside the unique key (the WAF association's webAclArn) replaces
+    # the resource while its key stays: created first, the replacement collides with the live one.
+    colliding = [
+        r["name"]
+        for graph in (dev_graph, prod_graph)
+        for r in graph.resources
+        if (row := TABLE.get(r["type"])) is not None
+        and {p for p in row.force_new if p not in row.unique_key and p in r["inputs"]}
+        and row.unique_key
+        and not (r["options"]["deleteBeforeReplace"] or row.provider_delete_before_replace)
+    ]
+    assert colliding == []
+
+
 def test_every_row_cites_the_provider_source_and_a_verified_commit_is_a_commit() -> None:
     for row in TABLE.values():
         assert row.source.startswith(("hashicorp/terraform-provider-aws internal/service/",
@@ -250,6 +267,17 @@ def test_a_new_vpc_cidr_is_flagged_because_a_rollback_restores_the_old_network(
     impact = example(examples, "vpcCidr")
     flagged = {r.type.split(":")[-1] for r, h in impact.hazards if h.kind == ROLLBACK_USES}
     assert {"Subnet", "SecurityGroup", "TargetGroup"} <= flagged
+
+
+def test_a_prod_vpc_change_replaces_the_waf_association_delete_first(
+    examples: list[ExampleResult],
+) -> None:
+    # The ALB is replaced with the VPC; its association follows, deleted before it is recreated
+    # (components/service.py _waf), so no create-before-delete leaves the new ALB without it.
+    impact = example(examples, "vpcCidr", stack="prod")
+    (association,) = [r for r in impact.resources if r.type.endswith("WebAclAssociation")]
+    assert (association.action, association.order) == ("replace", "delete-before-create")
+    assert CANNOT_COEXIST not in {h.kind for h in association.hazards}
 
 
 def test_a_third_az_adds_subnets_and_replaces_none(examples: list[ExampleResult]) -> None:

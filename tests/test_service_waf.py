@@ -71,6 +71,15 @@ def test_web_acl_is_associated_with_the_alb(prod_graph: Graph) -> None:
     }
 
 
+def test_web_acl_association_is_deleted_before_its_replacement_is_created(
+    prod_graph: Graph,
+) -> None:
+    # Its delete disassociates by ALB ARN alone: created first, a new association (a new web ACL
+    # on the same ALB) would be removed by the old one's delete, leaving the ALB unprotected.
+    association = prod_graph.one("aws:wafv2/webAclAssociation:WebAclAssociation")
+    assert association["options"]["deleteBeforeReplace"] is True
+
+
 def test_waf_logs_go_to_a_log_group_named_with_the_required_prefix(prod_graph: Graph) -> None:
     logging = prod_graph.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
     assert logging["inputs"]["resourceArn"] == prod_graph.one(WEB_ACL)["outputs"]["arn"]

@@ -59,7 +59,8 @@ class TypeRow:
     """Inputs that identify a resource that can exist only once."""
     provider_delete_before_replace: bool = False
     """pulumi-aws marks the type ``DeleteBeforeReplace`` (provider/resources.go): every replacement
-    deletes first. Checked for the lifecycle policy only; other unique-key rows are flagged."""
+    deletes first. Checked for the lifecycle policy (set) and the WAF association (not set, so the
+    program sets deleteBeforeReplace); other unique-key rows are flagged."""
     interrupts_traffic: bool = False
     """Replacing it interrupts requests to the service (the traffic path)."""
     on_replace: str = ""
@@ -253,8 +254,11 @@ ROWS: tuple[TypeRow, ...] = (
         "resourceArn", "webAclArn",
         verified="011a8eed43ed7763ef9de18cbb776eb29c762452",
         autoname=None, unique_key=("resourceArn",),
-        on_replace="an ALB has one web ACL, and the delete disassociates by ALB ARN alone: the old "
-        "association's delete removes the new one",
+        # pulumi/pulumi-aws provider/resources.go@00ba5ea5: no DeleteBeforeReplace for the type;
+        # components/service.py sets it on the association (a test keeps it so).
+        on_replace="an ALB has one web ACL, and the delete disassociates by ALB ARN alone, so the "
+        "program deletes the association first (deleteBeforeReplace): the ALB is unprotected "
+        "until the new one exists",
     ),
     _row(
         "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
