@@ -99,11 +99,21 @@ class PolicyPackClient:
         self.process = process
         self.channel = channel
         self.stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+        self._info: analyzer_pb2.AnalyzerInfo | None = None
+        self._configured: Mapping[str, tuple[str, Mapping[str, Any]]] | None = None
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
-        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        # The pack's policies and schemas are fixed for the life of the process; tests share one
+        # process for hundreds of runs, so ask once.
+        info = self._info
+        if info is None:
+            info = self._info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return info
 
     def configure(self, levels: Mapping[str, tuple[str, Mapping[str, Any]]]) -> None:
+        if levels == self._configured:
+            return  # the pack keeps its configuration between runs
+        self._configured = {name: (level, dict(props)) for name, (level, props) in levels.items()}
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, (level, properties) in levels.items():
             request.policyConfig[name].CopyFrom(

@@ -139,8 +139,19 @@ def flagged_by(result: GateResult, policy: str) -> set[str]:
     return {d.urn.rsplit("::", 1)[-1] for d in result.diagnostics if d.policy == policy}
 
 
+_RESULTS: dict[int, tuple[Case, GateResult]] = {}
+
+
+def run_case(pack: PolicyPackClient, c: Case) -> GateResult:
+    """`run` for a case, once per session: the wording check reuses the flagging run's result."""
+    cached = _RESULTS.get(id(c))
+    if cached is None or cached[0] is not c:
+        cached = _RESULTS[id(c)] = (c, run(pack, c.resources, c))
+    return cached[1]
+
+
 def assert_flags_exactly(pack: PolicyPackClient, c: Case) -> None:
-    found = flagged_by(run(pack, c.resources, c), c.policy)
+    found = flagged_by(run_case(pack, c), c.policy)
     assert found == set(c.flagged), f"{c.policy} flagged {sorted(found)}, not {sorted(c.flagged)}"
 
 
@@ -164,7 +175,7 @@ def badly_worded_violations(pack: PolicyPackClient, cases: Sequence[Case]) -> li
     for c in cases:
         if not c.flagged:
             continue
-        for d in run(pack, c.resources, c).diagnostics:
+        for d in run_case(pack, c).diagnostics:
             if d.policy != c.policy:
                 continue
             name = d.urn.rsplit("::", 1)[-1]
