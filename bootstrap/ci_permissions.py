@@ -497,6 +497,21 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 Scope.NAME_PREFIX,
                 arns=_SERVICE,
             ),
+            # make verify after `up` (tools/verify.py AWS_CALLS; tests/test_verify.py checks the
+            # rendered policies allow each): the digest each running task pulled. The task ARN
+            # carries the cluster's name (the long ARN format, default since 2021)
+            Grant(
+                ("ecs:DescribeTasks",),
+                Scope.NAME_PREFIX,
+                arns=("arn:{partition}:ecs:{region}:{account}:task/{prefix}-*/*",),
+            ),
+            Grant(
+                ("ecs:ListTasks",),
+                Scope.UNSCOPED,
+                reason="ecs:ListTasks is authorised against a container instance, which Fargate "
+                "tasks have none of (service authorization reference; "
+                "awsdocs/amazon-ecs-developer-guide#211: only Resource '*' works)",
+            ),
         ),
         # DescribeServices is also what deploy.yml polls: `aws ecs wait services-stable`, then
         # the rollout state until the deployment alarms' bake ends

@@ -112,6 +112,8 @@ class Network(pulumi.ComponentResource):
     interface_endpoints: list[aws.ec2.VpcEndpoint]
     vpc: aws.ec2.Vpc
     """Exposed so what ELB binds to it for life (the ALB) can be replaced with it (replace_with)."""
+    log_groups: list[aws.cloudwatch.LogGroup]
+    """The flow logs' group when flow logs are on (tools/verify.py checks its retention)."""
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -263,8 +265,7 @@ class Network(pulumi.ComponentResource):
             for service in (*REQUIRED_INTERFACE_ENDPOINTS, *args.extra_endpoint_services)
         ]
 
-        if args.flow_logs:
-            self._flow_logs(name, args, vpc)
+        self.log_groups = [self._flow_logs(name, args, vpc)] if args.flow_logs else []
 
         self.vpc = vpc
         self.vpc_id = vpc.id
@@ -286,7 +287,9 @@ class Network(pulumi.ComponentResource):
             }
         )
 
-    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> None:
+    def _flow_logs(
+        self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc
+    ) -> aws.cloudwatch.LogGroup:
         """REJECT-only flow logs: the denied traffic is what an investigation needs, at a
         fraction of the ingestion cost of ALL."""
         child = pulumi.ResourceOptions(parent=self)
@@ -337,3 +340,4 @@ class Network(pulumi.ComponentResource):
             # assume given IAM role" (terraform-provider-aws#29323; pitfall iam-propagation).
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
+        return log_group

@@ -206,6 +206,8 @@ class WebService(pulumi.ComponentResource):
     service: aws.ecs.Service
     log_group: aws.cloudwatch.LogGroup
     """The app's log group (awslogs)."""
+    log_groups: list[aws.cloudwatch.LogGroup]
+    """Every log group this component creates (app, WAF): tools/verify.py checks retention."""
     url: pulumi.Output[str]
     min_capacity: int
     max_capacity: int
@@ -231,6 +233,7 @@ class WebService(pulumi.ComponentResource):
         # GovCloud and China ARNs start arn:aws-us-gov: and arn:aws-cn:, not arn:aws:.
         self._partition = aws.get_partition().partition
 
+        self.log_groups = []
         self.repository = self._repository()
         self.image_uri, pull_repository_arn = self._image()
         self.log_group = self._log(f"{name}-app", retention=args.log_retention_days)
@@ -408,12 +411,14 @@ class WebService(pulumi.ComponentResource):
     def _log(
         self, logical_name: str, *, retention: int, name_prefix: str | None = None
     ) -> aws.cloudwatch.LogGroup:
-        return aws.cloudwatch.LogGroup(
+        log_group = aws.cloudwatch.LogGroup(
             logical_name,
             name_prefix=name_prefix,
             retention_in_days=retention,
             opts=self._stateful(),
         )
+        self.log_groups.append(log_group)
+        return log_group
 
     def _repository(self) -> aws.ecr.Repository:
         name, args = self._name, self._args
