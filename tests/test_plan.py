@@ -5,13 +5,18 @@ from __future__ import annotations
 import copy
 import re
 import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from conftest import REPO_ROOT
 
 from tools import plan
 from tools.graph import Graph
+from tools.policy_gate import PolicyPackClient, policy_pack
 
 
 def test_tree_lists_the_components_in_architecture_order(dev_graph: Graph) -> None:
@@ -95,3 +100,29 @@ def test_the_bench_floor_imports_exactly_the_pulumi_aws_classes_of_the_dev_graph
     exec(floor_source(declared), imported)  # the import lines the bench runs
     tokens = {get_type_token(value) for value in imported.values() if isinstance(value, type)}
     assert tokens == {token for token in declared if token.startswith("aws:")}
+
+
+def test_an_error_in_the_program_stops_the_policy_pack_before_it_propagates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+
+    @contextmanager
+    def recorded_pack() -> Iterator[PolicyPackClient]:
+        with policy_pack() as client:
+            started.append(client.process)
+            yield client
+
+    def missing_stack_file(*_: object) -> NoReturn:
+        raise FileNotFoundError("no stack file Pulumi.staging.yaml")
+
+    monkeypatch.setattr(plan, "policy_pack", recorded_pack)
+    monkeypatch.setattr(plan, "plan_stack", missing_stack_file)
+    try:
+        plan.main(["--stack", "staging"])
+    except FileNotFoundError:
+        # While the error is handled its traceback keeps main's frame, and with it the pack's
+        # context, alive: only an explicit stop has ended the pack process by now.
+        assert [process.poll() is not None for process in started] == [True]
+    else:
+        pytest.fail("the program's error did not propagate")
