@@ -13,6 +13,7 @@ import json
 import runpy
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,45 @@ from pulumi.runtime.sync_await import _sync_await
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MOCK_ACCOUNT = "123456789012"
 
-# Zones per region as a new account sees them (ap-northeast-1b is closed to new accounts).
-MOCK_ZONES: dict[str, list[tuple[str, str]]] = {
+
+@dataclass(frozen=True)
+class Zone:
+    """One zone as DescribeAvailabilityZones reports it (EC2 API reference)."""
+
+    name: str
+    zone_id: str
+    opt_in_status: str = "opt-in-not-required"
+    zone_type: str = "availability-zone"
+    state: str = "available"
+
+
+# Zones per region as an account sees them (ap-northeast-1b is closed to new accounts). Tokyo
+# also lists the Taipei Local Zone, opted in by this account: DescribeAvailabilityZones returns
+# opted-in Local Zones beside the AZs by default (not-opted-in ones only with
+# AllAvailabilityZones), and promises no order, so it comes first here. A program that drops
+# the opt-in-status filter then puts a subnet in it, and tests/test_offline_mocks.py fails.
+MOCK_ZONES: dict[str, list[Zone]] = {
     "ap-northeast-1": [
-        ("ap-northeast-1a", "apne1-az4"),
-        ("ap-northeast-1c", "apne1-az1"),
-        ("ap-northeast-1d", "apne1-az2"),
+        Zone("ap-northeast-1-tpe-1a", "apne1-tpe1-az1", "opted-in", "local-zone"),
+        Zone("ap-northeast-1a", "apne1-az4"),
+        Zone("ap-northeast-1c", "apne1-az1"),
+        Zone("ap-northeast-1d", "apne1-az2"),
     ],
-    "us-east-1": [(f"us-east-1{s}", f"use1-az{i}") for i, s in enumerate("abcdef", start=1)],
+    "us-east-1": [
+        *(Zone(f"us-east-1{s}", f"use1-az{i}") for i, s in enumerate("abcdef", start=1)),
+        Zone("us-east-1-bos-1a", "use1-bos1-az1", "not-opted-in", "local-zone"),
+    ],
 }
+# Filters of aws.get_availability_zones the mock applies, by the Zone field they read
+# (DescribeAvailabilityZones "Filter.N"); any other filter raises rather than being ignored.
+ZONE_FILTERS = {
+    "opt-in-status": "opt_in_status",
+    "zone-type": "zone_type",
+    "zone-name": "name",
+    "zone-id": "zone_id",
+    "state": "state",
+}
+ZONE_ARGUMENTS = {"state", "filters", "allAvailabilityZones", "excludeNames", "excludeZoneIds"}
 
 # ARN service names for the type-token modules whose service name differs.
 ARN_SERVICES = {
@@ -49,8 +80,59 @@ ARN_SERVICES = {
 GLOBAL_ARN_SERVICES = {"iam", "s3", "route53"}
 
 
+# EC2 resources: their id prefix and the resource type in their ARN. Real ids are the prefix and
+# 17 hex digits (EC2 User Guide, "Resource IDs"), and EC2 ARNs name the id, not a name.
+EC2_IDS: dict[str, tuple[str, str]] = {
+    "aws:ec2/vpc:Vpc": ("vpc", "vpc"),
+    "aws:ec2/subnet:Subnet": ("subnet", "subnet"),
+    "aws:ec2/securityGroup:SecurityGroup": ("sg", "security-group"),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("sg", "security-group"),
+    "aws:ec2/routeTable:RouteTable": ("rtb", "route-table"),
+    "aws:ec2/internetGateway:InternetGateway": ("igw", "internet-gateway"),
+    "aws:ec2/natGateway:NatGateway": ("nat", "natgateway"),
+    "aws:ec2/eip:Eip": ("eipalloc", "elastic-ip"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("vpce", "vpc-endpoint"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ("rtbassoc", "route-table-association"),
+    "aws:ec2/flowLog:FlowLog": ("fl", "vpc-flow-log"),
+    "aws:ec2/networkAcl:NetworkAcl": ("acl", "network-acl"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("sgr", "security-group-rule"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("sgr", "security-group-rule"),
+}
+# Types whose provider id is their ARN, and those whose id is an output name (terraform-provider-
+# aws sets d.SetId to these in each resource's Create).
+ARN_IDS = frozenset(
+    {
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:lb/listener:Listener",
+        "aws:lb/listenerRule:ListenerRule",
+        "aws:ecs/cluster:Cluster",
+        "aws:ecs/service:Service",
+        "aws:sns/topic:Topic",
+        "aws:iam/policy:Policy",
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    }
+)
+NAME_IDS = {
+    "aws:iam/role:Role": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": "alarmName",
+    "aws:ecr/repository:Repository": "name",
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:kms/key:Key": "keyId",
+    "aws:kms/alias:Alias": "name",
+}
+
+
 def _suffix(text: str, length: int = 7) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def _uuid(text: str) -> str:
+    """A deterministic UUID-shaped id (KMS key ids are UUIDs)."""
+    digest = _suffix(text, 32)
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
 
 
 class ProgramMocks(pulumi.runtime.Mocks):
@@ -64,15 +146,36 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return None, self._component_outputs(args)
         state = dict(args.inputs)
         physical = self._physical_name(args)
-        arn = self._arn(args.typ, physical)
+        ec2 = EC2_IDS.get(args.typ)
+        # Ids in AWS's formats ("vpc-" and 17 hex digits), unique because a URN is unique per
+        # type and name.
+        ec2_id = f"{ec2[0]}-{_suffix(args.typ + args.name, 17)}" if ec2 else None
+        arn = (
+            f"arn:aws:ec2:{self.region}:{MOCK_ACCOUNT}:{ec2[1]}/{ec2_id}"
+            if ec2
+            else self._arn(args.typ, physical)
+        )
         state.setdefault("arn", arn)
         state.setdefault("name", physical)
         state.update(self._type_outputs(args, physical, arn))
-        kind = args.typ.split(":")[-1]
-        # AWS-like ids ("subnet-..."), unique because a URN is unique per type and name.
-        resource_id = state.get("id") or f"{kind[0].lower()}{kind[1:]}-{args.name}"
+        resource_id = state.get("id") or ec2_id or self._resource_id(args, state)
         state["id"] = resource_id
         return resource_id, state
+
+    @staticmethod
+    def _resource_id(args: pulumi.runtime.MockResourceArgs, state: Mapping[str, Any]) -> str:
+        if args.typ in ARN_IDS:
+            return str(state["arn"])
+        if args.typ in NAME_IDS:
+            return str(state[NAME_IDS[args.typ]])
+        if args.typ == "aws:iam/rolePolicy:RolePolicy":
+            return f"{state.get('role')}:{state['name']}"  # the provider's role:policy id
+        if args.typ == "aws:ec2/route:Route":
+            # r-<route table id><hash of the destination> (the provider's route id)
+            destination = state.get("destinationCidrBlock") or state.get("destinationPrefixListId")
+            return f"r-{state.get('routeTableId')}{int(_suffix(str(destination), 8), 16)}"
+        kind = args.typ.split(":")[-1]
+        return f"{kind[0].lower()}{kind[1:]}-{args.name}"
 
     def _component_outputs(self, args: pulumi.runtime.MockResourceArgs) -> dict:
         # awsx components are remote: the mock stands in for their provider's outputs and must
@@ -124,10 +227,15 @@ class ProgramMocks(pulumi.runtime.Mocks):
                 "arnSuffix": arn_suffix,
             }
         if typ in ("aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"):
+            # listener/app/<lb name>/<lb id>/<listener id>, a rule one id further (ELB guide,
+            # "Resource types defined by Elastic Load Balancing V2").
             kind = "listener" if typ.endswith("Listener") else "listener-rule"
+            parent = str(inputs.get("loadBalancerArn") or inputs.get("listenerArn") or "")
+            parent_path = parent.split(":", 5)[-1].split("/", 1)[-1] if parent else ""
+            path = parent_path or f"app/{physical}/{_suffix(physical, 16)}"
             return {
                 "arn": f"arn:aws:elasticloadbalancing:{self.region}:{MOCK_ACCOUNT}:"
-                f"{kind}/app/{physical}/{hex16}"
+                f"{kind}/{path}/{hex16}"
             }
         if typ == "aws:ecr/repository:Repository":
             return {
@@ -154,10 +262,13 @@ class ProgramMocks(pulumi.runtime.Mocks):
                 "bucketRegionalDomainName": f"{bucket}.s3.{self.region}.amazonaws.com",
             }
         if typ == "aws:kms/key:Key":
+            key_id = _uuid(args.name)
             return {
-                "keyId": f"{hex16}-key",
-                "arn": f"arn:aws:kms:{self.region}:{MOCK_ACCOUNT}:key/{hex16}",
+                "keyId": key_id,
+                "arn": f"arn:aws:kms:{self.region}:{MOCK_ACCOUNT}:key/{key_id}",
             }
+        if typ == "aws:kms/alias:Alias":
+            return {"arn": f"arn:aws:kms:{self.region}:{MOCK_ACCOUNT}:{physical}"}
         if typ == "aws:acm/certificate:Certificate":
             domain = inputs.get("domainName", "example.com")
             return {
@@ -197,15 +308,7 @@ class ProgramMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]
         token = args.token
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            zones = MOCK_ZONES.get(self.region) or [
-                (f"{self.region}{s}", f"{self.region}-az{i}") for i, s in enumerate("abc", 1)
-            ]
-            return {
-                "id": self.region,
-                "names": [name for name, _ in zones],
-                "zoneIds": [zone_id for _, zone_id in zones],
-                "state": "available",
-            }
+            return self._availability_zones(args.args)
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": MOCK_ACCOUNT,
@@ -218,6 +321,44 @@ class ProgramMocks(pulumi.runtime.Mocks):
         if token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         raise NotImplementedError(f"the offline mocks do not answer the invoke {token}")
+
+    def _availability_zones(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """aws.get_availability_zones as the provider answers it: DescribeAvailabilityZones with
+        the request's state and filters applied, then the exclusions (data source
+        aws_availability_zones). An argument or filter the mock does not model raises."""
+        unknown = set(request) - ZONE_ARGUMENTS
+        if unknown:
+            raise NotImplementedError(f"getAvailabilityZones: no mock for {sorted(unknown)}")
+        zones = MOCK_ZONES.get(self.region) or [
+            Zone(f"{self.region}{s}", f"{self.region}-az{i}") for i, s in enumerate("abc", 1)
+        ]
+        if not request.get("allAvailabilityZones"):
+            zones = [z for z in zones if z.opt_in_status != "not-opted-in"]
+        if request.get("state"):
+            zones = [z for z in zones if z.state == request["state"]]
+        for zone_filter in request.get("filters") or []:
+            field = ZONE_FILTERS.get(zone_filter["name"])
+            if field is None:
+                raise NotImplementedError(
+                    f"getAvailabilityZones: no mock for the filter {zone_filter['name']!r}"
+                )
+            zones = [z for z in zones if getattr(z, field) in zone_filter["values"]]
+        zones = [
+            z
+            for z in zones
+            if z.name not in (request.get("excludeNames") or [])
+            and z.zone_id not in (request.get("excludeZoneIds") or [])
+        ]
+        return {
+            "id": self.region,
+            "names": [z.name for z in zones],
+            "zoneIds": [z.zone_id for z in zones],
+            # A Local Zone's group is its name without the zone letter (ap-northeast-1-tpe-1).
+            "groupNames": sorted(
+                {z.name[:-1] if z.zone_type == "local-zone" else self.region for z in zones}
+            ),
+            "state": request.get("state"),
+        }
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
