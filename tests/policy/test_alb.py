@@ -21,6 +21,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    run,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -403,3 +404,9 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def test_a_rule_without_action_is_named_in_the_message(pack: PolicyPackClient) -> None:
+    acl = res(ACL, "acl", {"rules": [{"name": "geo-block", "statement": {}}]})
+    messages = [d.message for d in run(pack, [acl]).diagnostics]
+    assert any("rule geo-block has neither action nor override_action" in m for m in messages)
