@@ -570,19 +570,21 @@ def composite_state(rule: str, children: Mapping[str, bool]) -> bool:
         tokens.append(match[1] if match[2] is None else f"@{match[2]}")
         position = match.end()
 
-    def expression(index: int) -> tuple[bool, int]:
-        value, index = term(index)
-        while index < len(tokens) and tokens[index] == "OR":
-            right, index = term(index + 1)
-            value = value or right
+    def joined(
+        word: str, operand: Callable[[int], tuple[bool, int]], index: int
+    ) -> tuple[bool, int]:
+        """Operands joined by ``word``; AND binds tighter than OR."""
+        value, index = operand(index)
+        while index < len(tokens) and tokens[index] == word:
+            right, index = operand(index + 1)
+            value = (value and right) if word == "AND" else (value or right)
         return value, index
 
+    def expression(index: int) -> tuple[bool, int]:
+        return joined("OR", term, index)
+
     def term(index: int) -> tuple[bool, int]:
-        value, index = atom(index)
-        while index < len(tokens) and tokens[index] == "AND":
-            right, index = atom(index + 1)
-            value = value and right
-        return value, index
+        return joined("AND", atom, index)
 
     def atom(index: int) -> tuple[bool, int]:
         if index >= len(tokens):
