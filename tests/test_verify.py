@@ -5,6 +5,7 @@ checks talk to an HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
@@ -36,6 +37,7 @@ from tools.verify import (
     http_get,
     http_redirects_to_https,
     main,
+    retention_check,
     service_deployments,
     serving_target_groups,
     target_health,
@@ -67,13 +69,7 @@ def client(service: str) -> Any:
 
 
 def clients() -> Clients:
-    return Clients(
-        ecs=client("ecs"),
-        elbv2=client("elbv2"),
-        cloudwatch=client("cloudwatch"),
-        sns=client("sns"),
-        logs=client("logs"),
-    )
+    return Clients.from_session(boto3.Session(region_name=REGION))
 
 
 def record_calls(all_clients: Clients, calls: set[str]) -> Clients:
@@ -135,8 +131,9 @@ HEALTHY_SITE = {"/health": (200, {})}
 # --- a stack in moto ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+@contextlib.contextmanager
+def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto's in-process mock of every AWS API, with fake credentials in the environment."""
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -147,15 +144,19 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     }.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
-        hold_tasks_running()
+        # moto moves a task one state towards STOPPED at each describe by default; hold it in
+        # RUNNING, as a healthy service's tasks are (moto docs, state transitions)
+        state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**6})
+        try:
+            yield
+        finally:
+            state_manager.unset_transition("ecs::task")
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with moto(monkeypatch):
         yield
-        state_manager.unset_transition("ecs::task")
-
-
-def hold_tasks_running() -> None:
-    """moto moves a task one state towards STOPPED at each describe by default; hold it in
-    RUNNING, as a healthy service's tasks are (moto docs, state transitions)."""
-    state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**6})
 
 
 def deploy_to_moto(
@@ -260,6 +261,29 @@ def deploy_to_moto(
     )
 
 
+Deploy = Callable[..., StackOutputs]
+
+
+@pytest.fixture
+def deploy(aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]) -> Deploy:
+    """deploy_to_moto with some of its parameters changed, the URL served on 127.0.0.1."""
+
+    def variant(**changes: Any) -> StackOutputs:
+        return deploy_to_moto(monkeypatch, **{"url": local_site(HEALTHY_SITE), **changes})
+
+    return variant
+
+
+def result_of(outputs: StackOutputs, check: str) -> Result:
+    return by_check(verify(outputs, clients()))[check]
+
+
+@pytest.fixture
+def deployed(deploy: Deploy) -> StackOutputs:
+    """The healthy dev-shaped stack in moto, its URL served on 127.0.0.1."""
+    return deploy()
+
+
 # --- the program exports what verify reads --------------------------------------------------------
 
 
@@ -288,11 +312,8 @@ def test_outputs_handed_over_as_workflow_step_outputs_are_read(dev_graph: Graph)
 # --- moto: the healthy stack and the failures moto models -----------------------------------------
 
 
-def test_a_healthy_stack_passes_every_check(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
-    results = verify(outputs, clients())
+def test_a_healthy_stack_passes_every_check(deployed: StackOutputs) -> None:
+    results = verify(deployed, clients())
     assert failed(results) == []
     assert [r.status for r in results] == [Status.PASS] * len(results)
     assert {
@@ -307,66 +328,45 @@ def test_a_healthy_stack_passes_every_check(
     } == set(by_check(results))
 
 
-def test_fewer_running_tasks_than_desired_fail_the_service_check(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE), running=1)
-    result = by_check(verify(outputs, clients()))["ECS service running = desired"]
+def test_fewer_running_tasks_than_desired_fail_the_service_check(deploy: Deploy) -> None:
+    result = result_of(deploy(running=1), "ECS service running = desired")
     assert result.status is Status.FAIL
     assert "running 1, desired 2" in result.evidence
 
 
-def test_a_rollout_in_progress_is_not_settled(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
+def test_a_rollout_in_progress_is_not_settled(deploy: Deploy) -> None:
     # moto marks the deployment IN_PROGRESS while running < desired
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE), running=1)
-    result = by_check(verify(outputs, clients()))["ECS deployments settled"]
+    result = result_of(deploy(running=1), "ECS deployments settled")
     assert result.status is Status.FAIL
     assert "IN_PROGRESS" in result.evidence
 
 
-def test_a_task_running_another_image_fails_naming_its_digest(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE), image_digest=OTHER_DIGEST)
-    result = by_check(verify(outputs, clients()))["running tasks use the stack's image"]
+def test_a_task_running_another_image_fails_naming_its_digest(deploy: Deploy) -> None:
+    result = result_of(deploy(image_digest=OTHER_DIGEST), "running tasks use the stack's image")
     assert result.status is Status.FAIL
     assert OTHER_DIGEST in result.evidence
 
 
-def test_no_running_task_fails_the_image_check(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE), running=0)
-    result = by_check(verify(outputs, clients()))["running tasks use the stack's image"]
+def test_no_running_task_fails_the_image_check(deploy: Deploy) -> None:
+    result = result_of(deploy(running=0), "running tasks use the stack's image")
     assert (result.status, result.evidence) == (Status.FAIL, "no running task")
 
 
-def test_a_target_group_without_targets_fails(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE), targets=0)
-    result = by_check(verify(outputs, clients()))["targets of ecs-fargate-dev-tg-1234567 healthy"]
+def test_a_target_group_without_targets_fails(deploy: Deploy) -> None:
+    result = result_of(deploy(targets=0), "targets of ecs-fargate-dev-tg-1234567 healthy")
     assert (result.status, result.evidence) == (Status.FAIL, "no registered target")
 
 
-def test_an_alarm_in_alarm_fails_naming_it(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
+def test_an_alarm_in_alarm_fails_naming_it(deployed: StackOutputs) -> None:
     client("cloudwatch").set_alarm_state(
         AlarmName=f"{PREFIX}latency-p99", StateValue="ALARM", StateReason="slow"
     )
-    result = by_check(verify(outputs, clients()))[f"no alarm {PREFIX}* in ALARM"]
+    result = result_of(deployed, f"no alarm {PREFIX}* in ALARM")
     assert (result.status, result.evidence) == (Status.FAIL, f"in ALARM: {PREFIX}latency-p99")
 
 
-def test_target_tracking_alarms_in_alarm_are_not_the_stacks(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
+def test_target_tracking_alarms_in_alarm_are_not_the_stacks(deployed: StackOutputs) -> None:
     # AlarmLow of target tracking is in ALARM whenever the service sits at its minimum
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
     cloudwatch = client("cloudwatch")
     name = f"TargetTracking-service/{CLUSTER}/{SERVICE}-AlarmLow-1234"
     cloudwatch.put_metric_alarm(
@@ -380,53 +380,45 @@ def test_target_tracking_alarms_in_alarm_are_not_the_stacks(
         ComparisonOperator="LessThanThreshold",
     )
     cloudwatch.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason="low")
-    result = by_check(verify(outputs, clients()))[f"no alarm {PREFIX}* in ALARM"]
-    assert result.status is Status.PASS
+    assert result_of(deployed, f"no alarm {PREFIX}* in ALARM").status is Status.PASS
 
 
-def test_a_log_group_with_another_retention_fails(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
+# each way a log group can lose the retention the program gave it, and the evidence shown
+RETENTION_LOSSES: dict[str, tuple[Callable[[Any], object], str]] = {
+    "another-retention": (
+        lambda logs: logs.put_retention_policy(logGroupName=APP_LOGS, retentionInDays=30),
+        "retention 30",
+    ),
+    "never-expires": (
+        lambda logs: logs.delete_retention_policy(logGroupName=APP_LOGS),
+        "retention never expire",
+    ),
+    "missing": (lambda logs: logs.delete_log_group(logGroupName=APP_LOGS), "no such log group"),
+}
+
+
+@pytest.mark.parametrize("loss", RETENTION_LOSSES)
+def test_a_log_group_without_its_configured_retention_fails(
+    deployed: StackOutputs, loss: str
 ) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
-    client("logs").put_retention_policy(logGroupName=APP_LOGS, retentionInDays=30)
-    result = by_check(verify(outputs, clients()))[f"log group {APP_LOGS} keeps {RETENTION} days"]
-    assert (result.status, result.evidence) == (Status.FAIL, "retention 30")
+    change, evidence = RETENTION_LOSSES[loss]
+    change(client("logs"))
+    result = result_of(deployed, retention_check(APP_LOGS, RETENTION))
+    assert (result.status, result.evidence) == (Status.FAIL, evidence)
 
 
-def test_a_log_group_that_never_expires_fails(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
-    client("logs").delete_retention_policy(logGroupName=APP_LOGS)
-    result = by_check(verify(outputs, clients()))[f"log group {APP_LOGS} keeps {RETENTION} days"]
-    assert (result.status, result.evidence) == (Status.FAIL, "retention never expire")
-
-
-def test_a_missing_log_group_fails(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
-    client("logs").delete_log_group(logGroupName=APP_LOGS)
-    result = by_check(verify(outputs, clients()))[f"log group {APP_LOGS} keeps {RETENTION} days"]
-    assert (result.status, result.evidence) == (Status.FAIL, "no such log group")
-
-
-def test_a_missing_service_fails_and_skips_the_checks_that_need_it(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
+def test_a_missing_service_fails_and_skips_the_checks_that_need_it(deployed: StackOutputs) -> None:
     client("ecs").delete_service(cluster=CLUSTER, service=SERVICE, force=True)
-    results = by_check(verify(outputs, clients()))
+    results = by_check(verify(deployed, clients()))
     assert results["ECS service active"].status is Status.FAIL
     assert "running tasks use the stack's image" not in results
 
 
 def test_a_service_scaled_to_zero_is_a_warning_and_its_traffic_is_not_checked(
-    aws: None, monkeypatch: pytest.MonkeyPatch
+    deploy: Deploy,
 ) -> None:
     # dev's night schedule: the ALB answers 503 until the morning scale-out
-    outputs = deploy_to_moto(monkeypatch, url="http://127.0.0.1:9", running=0, desired=0)
-    results = by_check(verify(outputs, clients()))
+    results = by_check(verify(deploy(running=0, desired=0), clients()))
     assert results["service scaled in"].status is Status.WARN
     assert {"running tasks use the stack's image", "/health answers 200"}.isdisjoint(results)
     assert failed(list(results.values())) == []
@@ -436,11 +428,10 @@ def test_a_service_scaled_to_zero_is_a_warning_and_its_traffic_is_not_checked(
 
 
 def test_a_health_endpoint_answering_500_fails(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
+    deploy: Deploy, local_site: Callable[..., str]
 ) -> None:
     url = local_site({"/health": (500, {})})
-    outputs = deploy_to_moto(monkeypatch, url=url)
-    result = by_check(verify(outputs, clients()))["/health answers 200"]
+    result = result_of(deploy(url=url), "/health answers 200")
     assert (result.status, result.evidence) == (Status.FAIL, f"GET {url}/health -> 500")
 
 
@@ -753,15 +744,12 @@ def test_a_topic_without_subscriptions_is_a_warning(aws: None) -> None:
     assert email_subscriptions(sns, topic).status is Status.WARN
 
 
-def test_a_refused_call_fails_its_check_naming_the_call(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str]
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
+def test_a_refused_call_fails_its_check_naming_the_call(deployed: StackOutputs) -> None:
     all_clients = clients()
     stubber = Stubber(all_clients.cloudwatch)
     stubber.add_client_error("describe_alarms", "AccessDenied", "not authorized", 403)
     stubber.activate()
-    result = by_check(verify(outputs, all_clients))[f"no alarm {PREFIX}* in ALARM"]
+    result = by_check(verify(deployed, all_clients))[f"no alarm {PREFIX}* in ALARM"]
     assert result.status is Status.FAIL
     assert result.evidence.startswith("DescribeAlarms: AccessDenied")
 
@@ -789,37 +777,26 @@ def write_outputs(tmp_path: Path, outputs: StackOutputs) -> str:
 
 
 def test_a_healthy_stack_exits_0(
-    aws: None,
-    monkeypatch: pytest.MonkeyPatch,
-    local_site: Callable[..., str],
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    deployed: StackOutputs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
-    assert main(["--outputs", write_outputs(tmp_path, outputs)], lambda _: clients()) == 0
+    assert main(["--outputs", write_outputs(tmp_path, deployed)], lambda _: clients()) == 0
     assert "8 checks: 0 failed, 0 warnings" in capsys.readouterr().out
 
 
 def test_any_failure_exits_1(
-    aws: None, monkeypatch: pytest.MonkeyPatch, local_site: Callable[..., str], tmp_path: Path
+    deploy: Deploy, local_site: Callable[..., str], tmp_path: Path
 ) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site({"/health": (503, {})}))
+    outputs = deploy(url=local_site({"/health": (503, {})}))
     assert main(["--outputs", write_outputs(tmp_path, outputs)], lambda _: clients()) == 1
 
 
-def test_a_warning_alone_exits_0(
-    monkeypatch: pytest.MonkeyPatch,
-    aws: None,
-    local_site: Callable[..., str],
-    tmp_path: Path,
-) -> None:
-    outputs = deploy_to_moto(monkeypatch, url=local_site(HEALTHY_SITE))
+def test_a_warning_alone_exits_0(deployed: StackOutputs, tmp_path: Path) -> None:
     sns = client("sns")
-    for subscription in sns.list_subscriptions_by_topic(TopicArn=outputs.alarm_topic_arn)[
+    for subscription in sns.list_subscriptions_by_topic(TopicArn=deployed.alarm_topic_arn)[
         "Subscriptions"
     ]:
         sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
-    assert main(["--outputs", write_outputs(tmp_path, outputs)], lambda _: clients()) == 0
+    assert main(["--outputs", write_outputs(tmp_path, deployed)], lambda _: clients()) == 0
 
 
 def test_missing_credentials_give_one_line_and_exit_2(
@@ -855,15 +832,10 @@ def test_expired_credentials_give_one_line_and_exit_2(
 
 
 def clients_with_fake_keys() -> Clients:
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    return Clients(
-        ecs=session.client("ecs"),
-        elbv2=session.client("elbv2"),
-        cloudwatch=session.client("cloudwatch"),
-        sns=session.client("sns"),
-        logs=session.client("logs"),
+    return Clients.from_session(
+        boto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        )
     )
 
 
@@ -893,18 +865,9 @@ def test_without_the_pulumi_cli_it_asks_for_an_outputs_file(
 def calls_made() -> set[str]:
     """The calls of a full run against moto, plus the blue/green lookup (Stubber)."""
     calls: set[str] = set()
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-        }.items():
-            monkeypatch.setenv(key, value)
-        with mock_aws():
-            hold_tasks_running()
-            outputs = deploy_to_moto(monkeypatch, url="http://127.0.0.1:9")
-            verify(outputs, record_calls(clients(), calls), fetch=lambda _: (200, ""))
+    with pytest.MonkeyPatch.context() as monkeypatch, moto(monkeypatch):
+        outputs = deploy_to_moto(monkeypatch, url="http://127.0.0.1:9")
+        verify(outputs, record_calls(clients(), calls), fetch=lambda _: (200, ""))
     elbv2 = record_calls(clients_with_fake_keys(), calls).elbv2
     with Stubber(elbv2) as stubber:
         stubber.add_response("describe_rules", production_rule({TARGET_GROUP: 100}))

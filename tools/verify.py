@@ -24,6 +24,16 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    TokenRetrievalError,
+)
+
 # Every AWS call this tool makes, as IAM actions. bootstrap/ci_permissions.py grants them to the
 # deploy roles (deploy.yml runs verify after `up`); tests/test_verify_permissions.py checks that
 # every call the tests record is listed here and that the rendered deploy policies allow each.
@@ -155,10 +165,7 @@ class Clients:
     logs: Any
 
     @classmethod
-    def for_region(cls, region: str) -> Clients:
-        import boto3  # imported here so `--help` and the offline tests of parsing need no boto3
-
-        session = boto3.Session(region_name=region)
+    def from_session(cls, session: Any) -> Clients:
         return cls(
             ecs=session.client("ecs"),
             elbv2=session.client("elbv2"),
@@ -166,6 +173,11 @@ class Clients:
             sns=session.client("sns"),
             logs=session.client("logs"),
         )
+
+    @classmethod
+    def for_region(cls, region: str) -> Clients:
+        """The caller's credentials (the usual chain), in the stack's region."""
+        return cls.from_session(boto3.Session(region_name=region))
 
 
 def _pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:
@@ -429,8 +441,6 @@ def log_retention(logs: Any, name: str, days: int) -> Result:
 
 def _guarded(check: str, run: Callable[[], Result | list[Result]]) -> list[Result]:
     """A refused call fails its check, naming the error; bad credentials stop the whole run."""
-    from botocore.exceptions import ClientError
-
     try:
         result = run()
     except ClientError as error:
@@ -536,14 +546,6 @@ def main(
     clients_for: Callable[[str], Clients] = Clients.for_region,
     fetch: Fetch = http_get,
 ) -> int:
-    from botocore.exceptions import (
-        BotoCoreError,
-        CredentialRetrievalError,
-        NoCredentialsError,
-        PartialCredentialsError,
-        TokenRetrievalError,
-    )
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stack", help="read the outputs with `pulumi stack output --json`")
     parser.add_argument("--outputs", help="a JSON file of the stack outputs instead")
