@@ -4,15 +4,18 @@ availability-zone lookup with the filters the program passes."""
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 from typing import Any
 
 import pytest
 from pulumi.runtime import MockCallArgs
 
-from bootstrap.plan import plan_bootstrap
+from bootstrap.plan import PROJECT_DIR, plan_bootstrap
 from tools.graph import Graph
 from tools.offline import MOCK_ACCOUNT, ProgramMocks
+from tools.policy_gate import PolicyPackClient, load_policy_config, run_with_client
 
 AZ_LOOKUP = "aws:index/getAvailabilityZones:getAvailabilityZones"
 # The program's own request (components/network.py).
@@ -110,6 +113,31 @@ def test_an_iam_role_id_is_its_name_and_an_inline_policy_id_is_role_colon_name(
         role_name = policy["inputs"]["role"]
         assert role_name in {r["id"] for r in roles}
         assert policy["id"] == f"{role_name}:{policy['outputs']['name']}"
+
+
+def test_the_github_oidc_provider_arn_is_iams_format(bootstrap_graph: Graph) -> None:
+    provider = bootstrap_graph.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    assert provider["outputs"]["arn"] == (
+        f"arn:aws:iam::{MOCK_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+    )
+    assert provider["id"] == provider["outputs"]["arn"]
+
+
+def test_the_policy_gate_reads_the_bootstrap_roles_as_github_trust(
+    pack: PolicyPackClient, bootstrap_graph: Graph
+) -> None:
+    # The pack's OIDC rules recognise a GitHub trust by the provider ARN in its Federated
+    # principal; a deploy role whose sub admits any repository must then be flagged offline.
+    graph = copy.deepcopy(dict(bootstrap_graph.data))
+    (role,) = [r for r in graph["resources"] if r["name"].endswith("-deploy-dev")]
+    trust = json.loads(role["inputs"]["assumeRolePolicy"])
+    (statement,) = trust["Statement"]
+    statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] = "repo:*"
+    role["inputs"]["assumeRolePolicy"] = json.dumps(trust)
+    config = load_policy_config(PROJECT_DIR / "policy-config.json")
+    found = run_with_client(pack, graph, config, "bootstrap")
+    flagged = [d for d in found.mandatory if d.policy == "github-oidc-sub-pinned"]
+    assert [d.message.split(" ", 1)[0] for d in flagged] == [role["name"]]
 
 
 # --- the availability-zone lookup ----------------------------------------------------------

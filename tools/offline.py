@@ -187,6 +187,8 @@ class ProgramMocks(pulumi.runtime.Mocks):
         return {}
 
     def _physical_name(self, args: pulumi.runtime.MockResourceArgs) -> str:
+        if args.typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return str(args.inputs.get("url", "")).removeprefix("https://")
         if isinstance(args.inputs.get("name"), str):
             return args.inputs["name"]
         if isinstance(args.inputs.get("namePrefix"), str):
@@ -202,6 +204,10 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return f"arn:aws:logs:{self.region}:{MOCK_ACCOUNT}:log-group:{physical}"
         if service == "s3":
             return f"arn:aws:s3:::{physical}"
+        if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            # IAM names a provider by its URL without the scheme (IAM User Guide, "IAM
+            # identifiers"): the policy pack's OIDC rules recognise GitHub trust by this ARN.
+            return f"arn:aws:iam::{MOCK_ACCOUNT}:oidc-provider/{physical}"
         if service in GLOBAL_ARN_SERVICES:
             return f"arn:aws:{service}::{MOCK_ACCOUNT}:{kind}/{physical}"
         return f"arn:aws:{service}:{self.region}:{MOCK_ACCOUNT}:{kind}/{physical}"

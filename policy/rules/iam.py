@@ -672,7 +672,20 @@ oidc_provider = resource_rule(
     check=_oidc_provider,
 )
 
-READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Head", "Lookup", "Search", "Select", "View")
+# BatchCheck: ecr:BatchCheckLayerAvailability is a Read action (Service Authorization Reference,
+# Amazon ECR), which the preview role's image check needs.
+READ_VERBS = (
+    "Get",
+    "List",
+    "Describe",
+    "BatchGet",
+    "BatchCheck",
+    "Head",
+    "Lookup",
+    "Search",
+    "Select",
+    "View",
+)
 # A plan job still decrypts stack secrets; these are reads of key material, not deploys.
 READ_LIKE = ("kms:Decrypt", "kms:DescribeKey", "sts:GetCallerIdentity")
 
