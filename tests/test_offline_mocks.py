@@ -184,6 +184,18 @@ def test_the_lookup_refuses_what_it_does_not_model(request_: dict[str, Any]) -> 
         zones("ap-northeast-1", request_)
 
 
+@pytest.mark.parametrize(
+    ("token", "arguments"),
+    [
+        ("aws:index/getRegion:getRegion", {"region": "us-west-2"}),
+        ("aws:index/getCallerIdentity:getCallerIdentity", {"id": "999999999999"}),
+    ],
+)
+def test_account_and_region_lookups_refuse_arguments(token: str, arguments: dict[str, Any]) -> None:
+    with pytest.raises(NotImplementedError, match="no mock for the arguments"):
+        ProgramMocks("ap-northeast-1").call(MockCallArgs(token, arguments, ""))
+
+
 def test_no_subnet_lands_in_a_local_zone(stack_graph: Graph) -> None:
     # Local Zones host no interface endpoints and need opt-in (components/network.py); the
     # Tokyo mock lists an opted-in one first, so a program without the filter fails here.

@@ -315,6 +315,10 @@ class ProgramMocks(pulumi.runtime.Mocks):
         token = args.token
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             return self._availability_zones(args.args)
+        if args.args:
+            # The other lookups are answered for this account and region only: an argument that
+            # would select another (a region, an id) has no mock answer.
+            raise NotImplementedError(f"{token}: no mock for the arguments {sorted(args.args)}")
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": MOCK_ACCOUNT,
@@ -451,6 +455,22 @@ OWNER_VALUES: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
+class StackSetupError(pulumi.RunError):
+    """The stack lacks what an offline plan needs (its stack file, a value it cannot decrypt):
+    one line, like a config error."""
+
+
+def stack_file(stack: str, project_dir: Path = REPO_ROOT) -> Path:
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        raise StackSetupError(
+            f"no stack file {path.name} in {project_dir}: create it (`pulumi stack init "
+            f"{stack}`, then copy the settings of Pulumi.dev.yaml or Pulumi.prod.yaml from the "
+            "repository and review each)"
+        )
+    return path
+
+
 def stack_config_map(
     stack: str, project_dir: Path = REPO_ROOT, *, owner_values: bool = True
 ) -> dict[str, str]:
@@ -467,10 +487,9 @@ def stack_config_map(
             merged[full_key] = _cli_config_value(declaration["value"])
         elif not isinstance(declaration, dict):
             merged[full_key] = _cli_config_value(declaration)
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if not stack_file.exists():
-        raise FileNotFoundError(f"no stack file {stack_file.name} in {project_dir}")
-    stack_values = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    stack_values = (
+        yaml.safe_load(stack_file(stack, project_dir).read_text()) or {}
+    ).get("config") or {}
     for key, value in stack_values.items():
         if isinstance(value, dict) and "secure" in value:
             raise ValueError(f"{key} is a secret: nothing needed to plan a stack may be a secret")
