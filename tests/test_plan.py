@@ -113,14 +113,14 @@ def test_an_error_in_the_program_stops_the_policy_pack_before_it_propagates(
             started.append(client.process)
             yield client
 
-    def missing_stack_file(*_: object) -> NoReturn:
-        raise FileNotFoundError("no stack file Pulumi.staging.yaml")
+    def broken_program(*_: object) -> NoReturn:
+        raise RuntimeError("a bug in the program")
 
     monkeypatch.setattr(plan, "policy_pack", recorded_pack)
-    monkeypatch.setattr(plan, "plan_stack", missing_stack_file)
+    monkeypatch.setattr(plan, "plan_stack", broken_program)
     try:
-        plan.main(["--stack", "staging"])
-    except FileNotFoundError:
+        plan.main(["--stack", "dev"])
+    except RuntimeError:
         # While the error is handled its traceback keeps main's frame, and with it the pack's
         # context, alive: only an explicit stop has ended the pack process by now.
         assert [process.poll() is not None for process in started] == [True]

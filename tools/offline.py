@@ -487,9 +487,8 @@ def stack_config_map(
             merged[full_key] = _cli_config_value(declaration["value"])
         elif not isinstance(declaration, dict):
             merged[full_key] = _cli_config_value(declaration)
-    stack_values = (
-        yaml.safe_load(stack_file(stack, project_dir).read_text()) or {}
-    ).get("config") or {}
+    document = yaml.safe_load(stack_file(stack, project_dir).read_text()) or {}
+    stack_values = document.get("config") or {}
     for key, value in stack_values.items():
         if isinstance(value, dict) and "secure" in value:
             raise ValueError(f"{key} is a secret: nothing needed to plan a stack may be a secret")

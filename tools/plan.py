@@ -31,9 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tools.cost.__main__ import main as cost_main  # noqa: E402
 from tools.day2.readback import format_changes, predict_second_up  # noqa: E402
 from tools.graph import Graph, Resource  # noqa: E402
-from tools.offline import REPO_ROOT, graph_path, plan_stack, write_graph  # noqa: E402
+from tools.offline import (  # noqa: E402
+    REPO_ROOT,
+    StackSetupError,
+    graph_path,
+    plan_stack,
+    stack_file,
+    write_graph,
+)
 from tools.policy_gate import (  # noqa: E402
     POLICY_DIR,
+    PolicyConfigMissing,
     PolicyPackClient,
     format_result,
     load_policy_config,
@@ -104,14 +112,16 @@ class PackInBackground:
         self._exits.close()
 
 
-def gate_and_cost(client: PolicyPackClient, stack: str, policy_config: Path, out: Path) -> int:
+def gate_and_cost(
+    client: PolicyPackClient, stack: str, policy_config: dict[str, Any], out: Path
+) -> int:
     """What `make policy` and `make cost` printed as the recipe's next two commands: the gate's
     report, then (only after a passing gate) the cost line, both from the graph file just written."""
     started = time.monotonic()
     # Read back rather than handed over in memory: the gate sees the graph as policy_gate.py
     # reads it (JSON types, sorted keys), so its messages are the ones `make policy` prints.
     graph = json.loads(out.read_text())
-    result = run_with_client(client, graph, load_policy_config(policy_config), stack)
+    result = run_with_client(client, graph, policy_config, stack)
     print(format_result(result, stack))
     print(f"({time.monotonic() - started:.2f} s)")
     if not result.passed:
@@ -138,12 +148,21 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.quiet or args.change:
         return plan(args, started)
+    # A new stack's missing files stop the plan before the program runs, each with one line
+    # naming the file to create: the stack file first, then its policy config.
+    try:
+        stack_file(args.stack, args.project_dir)
+        policy_config = load_policy_config(
+            args.policy_config or POLICY_DIR / "config" / f"{args.stack}.json"
+        )
+    except (StackSetupError, PolicyConfigMissing) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     pack = PackInBackground()
     try:
         status = plan(args, started)
         if status:
             return status
-        policy_config = args.policy_config or POLICY_DIR / "config" / f"{args.stack}.json"
         out = graph_path(args.stack, args.project_dir)
         return gate_and_cost(pack.client(), args.stack, policy_config, out)
     finally:

@@ -203,7 +203,28 @@ def policy_pack(
 # --- policy config --------------------------------------------------------------------------------
 
 
+class PolicyConfigMissing(Exception):
+    """The stack has no policy config file: `make plan` and `make policy` print this one line."""
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def load_policy_config(path: Path) -> dict[str, Any]:
+    """The stack's policy config; a missing file says which file to create from which example
+    (a new stack's waivers are a review decision, so no default is assumed)."""
+    if not path.exists():
+        stack = path.stem
+        examples = [_shown(p) for p in sorted(path.parent.glob("*.json")) if p != path]
+        source = (
+            f"copy {' or '.join(examples)} and review each waiver"
+            if examples
+            else "{} for the pack's defaults"
+        )
+        raise PolicyConfigMissing(
+            f"no policy config for stack {stack}: create {_shown(path)} ({source})"
+        )
     return json.loads(path.read_text()) if path.read_text().strip() else {}
 
 
@@ -484,9 +505,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    graph = _load_graph(args.stack, args.graph)
     config_path = args.config or POLICY_DIR / "config" / f"{args.stack}.json"
-    result = run_gate(graph, load_policy_config(config_path), args.stack)
+    try:
+        policy_config = load_policy_config(config_path)
+    except PolicyConfigMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    graph = _load_graph(args.stack, args.graph)
+    result = run_gate(graph, policy_config, args.stack)
     print(format_result(result, args.stack))
     print(f"({time.monotonic() - started:.2f} s)")
     return 0 if result.passed else 1
