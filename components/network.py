@@ -287,9 +287,7 @@ class Network(pulumi.ComponentResource):
             }
         )
 
-    def _flow_logs(
-        self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc
-    ) -> aws.cloudwatch.LogGroup:
+    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> aws.cloudwatch.LogGroup:
         """REJECT-only flow logs: the denied traffic is what an investigation needs, at a
         fraction of the ingestion cost of ALL."""
         child = pulumi.ResourceOptions(parent=self)
