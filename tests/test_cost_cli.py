@@ -66,3 +66,20 @@ def test_compare_states_its_method_and_each_difference(
     assert "same line formulas" in out
     assert "interface endpoints in 1 AZ" in out
     assert "-$30.66" in out
+
+
+NO_FRANKFURT_TABLE = (
+    "error: no price table for eu-central-1 (tools/cost/prices.json has ap-northeast-1, us-east-1)"
+)
+
+
+@pytest.mark.parametrize("mode", [[], ["--total-only"], ["--markdown"]])
+def test_a_region_without_a_price_table_stops_with_one_line_instead_of_zero_dollars(
+    mode: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # make cost, make plan's cost line and make cost-table in turn.
+    graph_file = tmp_path / "graph.json"
+    graph_file.write_text(json.dumps(portfolio_graph("eu-central-1")))
+    assert main(["--stack", "frankfurt", "--graph", str(graph_file), *mode]) == 1
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err.splitlines()) == ("", [NO_FRANKFURT_TABLE])

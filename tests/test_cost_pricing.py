@@ -16,7 +16,7 @@ from tools.cost.pricing import (
     fargate_size,
     split_tasks,
 )
-from tools.cost.tables import load_prices, load_usage
+from tools.cost.tables import NoPriceTable, load_prices, load_usage
 from tools.graph import Graph
 
 HOURS = 730
@@ -304,13 +304,10 @@ def test_unknown_type_is_reported_not_priced_not_zero() -> None:
     assert line.resources == ("db",)
 
 
-def test_priced_type_in_a_region_missing_from_the_table_is_not_priced() -> None:
-    result = price([internet_alb()], region="eu-west-1")
-    assert result.total_usd == 0
-    assert {line.item for line in result.not_priced} >= {
-        "ALB hours",
-        "ALB capacity units (0.1 average, usage.json)",
-    }
+def test_a_region_missing_from_the_table_has_no_price_table_rather_than_zero_prices() -> None:
+    # Issue 13: an all-unpriced $0.00 estimate read as a real figure.
+    with pytest.raises(NoPriceTable, match=r"^no price table for eu-west-1 \(.* has "):
+        price([internet_alb()], region="eu-west-1")
 
 
 def test_free_types_are_listed_without_charge() -> None:

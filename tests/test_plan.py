@@ -126,3 +126,17 @@ def test_an_error_in_the_program_stops_the_policy_pack_before_it_propagates(
         assert [process.poll() is not None for process in started] == [True]
     else:
         pytest.fail("the program's error did not propagate")
+
+
+def test_plan_in_a_region_without_a_price_table_fails_on_the_cost_line(
+    monkeypatch: pytest.MonkeyPatch, dev_graph: Graph, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frankfurt = {**copy.deepcopy(dict(dev_graph.data)), "region": "eu-central-1"}
+    monkeypatch.setattr(plan, "plan_stack", lambda *_: frankfurt)
+    assert plan.main(["--stack", "dev"]) == 1
+    captured = capsys.readouterr()
+    assert "policy gate PASS for stack dev" in captured.out
+    assert captured.err.splitlines() == [
+        "error: no price table for eu-central-1 "
+        "(tools/cost/prices.json has ap-northeast-1, us-east-1)"
+    ]

@@ -22,7 +22,7 @@ from tools.cost.report import (
     render_markdown_summary,
     render_text,
 )
-from tools.cost.tables import USAGE_FILE, load_prices, load_usage
+from tools.cost.tables import USAGE_FILE, NoPriceTable, load_prices, load_usage
 from tools.graph import Graph
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -69,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         region = args.region or (graphs[0][0].region if graphs else "ap-northeast-1")
         graphs.append((Graph(portfolio_graph(region)), "tools/cost/portfolio.py", "portfolio"))
 
+    try:
+        # Every table before any report: a region without one prints nothing but its line.
+        tables = [load_prices(args.region or graph.region) for graph, _, _ in graphs]
+    except NoPriceTable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     estimates: list[Estimate] = []
-    for graph, label, _ in graphs:
-        prices = load_prices(args.region or graph.region)
+    for (graph, label, _), prices in zip(graphs, tables, strict=True):
         if args.compare:
             comparison = compare(graph, prices, usage)
             print(render_compare_text(comparison))

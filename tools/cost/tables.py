@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).parent
+REPO_ROOT = DATA_DIR.parent.parent
 PRICES_FILE = DATA_DIR / "prices.json"
 USAGE_FILE = DATA_DIR / "usage.json"
 # Dev's ceiling: list price before free tiers, always on (issue 10 raised it from $70 for the
@@ -32,10 +33,6 @@ class PriceTable:
     prices_seen: str
     free_tier_source: str
 
-    @property
-    def known_region(self) -> bool:
-        return bool(self.prices)
-
     def get(self, item: str) -> UnitPrice | None:
         return self.prices.get(item)
 
@@ -56,10 +53,20 @@ def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+class NoPriceTable(LookupError):
+    """The region has no price table: `make cost`, `make plan` and `make cost-table` print this
+    one line and exit 1 rather than a $0.00 estimate with every line unpriced."""
+
+
 def load_prices(region: str, path: Path = PRICES_FILE) -> PriceTable:
-    """The table for one region; a region the file lacks gives an empty table (all 'not priced')."""
+    """The table for one region; a region the file lacks raises NoPriceTable naming those it has."""
     raw = _read_json(path)
-    regional = raw["regions"].get(region, {})
+    if region not in raw["regions"]:
+        shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+        raise NoPriceTable(
+            f"no price table for {region} ({shown} has {', '.join(sorted(raw['regions']))})"
+        )
+    regional = raw["regions"][region]
     prices = {item: UnitPrice(**entry) for item, entry in regional.items()}
     free_tiers = {k: float(v) for k, v in raw["free_tiers"].items() if k != "source"}
     return PriceTable(
