@@ -67,6 +67,8 @@ REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 # Check names, shared by a check and the failure reported when its calls are refused.
 SERVICE_ACTIVE = "ECS service active"
+RUNNING_EQUALS_DESIRED = "ECS service running = desired"
+DEPLOYMENTS_SETTLED = "ECS deployments settled"
 TASK_IMAGES = "running tasks use the stack's image"
 TARGETS_HEALTHY = "targets healthy"
 SUBSCRIPTIONS_CONFIRMED = "alarm e-mail subscriptions confirmed"
@@ -202,7 +204,7 @@ def service_counts(service: Mapping[str, Any]) -> Result:
     running, desired = service.get("runningCount", 0), service.get("desiredCount", 0)
     evidence = f"running {running}, desired {desired}, pending {service.get('pendingCount', 0)}"
     return Result(
-        "ECS service running = desired",
+        RUNNING_EQUALS_DESIRED,
         Status.PASS if running == desired else Status.FAIL,
         evidence,
     )
@@ -221,16 +223,16 @@ def service_deployments(service: Mapping[str, Any], outputs: StackOutputs) -> Re
     )
     unsettled = [d for d in deployments if d.get("rolloutState") in ("FAILED", "IN_PROGRESS")]
     if unsettled:
-        return Result("ECS deployments settled", Status.FAIL, described)
+        return Result(DEPLOYMENTS_SETTLED, Status.FAIL, described)
     primary = [d for d in deployments if d.get("status") == "PRIMARY"]
     if not primary or primary[0].get("taskDefinition") != outputs.task_definition_arn:
         return Result(
-            "ECS deployments settled",
+            DEPLOYMENTS_SETTLED,
             Status.FAIL,
             f"the PRIMARY deployment does not run {_short(outputs.task_definition_arn)}, the "
             f"revision the stack deployed (rolled back?): {described or 'no deployment'}",
         )
-    return Result("ECS deployments settled", Status.PASS, described)
+    return Result(DEPLOYMENTS_SETTLED, Status.PASS, described)
 
 
 def _container_digest(container: Mapping[str, Any]) -> str:
