@@ -23,6 +23,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    run,
     update_inputs,
 )
 from tools.policy_gate import PolicyPackClient
@@ -628,6 +629,29 @@ def branch_cases() -> Iterator[Case]:
         res(NACL, "bad", {"ingress": private_then_public}),
         flagged=("bad",),
     )
+    p = "vpc-endpoint-interface-private-dns"
+    yield case(
+        p, "passes an extra interface endpoint", *endpoint_network(), *interface_endpoints(("sts",))
+    )
+    resource_endpoint = res(
+        ENDPOINT,
+        "ep-res",
+        {"vpcEndpointType": "Resource", "vpcId": "vpc-id"},
+        deps={"vpcId": ["vpc"]},
+    )
+    yield case(
+        p, "passes a Resource endpoint without private DNS", *endpoint_network(), resource_endpoint
+    )
+    network = endpoint_network()
+    s3 = named(network, "s3")
+    update_inputs(s3, vpcId="vpc-id")
+    s3["deps"]["vpcId"] = ["vpc"]
+    yield case(p, "passes the S3 gateway endpoint of the VPC", *network)
+    yield case(
+        "aws-ec2-no-public-ingress-acl",
+        "passes a rule with a from port only",
+        res(NACL_RULE, "good", nacl_rule(fromPort=22)),
+    )
     p = "vpc-endpoint-s3-gateway-policy"
     yield case(
         p,
@@ -709,3 +733,12 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def test_an_all_protocol_nacl_message_says_which_direction(pack: PolicyPackClient) -> None:
+    entry = {"action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0"}
+    result = run(pack, [res(NACL, "acl", {"egress": [entry]})])
+    messages = [
+        d.message for d in result.diagnostics if d.policy == "aws-ec2-no-excessive-port-access"
+    ]
+    assert len(messages) == 1 and "an egress allow entry" in messages[0]
