@@ -317,6 +317,9 @@ class Minute:
     desired_tasks: float = 2
     running_tasks: float = 2
     app_log: Mapping[str, float] | None = field(default_factory=dict)
+    serving_group: int = 0
+    """Which of the stack's target groups (in URN order) holds the tasks: blue/green swaps
+    them, so an alarm must follow either."""
 
 
 @dataclass(frozen=True)
@@ -379,9 +382,14 @@ class Replay:
             group = dimensions.get("TargetGroup")
             if group is not None and group not in ident.target_groups:
                 return [None] * len(self.minutes)
-            # Under blue/green the second group is idle in this model: it publishes nothing.
-            idle = group is not None and group != ident.target_groups[0]
-            return [None if idle else self._alb(m, name) for m in self.minutes]
+            # Per-group metrics come from the group serving that minute; the idle one (blue/green)
+            # publishes nothing.
+            return [
+                self._alb(m, name)
+                if group is None or group == ident.target_groups[m.serving_group]
+                else None
+                for m in self.minutes
+            ]
         if namespace in (ECS_NAMESPACE, CONTAINER_INSIGHTS_NAMESPACE):
             if frozenset(dimensions) not in _SERVICE or dict(dimensions) != {
                 "ClusterName": ident.cluster,

@@ -447,3 +447,37 @@ def cron_minutes(cron: str) -> int:
     match = re.fullmatch(r"cron\((\d+) (\d+) .*\)", cron)
     assert match, cron
     return int(match[2]) * 60 + int(match[1])
+
+
+# --- blue/green: production traffic moves between two target groups -----------------------
+
+
+@pytest.fixture(scope="module")
+def blue_green_graph() -> Graph:
+    return Graph(
+        run_program("dev", config=config_with("dev", {"deploymentStrategy": "blue_green"}))
+    )
+
+
+@pytest.mark.parametrize("serving_group", [0, 1], ids=["first-group", "second-group"])
+def test_blue_green_host_and_latency_alarms_follow_the_tasks_to_either_group(
+    blue_green_graph: Graph, serving_group: int
+) -> None:
+    # After a swap the primary group is empty: an alarm that watched it alone would call the
+    # healthy service down (healthy-hosts-low breaches on silence) and miss its latency.
+    assert len(blue_green_graph.of_type("aws:lb/targetGroup:TargetGroup")) == 2
+    on = replace(HEALTHY, serving_group=serving_group)
+    healthy = replay(blue_green_graph, steady(on), 30, "healthy-hosts-low", "latency-p99")
+    assert minutes_to_alarm(healthy["healthy-hosts-low"]) is None
+    short = replay(
+        blue_green_graph,
+        steady(replace(on, healthy_targets=1)),
+        30,
+        "healthy-hosts-low",
+        history=on,
+    )
+    assert minutes_to_alarm(short["healthy-hosts-low"]) == 5
+    slow = replace(serving(slow_share=0.02), serving_group=serving_group)
+    latency = replay(blue_green_graph, steady(slow), 10, "latency-p99", "deploy-p99", history=on)
+    assert minutes_to_alarm(latency["latency-p99"]) == 3
+    assert minutes_to_alarm(latency["deploy-p99"]) == 3
