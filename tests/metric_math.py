@@ -231,16 +231,24 @@ def metric_alarm_datapoints(inputs: Mapping[str, Any], traffic: Traffic) -> Seri
     values: dict[str, Series] = {
         q["id"]: traffic.series(q["metric"], periods) for q in queries if "metric" in q
     }
+    return values[_evaluate_expressions(queries, values, periods)]
+
+
+def _evaluate_expressions(
+    queries: Sequence[Mapping[str, Any]], values: dict[str, Series], length: int
+) -> str:
+    """Add each expression query's series to ``values`` (expressions may read other
+    expressions); return the id of the query that returns data."""
     pending = [q for q in queries if "expression" in q]
-    while pending:  # expressions may read other expressions
+    while pending:
         ready = [q for q in pending if set(_ids(q["expression"])) <= set(values)]
         if not ready:
             raise ValueError(f"unresolvable query ids in {pending}")
         for query in ready:
-            values[query["id"]] = evaluate(query["expression"], values, periods)
+            values[query["id"]] = evaluate(query["expression"], values, length)
             pending.remove(query)
     (returned,) = [q["id"] for q in queries if q.get("returnData")]
-    return values[returned]
+    return str(returned)
 
 
 def _ids(expression: str) -> list[str]:
@@ -515,15 +523,7 @@ class Replay:
             if "metric" in q
         }
         values: dict[str, Series] = {k: [d.value for d in v] for k, v in raw.items()}
-        pending = [q for q in queries if "expression" in q]
-        while pending:  # expressions may read other expressions
-            ready = [q for q in pending if set(_ids(q["expression"])) <= set(values)]
-            if not ready:
-                raise ValueError(f"unresolvable query ids in {pending}")
-            for query in ready:
-                values[query["id"]] = evaluate(query["expression"], values, len(ends))
-                pending.remove(query)
-        (returned,) = [q["id"] for q in queries if q.get("returnData")]
+        returned = _evaluate_expressions(queries, values, len(ends))
         if returned in raw:
             return period // MINUTE, raw[returned]
         return period // MINUTE, [Datapoint(v) for v in values[returned]]
