@@ -881,6 +881,18 @@ def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackCon
     )
 
 
+def secret_input(name: str, value: str) -> pulumi.Input[str]:
+    """``value`` of the project key ``name`` as a resource input: a secret when the stack keeps
+    the key secret (`pulumi config set --secret`), so the engine encrypts it in the state as
+    Config.get_secret would make it (the CLI lists such keys in PULUMI_CONFIG_SECRET_KEYS; the
+    offline plan in set_all_config)."""
+    key = config_key(name)
+    secret = runtime_config.is_config_secret(key) or key in (
+        runtime_config.get_config_secret_keys_env()
+    )
+    return pulumi.Output.secret(value) if secret else value
+
+
 def raw_stack_config() -> dict[str, Any]:
     """The config map the engine handed to this program (the CLI's env var, or the mocks')."""
     return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}

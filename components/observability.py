@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.config import NightSchedule, SloTargets, StackConfig
+from components.config import NightSchedule, SloTargets, StackConfig, secret_input
 from components.dashboard import DashboardTargets, dashboard_body
 from components.iam import policy_document, service_role
 from components.log_patterns import any_term, json_numeric_comparison
@@ -275,7 +275,7 @@ class Observability(pulumi.ComponentResource):
                 f"{name}-alarms-{re.sub(r'[^a-z0-9]+', '-', email.lower())}",
                 topic=topic.arn,
                 protocol="email",
-                endpoint=email,
+                endpoint=secret_input("alarmEmails", email),
                 opts=self._child,
             )
         return topic
@@ -361,8 +361,8 @@ class Observability(pulumi.ComponentResource):
             configuration_name=f"{name}-alarms",
             region=chatbot_region(args.region),
             iam_role_arn=role.arn,
-            slack_team_id=args.slack_workspace_id,
-            slack_channel_id=args.slack_channel_id,
+            slack_team_id=secret_input("slackWorkspaceId", args.slack_workspace_id),
+            slack_channel_id=secret_input("slackChannelId", args.slack_channel_id),
             sns_topic_arns=[topic.arn],
             guardrail_policy_arns=[read_only],
             logging_level="ERROR",

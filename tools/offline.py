@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import runpy
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -382,12 +383,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            inputs = rpc.deserialize_properties(request.object)
+            # Inputs the program sent as secrets (a secret config value): the graph keeps the
+            # value and names the inputs, as the engine would encrypt them in the state.
+            secret_inputs = sorted(k for k, v in inputs.items() if _holds_secret(v))
             self.requests[response.urn] = {
                 "type": request.type,
                 "name": request.name,
                 "custom": bool(request.custom),
                 "parent": request.parent or None,
-                "inputs": _plain(rpc.deserialize_properties(request.object)),
+                "inputs": _plain(inputs),
+                **({"secretInputs": secret_inputs} if secret_inputs else {}),
                 "dependencies": list(request.dependencies),
                 "propertyDependencies": {
                     prop: list(deps.urns) for prop, deps in request.propertyDependencies.items()
@@ -415,9 +421,22 @@ def _qualified_name(function: Any) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
+def _holds_secret(value: Any) -> bool:
+    if rpc.is_rpc_secret(value):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_secret(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_secret(v) for v in value)
+    return False
+
+
 def _plain(value: Any) -> Any:
-    """JSON-safe copy of deserialized values: unknowns and assets become strings, and whole
-    numbers become ints again (the wire format carries every number as a double)."""
+    """JSON-safe copy of deserialized values: unknowns and assets become strings, secrets their
+    value, and whole numbers become ints again (the wire format carries every number as a
+    double)."""
+    if rpc.is_rpc_secret(value):
+        return _plain(value["value"])
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
@@ -471,11 +490,72 @@ def stack_file(stack: str, project_dir: Path = REPO_ROOT) -> Path:
     return path
 
 
+# Secure values (`pulumi config set --secret`) the offline plan stands in for: only the
+# CLI with the stack's secrets provider decrypts them. Decided per key from components/config.py's
+# types: these are string ids and e-mail addresses that reach a resource only as an input (the
+# program sends them as secrets, components/config.secret_input), so a placeholder that passes the
+# key's validation plans the same resources. Every other key stops the plan with one line: its
+# value shapes the graph (a count, a CIDR, a flag, the domain that decides the HTTPS listener, a
+# whole list that decides how many subscriptions, a tag on every resource). A path ending in []
+# is each element of a list; {index} is the element's position, so addresses stay distinct.
+SECRET_PLACEHOLDERS: dict[str, str] = {
+    "ecs-fargate:slackWorkspaceId": "TNOTDECRYPTED",
+    "ecs-fargate:slackChannelId": "CNOTDECRYPTED",
+    "ecs-fargate:alarmEmails[]": "not-decrypted-{index}@offline.invalid",
+}
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _stand_in(path: str, value: Any, stack: str, secrets: list[str]) -> Any:
+    """``value`` with a placeholder for each secure value in it (their paths go to ``secrets``);
+    a secure value without a placeholder raises StackSetupError naming its path."""
+    if _is_secure(value):
+        pattern = re.sub(r"\[\d+\]$", "[]", path)
+        if pattern not in SECRET_PLACEHOLDERS:
+            raise StackSetupError(
+                f"secret {path} is needed to shape the graph: the offline plan cannot decrypt "
+                f"it, so keep it in plain text in Pulumi.{stack}.yaml or check the stack with "
+                "`pulumi preview` (secrets it can stand in for: "
+                f"{', '.join(SECRET_PLACEHOLDERS)})"
+            )
+        secrets.append(path)
+        index = re.search(r"\[(\d+)\]$", path)
+        return SECRET_PLACEHOLDERS[pattern].format(index=index[1] if index else 0)
+    if isinstance(value, dict):
+        return {k: _stand_in(f"{path}.{k}", v, stack, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stand_in(f"{path}[{i}]", v, stack, secrets) for i, v in enumerate(value)]
+    return value
+
+
+@dataclass(frozen=True)
+class StackConfigMap:
+    values: dict[str, str]
+    """namespace:key -> the string the program receives, placeholders in place of secrets."""
+    secrets: tuple[str, ...] = ()
+    """Paths of the secure values a placeholder stands in for (ecs-fargate:alarmEmails[0])."""
+
+    @property
+    def secret_keys(self) -> list[str]:
+        """The top-level keys the engine marks secret (PULUMI_CONFIG_SECRET_KEYS)."""
+        return sorted({re.split(r"[.\[]", path, maxsplit=1)[0] for path in self.secrets})
+
+
 def stack_config_map(
     stack: str, project_dir: Path = REPO_ROOT, *, owner_values: bool = True
 ) -> dict[str, str]:
     """Pulumi.yaml's declared defaults overlaid by Pulumi.<stack>.yaml, as the CLI merges them;
     with ``owner_values``, OWNER_VALUES fill what the stack file leaves unset."""
+    return read_stack_config(stack, project_dir, owner_values=owner_values).values
+
+
+def read_stack_config(
+    stack: str, project_dir: Path = REPO_ROOT, *, owner_values: bool = True
+) -> StackConfigMap:
+    """stack_config_map's values and the secrets it stood in for."""
     project = read_project(project_dir)
     name = project["name"]
     merged: dict[str, str] = {}
@@ -489,16 +569,15 @@ def stack_config_map(
             merged[full_key] = _cli_config_value(declaration)
     document = yaml.safe_load(stack_file(stack, project_dir).read_text()) or {}
     stack_values = document.get("config") or {}
+    secrets: list[str] = []
     for key, value in stack_values.items():
-        if isinstance(value, dict) and "secure" in value:
-            raise ValueError(f"{key} is a secret: nothing needed to plan a stack may be a secret")
         full_key = key if ":" in key else f"{name}:{key}"
-        merged[full_key] = _cli_config_value(value)
+        merged[full_key] = _cli_config_value(_stand_in(full_key, value, stack, secrets))
     lent = OWNER_VALUES.get((name, stack), {}) if owner_values else {}
     for key, value in lent.items():
         if key not in stack_values and key.removeprefix(f"{name}:") not in stack_values:
             merged[key] = value
-    return merged
+    return StackConfigMap(merged, tuple(sorted(secrets)))
 
 
 def _resolve(value: Any) -> Any:
@@ -516,21 +595,29 @@ def run_program(
     *,
     project_dir: Path = REPO_ROOT,
     config: Mapping[str, str] | None = None,
+    secrets: Sequence[str] = (),
     raise_errors: bool = True,
 ) -> dict[str, Any]:
     """Run ``project_dir/__main__.py`` for ``stack`` under mocks; return the resource graph.
 
-    ``config`` replaces the stack's merged config (tests use it for variants). A program error
+    ``config`` replaces the stack's merged config (tests use it for variants), ``secrets`` the
+    paths of its values that stand in for secure ones (read_stack_config). A program error
     (a config error is a ``pulumi.RunError``) propagates; with ``raise_errors=False`` it is
     returned as the graph's ``error``, beside whatever was registered before it.
     """
     project_name = read_project(project_dir)["name"]
-    config_map = dict(config) if config is not None else stack_config_map(stack, project_dir)
+    stack_config = (
+        StackConfigMap(dict(config), tuple(secrets))
+        if config is not None
+        else read_stack_config(stack, project_dir)
+    )
+    config_map = stack_config.values
     region = config_map.get("aws:region", "us-east-1")
     mocks = ProgramMocks(region)
     monitor = RecordingMonitor(mocks)
     pulumi_settings.ROOT.set(None)
-    set_all_config(config_map)
+    # As the CLI's PULUMI_CONFIG_SECRET_KEYS: the program sends these keys' values as secrets.
+    set_all_config(config_map, stack_config.secret_keys)
     pulumi.runtime.set_mocks(
         mocks, project=project_name, stack=stack, preview=False, monitor=monitor
     )
@@ -574,6 +661,8 @@ def run_program(
         "region": region,
         "account": MOCK_ACCOUNT,
         "config": config_map,
+        # Secure values of the stack file planned with a placeholder (SECRET_PLACEHOLDERS).
+        "secrets": list(stack_config.secrets),
         # Registration order varies with async scheduling; URN order keeps graphs reproducible.
         "resources": sorted(resources, key=lambda r: r["urn"]),
         "outputs": _plain(exports),

@@ -201,6 +201,8 @@ def plan(args: argparse.Namespace, started: float) -> int:
     )
     for key, value in graph["outputs"].items():
         print(f"  output {key}: {value}")
+    for path in graph["secrets"]:
+        print(f"secret {path} not decrypted offline: planned with a placeholder")
     return 0
 
 
