@@ -206,11 +206,10 @@ class Observability(pulumi.ComponentResource):
         self._log_alarms()
         self._saved_queries()
         if args.night_schedule is not None:
-            host_alarm_ids = [
-                alarm_id
-                for alarm_id in ("healthy-hosts-low", "running-tasks-low")
-                if alarm_id in self._metric_alarms
-            ]
+            # Only what a scaled-to-zero night sets off is paused: healthy-hosts-low (no target).
+            # running-tasks-low compares desired with running, both 0 at night, so it stays live
+            # and catches a failed morning scale-out after its own 5 minutes.
+            host_alarm_ids = ["healthy-hosts-low"]
             self._pause_at_night(
                 args.night_schedule,
                 paused=[*composites, *(self._metric_alarms[i] for i in host_alarm_ids)],

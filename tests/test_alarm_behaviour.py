@@ -375,10 +375,22 @@ NIGHT = {
 }
 
 
-@pytest.fixture(scope="module")
-def night_graph() -> Graph:
-    # The dev stack as it runs with its night schedule on (module scope: planned once).
-    return Graph(run_program("dev", config=config_with("dev", {"nightSchedule": NIGHT})))
+# Dev as shipped, and dev with the Container Insights running-tasks alarm that prod has: the
+# pause must fit both (an alarm the night never sets off must stay live).
+NIGHT_VARIANTS = {
+    "dev": {"nightSchedule": NIGHT},
+    "dev+runningTasksAlarm": {
+        "nightSchedule": NIGHT,
+        "containerInsights": True,
+        "runningTasksAlarm": True,
+    },
+}
+
+
+@pytest.fixture(scope="module", params=sorted(NIGHT_VARIANTS))
+def night_graph(request: pytest.FixtureRequest) -> Graph:
+    # The dev stack as it runs with its night schedule on (module scope: planned once each).
+    return Graph(run_program("dev", config=config_with("dev", NIGHT_VARIANTS[request.param])))
 
 
 def scheduled_alarm_names(graph: Graph, action: str) -> list[str]:

@@ -498,7 +498,6 @@ PAUSED = [
     "solo-availability-fast-burn",
     "solo-availability-slow-burn",
     "solo-healthy-hosts-low",
-    "solo-running-tasks-low",
 ]
 
 
@@ -539,7 +538,6 @@ def test_alarms_still_in_alarm_after_scale_out_are_set_to_ok_once_so_they_page_a
         "solo-availability-fast-burn-5m",
         "solo-availability-slow-burn-30m",
         "solo-healthy-hosts-low",
-        "solo-running-tasks-low",
     ]
 
 
