@@ -366,8 +366,12 @@ class Observability(pulumi.ComponentResource):
             guardrail_policy_arns=[read_only],
             logging_level="ERROR",
             # The channel may pass its role only once the role can read CloudWatch
-            # (pitfall iam-propagation; tests/test_role_propagation.py).
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[read_only_attachment]),
+            # (pitfall iam-propagation; tests/test_role_propagation.py). A new workspace id
+            # replaces the channel under the same configuration name, which cannot exist twice:
+            # delete first (a few seconds without Slack; e-mail still pages).
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[read_only_attachment], delete_before_replace=True
+            ),
         )
 
     # --- alarms -------------------------------------------------------------------------------

@@ -108,14 +108,20 @@ def test_every_replace_forcing_property_is_an_input_of_the_installed_sdk(row: An
     assert unknown == set(), f"{row.type}: not an input of pulumi_aws {pulumi_aws.__name__}"
 
 
+# Slack is off in both stack files; its channel configuration keeps a fixed name.
+SLACK_ON = {"slackWorkspaceId": "T0123ABCDEF", "slackChannelId": "C0123ABCDEF"}
+
+
 def test_a_resource_whose_replacement_can_keep_its_unique_key_is_deleted_first(
     dev_graph: Graph, prod_graph: Graph
 ) -> None:
-    # A replace-forcing input outside the unique key (the WAF association's webAclArn) replaces
-    # the resource while its key stays: created first, the replacement collides with the live one.
+    # A replace-forcing input outside the unique key (the WAF association's webAclArn, the Slack
+    # channel's workspace) replaces the resource while its key stays: created first, the
+    # replacement collides with the live one.
+    slack_graph = Graph(run_program("dev", config=config_with("dev", SLACK_ON)))
     colliding = [
         r["name"]
-        for graph in (dev_graph, prod_graph)
+        for graph in (dev_graph, prod_graph, slack_graph)
         for r in graph.resources
         if (row := TABLE.get(r["type"])) is not None
         and {p for p in row.force_new if p not in row.unique_key and p in r["inputs"]}
