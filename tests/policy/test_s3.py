@@ -375,6 +375,81 @@ def branch_cases() -> Iterator[Case]:
         ),
         flagged=("data",),
     )
+    yield case("aws-s3-enable-versioning", "passes an unversioned log bucket", *log_bucket())
+    yield case(
+        "aws-s3-enable-versioning-log-buckets", "passes an unversioned data bucket", *bucket_with()
+    )
+    for status in ("Suspended", "Disabled"):
+        versioning = (VERSIONING[0], {"versioningConfiguration": {"status": status}})
+        yield case(
+            "aws-s3-enable-versioning",
+            f"flags versioning {status}",
+            *bucket_with(versioning),
+            flagged=("data",),
+        )
+    yield case(
+        "s3-policy-no-lockout",
+        "passes an Allow with NotPrincipal",
+        *bucket_with(
+            (
+                BUCKET_POLICY,
+                {
+                    "policy": doc(
+                        {
+                            "Effect": "Allow",
+                            "NotPrincipal": {"AWS": "arn:aws:iam::1:root"},
+                            "Action": "s3:GetObject",
+                            "Resource": "*",
+                        }
+                    )
+                },
+            )
+        ),
+    )
+    sse_rule = {
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256", "kmsMasterKeyId": "arn:k"},
+        "bucketKeyEnabled": True,
+    }
+    yield case(
+        "aws-s3-encryption-customer-key",
+        "flags AES256 even with a key and a bucket key",
+        *bucket_with(
+            (
+                S3
+                + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                {"rules": [sse_rule]},
+            )
+        ),
+        flagged=("data",),
+    )
+    lambda_events = {"dataResources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:s3"]}]}
+    yield case(
+        "aws-s3-enable-object-read-logging",
+        "flags Lambda data events whatever their values",
+        *bucket_with(),
+        trail(lambda_events),
+        flagged=("data",),
+    )
+    p = "s3-deny-insecure-transport"
+    for operator, key in (
+        ("StringEquals", "aws:SecureTransport"),
+        ("ArnLike", "aws:SecureTransport"),
+        ("Bool", "aws:ViaAWSService"),
+        ("Bool", "aws:MultiFactorAuthPresent"),
+    ):
+        statement = {**tls_statement(), "Condition": {operator: {key: "false"}}}
+        yield case(
+            p,
+            f"flags a Deny on {operator} {key}",
+            *bucket_with((BUCKET_POLICY, {"policy": doc(statement)})),
+            flagged=("data",),
+        )
+    yield case(
+        "aws-s3-enable-logging",
+        "passes a bucket that receives server access logs",
+        res("bucket", "logs", {}),
+        *bucket_with((S3 + "bucketLogging:BucketLogging", {"targetBucket": "logs-id"})),
+    )
     p = "state-bucket-protected"
     force = bucket_with()
     update_inputs(force[0], forceDestroy=True)
