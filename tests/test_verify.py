@@ -967,7 +967,10 @@ def test_deploy_installs_exactly_the_pinned_boto3_and_botocore(tmp_path: Path) -
 def test_make_verify_reads_an_outputs_file_or_the_stack() -> None:
     def command(*variables: str) -> str:
         dry = subprocess.run(
-            ["make", "-n", "verify", *variables], cwd=REPO, capture_output=True, text=True
+            ["make", "--no-print-directory", "-n", "verify", *variables],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
         )
         return dry.stdout.strip().splitlines()[-1]
 
