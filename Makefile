@@ -72,13 +72,15 @@ test: lint typecheck unit
 clean:
 	rm -rf build .pytest_cache .ruff_cache
 
-# Mutation score of the policy rules (tools/mutate.py): cosmic-ray in a temporary copy of the
-# repository, one session per module; slow, so not part of `make test` or .ci/run.
-# `make mutate MODULES=policy/rules/kms.py` runs one module.
+# Mutation score of the modules that guard users (tools/mutate.py: the policy rules, config
+# validation, SLO and alarm math, the bootstrap's IAM documents, the cost formulas): cosmic-ray in a
+# temporary copy of the repository, one session per module; slow, so not part of `make test` or
+# .ci/run (.github/workflows/mutate.yml runs it weekly). `make mutate MODULE=components/slo.py`
+# runs one module, MODULES='a.py b.py' several.
 .PHONY: mutate
 mutate: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
-	$(PY) -m tools.mutate $(MODULES)
+	$(PY) -m tools.mutate $(MODULE) $(MODULES)
 
 # Read-only checks of the deployed stack (tools/verify.py, docs/verify.md): needs the caller's AWS
 # credentials, and the Pulumi CLI logged in to the stack's backend unless OUTPUTS=<file.json> holds

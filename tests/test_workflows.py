@@ -69,8 +69,8 @@ def uses_lines() -> list[tuple[str, str, str, str]]:
     return found
 
 
-def test_the_four_workflows_exist() -> None:
-    assert {p.stem for p in WORKFLOWS} == {"ci", "preview", "deploy", "drift"}
+def test_the_five_workflows_exist() -> None:
+    assert {p.stem for p in WORKFLOWS} == {"ci", "preview", "deploy", "drift", "mutate"}
 
 
 def test_every_action_is_pinned_to_a_verified_commit_with_its_version() -> None:
@@ -517,3 +517,38 @@ def test_the_cli_version_step_fails_without_an_exact_pin(tmp_path: Path) -> None
     assert result.returncode != 0
     assert "::error::" in result.stdout
     assert output == ""
+
+
+def test_mutate_runs_weekly_and_by_hand() -> None:
+    on = triggers(workflow("mutate"))
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    (schedule,) = on["schedule"]
+    minute, hour, day_of_month, month, day_of_week = schedule["cron"].split()
+    assert (day_of_month, month) == ("*", "*") and day_of_week.isdigit()
+    assert minute.isdigit() and hour.isdigit()
+
+
+def test_mutate_runs_one_job_per_module_of_the_mutation_scope() -> None:
+    from tools.mutate import scope
+
+    (job,) = workflow("mutate")["jobs"].values()
+    assert job["strategy"]["matrix"]["module"] == list(scope())
+    assert job["strategy"]["fail-fast"] is False
+    assert job["env"]["MODULE"] == "${{ matrix.module }}"
+
+
+def test_mutate_only_runs_make_mutate_and_uploads_its_scores() -> None:
+    wf = workflow("mutate")
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    assert [s["run"] for s in steps(wf) if "run" in s] == ["make mutate"]
+    (upload,) = [s for s in steps(wf) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "build/mutate/"
+    assert upload["if"] == "${{ !cancelled() }}"
+
+
+def test_mutate_never_deploys() -> None:
+    text = (WORKFLOWS_DIR / "mutate.yml").read_text()
+    for word in ("secrets.", "vars.", "id-token", "pulumi/actions", "configure-aws-credentials"):
+        assert word not in text, word
+    assert "environment" not in workflow("mutate")["jobs"]["mutate"]

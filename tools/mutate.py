@@ -1,12 +1,17 @@
 """`make mutate`: mutation score of the modules that guard users, with cosmic-ray 8.x.
 
-    venv/bin/python -m tools.mutate [policy/rules/kms.py ...] [--timeout 60]
+    venv/bin/python -m tools.mutate [components/slo.py ...] [--timeout 60]
+
+The scope (issue 12): the policy rules, config validation (components/config.py), the SLO and
+alarm math (components/slo.py), the bootstrap's IAM documents (bootstrap/iam_documents.py) and
+the cost formulas (tools/cost/pricing.py). .github/workflows/mutate.yml runs it weekly.
 
 cosmic-ray mutates files on disk, so the policy pack that the tests start as a subprocess sees
 each mutant, and so do module constants. Every run happens in a temporary copy of the
 repository (tracked files plus untracked ones git does not ignore), so a crash never leaves a
 mutant in the work tree and a run does not disturb other work there. One cosmic-ray session per
-module, each with that module's own test command; the unmutated copy must pass it first.
+module, each with that module's own test command and timeout; the unmutated copy must pass it
+first.
 
 Score = killed / (total - excluded). A timeout counts as killed (cosmic-ray records it so), and
 so does an incompetent mutant (one the interpreter rejects: the tests cannot pass on it); a line
@@ -33,14 +38,68 @@ BIN = Path(sys.executable).parent
 PYTEST = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -o addopts="
 
 
-def scope() -> dict[str, str]:
-    """Module path -> the tests that guard it (the policy rules first: issue 12)."""
+@dataclass(frozen=True)
+class Target:
+    """One cosmic-ray session: the tests that guard a module and the seconds allowed per mutant."""
+
+    tests: tuple[str, ...]
+    timeout: float
+
+
+def _tests(*patterns: str) -> tuple[str, ...]:
+    """The files the patterns match, in pattern order: pytest -x stops at the first failure, so
+    the fast tests that most often kill a mutant go first. cosmic-ray splits the test command with
+    shlex and runs it without a shell, so globs are expanded here."""
+    found = (str(p.relative_to(REPO)) for pattern in patterns for p in sorted(REPO.glob(pattern)))
+    return tuple(dict.fromkeys(found))
+
+
+def scope() -> dict[str, Target]:
+    """Module path -> the tests that guard it: what guards users (issue 12), the policy rules first.
+
+    A module's timeout is about three times its unmutated test run on a loaded 2-core machine, so
+    a mutant that loops is cut short without killing a slow but honest run.
+    """
     modules = {
-        f"policy/rules/{p.name}": f"tests/policy/test_{p.stem}.py"
+        f"policy/rules/{p.name}": Target((f"tests/policy/test_{p.stem}.py",), 60.0)
         for p in sorted((REPO / "policy" / "rules").glob("*.py"))
         if not p.name.startswith("_")
     }
-    modules["policy/rules/_common.py"] = "tests/policy"
+    modules["policy/rules/_common.py"] = Target(("tests/policy",), 60.0)
+    # SLO and alarm math: the alarms' expressions, thresholds, periods and M-of-N, behaviourally.
+    modules["components/slo.py"] = Target(
+        _tests(
+            "tests/test_observability_slo.py",
+            "tests/test_observability_alarms.py",
+            "tests/test_observability_error_ratio_series.py",
+            "tests/test_alarm_behaviour.py",
+            "tests/test_observability_*.py",
+        ),
+        40.0,
+    )
+    # Cost formulas: prices, schedules, the portfolio and the CLI that prints them.
+    modules["tools/cost/pricing.py"] = Target(
+        _tests("tests/test_cost_pricing.py", "tests/test_cost_*.py"), 20.0
+    )
+    # The bootstrap's IAM documents: CI roles, state access, the policy pack over the bootstrap.
+    modules["bootstrap/iam_documents.py"] = Target(
+        _tests(
+            "tests/test_bootstrap_permissions.py",
+            "tests/test_bootstrap_state_access.py",
+            "tests/test_bootstrap_*.py",
+        ),
+        60.0,
+    )
+    # Config validation: every ConfigError, and the programs that read the typed config.
+    modules["components/config.py"] = Target(
+        _tests(
+            "tests/test_config.py",
+            "tests/test_service_config.py",
+            "tests/test_observability_config.py",
+            "tests/test_newcomer.py",
+        ),
+        120.0,
+    )
     return modules
 
 
@@ -74,14 +133,15 @@ def copy_repo(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def session(copy: Path, module: str, tests: str, timeout: float, work: Path) -> Score:
+def session(copy: Path, module: str, target: Target, work: Path, timeout: float | None) -> Score:
     stem = module.replace("/", "_").removesuffix(".py")
     config = work / f"{stem}.toml"
     db = work / f"{stem}.sqlite"
+    tests = " ".join(target.tests)
     config.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{module}"\n'
-        f"timeout = {timeout}\n"
+        f"timeout = {timeout or target.timeout}\n"
         "excluded-modules = []\n"
         f'test-command = "{PYTEST} {tests}"\n'
         "\n[cosmic-ray.distributor]\n"
@@ -124,7 +184,9 @@ def tally(module: str, db: Path, survivors: Path) -> Score:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n", 1)[0])
     parser.add_argument("modules", nargs="*", help="module paths (default: the whole scope)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant")
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="seconds per mutant (default: the module's)"
+    )
     args = parser.parse_args(argv)
     modules = scope()
     chosen = args.modules or list(modules)
@@ -140,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.mkdir()
         copy_repo(copy)
         for module in chosen:
-            score = session(copy, module, modules[module], args.timeout, work)
+            score = session(copy, module, modules[module], work, args.timeout)
             scores[module] = {**asdict(score), "percent": round(score.percent, 1)}
             # Re-read before writing: another run may have recorded other modules meanwhile.
             known = json.loads(scores_file.read_text()) if scores_file.exists() else {}
