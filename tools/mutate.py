@@ -161,8 +161,13 @@ def session(copy: Path, module: str, target: Target, work: Path, timeout: float 
 
 
 def tally(module: str, db: Path, survivors: Path) -> Score:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+    # cosmic-ray is installed by `make mutate` only (requirements-mutate.txt), not in the venv
+    # `make test` and CI type-check.
+    from cosmic_ray.work_db import WorkDB, use_db  # pyright: ignore[reportMissingImports]
+    from cosmic_ray.work_item import (  # pyright: ignore[reportMissingImports]
+        TestOutcome,
+        WorkerOutcome,
+    )
 
     counts = {"total": 0, "excluded": 0, "killed": 0, "timeouts": 0, "incompetent": 0}
     survived: list[str] = []
