@@ -591,7 +591,11 @@ def test_scheduler_role_may_only_toggle_and_recheck_the_night_schedule_alarms(
     [
         ("cron(0 8 ? * MON-FRI *)", 35, "cron(35 8 ? * MON-FRI *)"),
         ("cron(45 7 ? * MON-FRI *)", 40, "cron(25 8 ? * MON-FRI *)"),
+        ("cron(25 0 ? * MON-FRI *)", 35, "cron(0 1 ? * MON-FRI *)"),
         ("cron(30 23 ? * MON-FRI *)", 35, None),
+        # the last minute of the day is still the same day; midnight is the next one
+        ("cron(24 23 ? * MON-FRI *)", 35, "cron(59 23 ? * MON-FRI *)"),
+        ("cron(25 23 ? * MON-FRI *)", 35, None),
         ("cron(0/15 8 ? * MON-FRI *)", 35, None),
         ("cron(0 8,9 ? * MON-FRI *)", 35, None),
     ],

@@ -12,6 +12,7 @@ from components.dashboard import DashboardTargets, dashboard_body
 from components.slo import (
     FAST_BURN,
     SLOW_BURN,
+    BurnRateAlert,
     error_budget,
     error_ratio_expression,
     error_ratio_threshold,
@@ -43,6 +44,17 @@ def test_a_shorter_slo_window_burns_the_same_budget_share_at_a_lower_rate() -> N
     assert FAST_BURN.burn_rate(28) == pytest.approx(13.44)
 
 
+def test_a_burn_rate_keeps_six_decimals() -> None:
+    # 2 % of a 30-day budget in 7 h: 2.0571428571...
+    seven_hours = BurnRateAlert(
+        alarm_id="seven-hours",
+        budget_fraction=0.02,
+        long_window_seconds=25_200,
+        short_window_seconds=1800,
+    )
+    assert seven_hours.burn_rate(30) == 2.057143
+
+
 def test_error_ratio_is_zero_below_the_request_floor_and_fills_missing_counts() -> None:
     requests = "FILL(requests,0)+FILL(elb_503,0)"
     assert error_ratio_expression(50) == (
@@ -57,7 +69,8 @@ def test_error_ratio_in_percent_scales_only_the_ratio() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "label"), [(3600, "1h"), (300, "5m"), (21600, "6h"), (1800, "30m")]
+    ("seconds", "label"),
+    [(3600, "1h"), (300, "5m"), (21600, "6h"), (1800, "30m"), (60, "1m"), (3540, "59m")],
 )
 def test_window_labels(seconds: int, label: str) -> None:
     assert window_label(seconds) == label
