@@ -114,7 +114,7 @@ def error_ratio_expression(min_requests: int, *, scale: int = 1) -> str:
 
 def error_ratio_queries(
     load_balancer_arn_suffix: pulumi.Input[str],
-    *,
+    *,  # pragma: no mutate (every caller passes the rest by keyword: `/` changes nothing)
     period: int,
     min_requests: int,
     scale: int = 1,
@@ -143,7 +143,7 @@ def error_ratio_queries(
 def alb_sum_query(
     query_id: str,
     metric_name: str,
-    *,
+    *,  # pragma: no mutate (every caller passes the rest by keyword: `/` changes nothing)
     dimensions: Mapping[str, pulumi.Input[str]],
     period: int,
 ) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -186,11 +187,55 @@ def tally(module: str, db: Path, survivors: Path) -> Score:
     return Score(module=module, survived=len(survived), **counts)
 
 
+def recheck(copy: Path, module: str, target: Target) -> tuple[int, int, int]:
+    """Re-run the module's last survivors (build/mutate/<module>.txt) against today's tests.
+
+    Minutes instead of a whole session: it shows which survivors the tests added since kill. The
+    score stays the session's; (killed, still surviving, no longer applying) are returned, and
+    the ones still surviving are written to build/mutate/<module>.recheck.txt.
+    """
+    stem = module.replace("/", "_").removesuffix(".py")
+    text = (OUT / f"{stem}.txt").read_text() if (OUT / f"{stem}.txt").exists() else ""
+    entries = [e for e in re.split(r"^(?=[0-9a-f]{32}$)", text, flags=re.MULTILINE) if e.strip()]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = f"{PYTEST} {' '.join(target.tests)}".split()
+    killed, stale = 0, 0
+    surviving: list[str] = []
+    for entry in entries:
+        diff = entry.split("--- mutation diff ---\n", 1)[-1].encode()
+        # one line of context: a pragma comment added beside the mutated line still applies
+        apply = ["git", "apply", "-C1", "-p1", "-"]
+        if subprocess.run(apply, cwd=copy, input=diff, capture_output=True).returncode != 0:
+            stale += 1  # the module changed under the mutant: the next session decides
+            continue
+        try:
+            run = subprocess.run(
+                command, cwd=copy, env=env, capture_output=True, timeout=target.timeout
+            )
+            killed_now = run.returncode != 0
+        except subprocess.TimeoutExpired:
+            killed_now = True
+        finally:
+            reverse = [*apply[:-1], "-R", "-"]
+            subprocess.run(reverse, cwd=copy, input=diff, check=True, capture_output=True)
+        if killed_now:
+            killed += 1
+        else:
+            surviving.append(entry)
+    (OUT / f"{stem}.recheck.txt").write_text("".join(surviving))
+    return killed, len(surviving), stale
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n", 1)[0])
     parser.add_argument("modules", nargs="*", help="module paths (default: the whole scope)")
     parser.add_argument(
         "--timeout", type=float, default=None, help="seconds per mutant (default: the module's)"
+    )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-run the last session's survivors against today's tests instead of a session",
     )
     args = parser.parse_args(argv)
     modules = scope()
@@ -199,6 +244,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"not in the mutation scope: {', '.join(unknown)}")
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.recheck:
+        with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+            copy_repo(Path(tmp))
+            for module in chosen:
+                killed, surviving, stale = recheck(Path(tmp), module, modules[module])
+                print(
+                    f"{module}: {killed} survivors now killed, {surviving} still survive, "
+                    f"{stale} no longer apply"
+                )
+        return 0
     scores_file = OUT / "scores.json"
     scores: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
