@@ -108,7 +108,8 @@ def error_ratio_expression(min_requests: int, *, scale: int = 1) -> str:
     """
     errors = filled_sum(*(query_id for query_id, _ in ERROR_QUERIES))
     requests = filled_sum(*(query_id for query_id, _ in REQUEST_QUERIES))
-    scaled = f"{scale} * " if scale != 1 else ""
+    # pragma below: scale is 1 or 100 (a percentage), so `> 1` and `is not 1` are the same test.
+    scaled = f"{scale} * " if scale != 1 else ""  # pragma: no mutate
     return f"IF({requests} >= {min_requests}, {scaled}({errors})/({requests}), 0)"
 
 
