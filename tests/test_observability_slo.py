@@ -40,6 +40,14 @@ def test_999_at_14_4x_is_an_error_ratio_of_1_44_percent() -> None:
     assert error_ratio_threshold(99.9, 6.0) == pytest.approx(0.006, rel=1e-12)
 
 
+def test_budget_and_threshold_drop_float_noise_and_keep_a_ten_decimal_slo() -> None:
+    # exact equality: the alarm's threshold is written from these numbers
+    assert error_budget(99.9) == 0.001  # 1 - 0.999 is 0.0010000000000000009 in binary
+    assert error_ratio_threshold(99.9, 14.4) == 0.0144
+    assert error_budget(99.9999999999) == 1e-12
+    assert error_ratio_threshold(99.9999999999, 1.0) == 1e-12
+
+
 def test_a_shorter_slo_window_burns_the_same_budget_share_at_a_lower_rate() -> None:
     assert FAST_BURN.burn_rate(28) == pytest.approx(13.44)
 
