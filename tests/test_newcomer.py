@@ -14,6 +14,7 @@ from conftest import REPO_ROOT
 
 from components.config import SECTIONS, camel, parse_stack_config
 from tools import plan, policy_gate
+from tools.day2 import impact
 from tools.offline import SECRET_PLACEHOLDERS, run_program, stack_config_map
 
 
@@ -114,6 +115,26 @@ def test_a_secret_reaches_its_resource_as_a_secret_input(project: Path) -> None:
     graph = run_program("dev", project_dir=project)
     [slack] = resource_of(graph, SLACK)
     assert graph["secrets"] == ["ecs-fargate:slackChannelId", "ecs-fargate:slackWorkspaceId"]
+    assert slack["secretInputs"] == ["slackChannelId", "slackTeamId"]
+
+
+def test_a_planned_change_keeps_the_stacks_secrets_secret(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_stack_values(
+        project, {"ecs-fargate:slackWorkspaceId": SECURE, "ecs-fargate:slackChannelId": SECURE}
+    )
+    graphs: list[dict[str, Any]] = []
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        graphs.append(run_program(*args, **kwargs))
+        return graphs[-1]
+
+    monkeypatch.setattr(impact, "run_program", recording)
+    impact.plan_change("dev", impact.parse_change("desiredCount=3"), project_dir=project)
+    base, changed = graphs
+    assert changed["secrets"] == base["secrets"] != []
+    [slack] = resource_of(changed, SLACK)
     assert slack["secretInputs"] == ["slackChannelId", "slackTeamId"]
 
 

@@ -48,7 +48,12 @@ from tools.day2.replacements import (  # noqa: E402
     TypeRow,
     row_for,
 )
-from tools.offline import REPO_ROOT, run_program, stack_config_map  # noqa: E402
+from tools.offline import (  # noqa: E402
+    REPO_ROOT,
+    read_stack_config,
+    run_program,
+    stack_config_map,
+)
 
 Graph = Mapping[str, Any]
 Resource = Mapping[str, Any]
@@ -218,7 +223,11 @@ def plan_change(
     base = base if base is not None else run_program(stack, project_dir=project_dir)
     changed: Graph = (
         run_program(
-            stack, project_dir=project_dir, config=changed_config(stack, change, project_dir)
+            stack,
+            project_dir=project_dir,
+            config=changed_config(stack, change, project_dir),
+            # the stack file's secure values stay secret in the changed graph too
+            secrets=read_stack_config(stack, project_dir).secrets,
         )
         if change.settings
         else base
