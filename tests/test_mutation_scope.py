@@ -1,9 +1,14 @@
-"""`make mutate`'s scope (tools/mutate.py): what issue 12 names, each module with tests that exist."""
+"""`make mutate` (tools/mutate.py): its scope is what issue 12 names, each module with tests that
+exist; --recheck re-runs a session's survivors against today's tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from conftest import REPO_ROOT
 
+from tools import mutate
 from tools.mutate import scope
 
 ISSUE_12_MODULES = {
@@ -36,3 +41,31 @@ def test_each_module_is_guarded_by_the_tests_named_for_it() -> None:
     assert "tests/test_cost_pricing.py" in tests["tools/cost/pricing.py"]
     assert "tests/test_bootstrap_permissions.py" in tests["bootstrap/iam_documents.py"]
     assert "tests/test_config.py" in tests["components/config.py"]
+
+
+def _survivor(job: str, old: str, new: str) -> str:
+    return (
+        f"{job}\n--- mutation diff ---\n--- a/mod.py\n+++ b/mod.py\n@@ -1,3 +1,3 @@\n"
+        f" # first\n-{old}\n+{new}\n # last\n"
+    )
+
+
+def test_recheck_sorts_the_last_survivors_into_killed_surviving_and_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy, out = tmp_path / "copy", tmp_path / "out"
+    copy.mkdir()
+    out.mkdir()
+    (copy / "mod.py").write_text("# first\nLIMIT = 1\n# last\n")
+    (copy / "test_mod.py").write_text(
+        "from mod import LIMIT\n\ndef test_limit():\n    assert LIMIT\n"
+    )
+    (out / "mod.txt").write_text(
+        _survivor("a" * 32, "LIMIT = 1", "LIMIT = 0")  # the test now fails on it
+        + _survivor("b" * 32, "LIMIT = 1", "LIMIT = 2")  # still passes
+        + _survivor("c" * 32, "LIMIT = 3", "LIMIT = 4")  # the line changed since
+    )
+    monkeypatch.setattr(mutate, "OUT", out)
+    assert mutate.recheck(copy, "mod.py", mutate.Target(("test_mod.py",), 30.0)) == (1, 1, 1)
+    assert (out / "mod.recheck.txt").read_text() == _survivor("b" * 32, "LIMIT = 1", "LIMIT = 2")
+    assert (copy / "mod.py").read_text() == "# first\nLIMIT = 1\n# last\n"
