@@ -203,8 +203,8 @@ def recheck(copy: Path, module: str, target: Target) -> tuple[int, int, int]:
     surviving: list[str] = []
     for entry in entries:
         diff = entry.split("--- mutation diff ---\n", 1)[-1].encode()
-        # one line of context: a pragma comment added beside the mutated line still applies
-        apply = ["git", "apply", "-C1", "-p1", "-"]
+        # no context lines need match: a pragma comment added near the mutated line still applies
+        apply = ["git", "apply", "-C0", "-p1", "-"]
         if subprocess.run(apply, cwd=copy, input=diff, capture_output=True).returncode != 0:
             stale += 1  # the module changed under the mutant: the next session decides
             continue
