@@ -69,3 +69,9 @@ def test_recheck_sorts_the_last_survivors_into_killed_surviving_and_stale(
     assert mutate.recheck(copy, "mod.py", mutate.Target(("test_mod.py",), 30.0)) == (1, 1, 1)
     assert (out / "mod.recheck.txt").read_text() == _survivor("b" * 32, "LIMIT = 1", "LIMIT = 2")
     assert (copy / "mod.py").read_text() == "# first\nLIMIT = 1\n# last\n"
+
+
+def test_recheck_applies_a_survivor_on_the_files_last_line() -> None:
+    # cosmic-ray's diff of a last line ends with an empty removed/added pair, and no newline
+    diff = "--- a/mod.py\n+++ b/mod.py\n@@ -1,2 +1,2 @@\n # first\n-LIMIT = 1\n-\n+LIMIT = 0\n+"
+    assert mutate._apply("# first\nLIMIT = 1\n", diff) == "# first\nLIMIT = 0\n"  # pyright: ignore[reportPrivateUsage]

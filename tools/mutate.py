@@ -187,6 +187,24 @@ def tally(module: str, db: Path, survivors: Path) -> Score:
     return Score(module=module, survived=len(survived), **counts)
 
 
+def _apply(original: str, diff: str) -> str | None:
+    """The module with one survivor's mutation, or None when its lines are no longer there.
+
+    By text, not `git apply`: the diffs cosmic-ray records for the file's last line end with an
+    empty line pair that no patch tool accepts, and their context may have gained a comment.
+    """
+    lines = [line for line in diff.splitlines() if not line.startswith(("---", "+++", "@@"))]
+    removed = [line[1:] for line in lines if line.startswith("-")]
+    added = [line[1:] for line in lines if line.startswith("+")]
+    while removed and added and removed[-1] == added[-1] == "":
+        removed.pop()
+        added.pop()
+    old, new = "\n".join(removed) + "\n", "\n".join(added) + "\n"
+    if not removed or original.count(old) != 1:
+        return None
+    return original.replace(old, new)
+
+
 def recheck(copy: Path, module: str, target: Target) -> tuple[int, int, int]:
     """Re-run the module's last survivors (build/mutate/<module>.txt) against today's tests.
 
@@ -201,13 +219,14 @@ def recheck(copy: Path, module: str, target: Target) -> tuple[int, int, int]:
     command = f"{PYTEST} {' '.join(target.tests)}".split()
     killed, stale = 0, 0
     surviving: list[str] = []
+    source = copy / module
+    original = source.read_text()
     for entry in entries:
-        diff = entry.split("--- mutation diff ---\n", 1)[-1].encode()
-        # no context lines need match: a pragma comment added near the mutated line still applies
-        apply = ["git", "apply", "-C0", "-p1", "-"]
-        if subprocess.run(apply, cwd=copy, input=diff, capture_output=True).returncode != 0:
-            stale += 1  # the module changed under the mutant: the next session decides
+        mutated = _apply(original, entry.split("--- mutation diff ---\n", 1)[-1])
+        if mutated is None:
+            stale += 1  # the mutated lines changed since (a pragma?): the next session decides
             continue
+        source.write_text(mutated)
         try:
             run = subprocess.run(
                 command, cwd=copy, env=env, capture_output=True, timeout=target.timeout
@@ -216,8 +235,7 @@ def recheck(copy: Path, module: str, target: Target) -> tuple[int, int, int]:
         except subprocess.TimeoutExpired:
             killed_now = True
         finally:
-            reverse = [*apply[:-1], "-R", "-"]
-            subprocess.run(reverse, cwd=copy, input=diff, check=True, capture_output=True)
+            source.write_text(original)
         if killed_now:
             killed += 1
         else:
