@@ -140,3 +140,13 @@ def test_plan_in_a_region_without_a_price_table_fails_on_the_cost_line(
         "error: no price table for eu-central-1 "
         "(tools/cost/prices.json has ap-northeast-1, us-east-1)"
     ]
+
+
+def test_prod_names_the_settings_the_offline_plan_lends_it() -> None:
+    # Pulumi.prod.yaml leaves the domain to its owner; the plan may not pass the stand-in off
+    # as the stack's own setting.
+    assert set(plan.lent_values("prod", REPO_ROOT)) == {
+        "ecs-fargate:domainName",
+        "ecs-fargate:hostedZoneId",
+    }
+    assert plan.lent_values("dev", REPO_ROOT) == {}

@@ -36,6 +36,7 @@ from tools.offline import (  # noqa: E402
     StackSetupError,
     graph_path,
     plan_stack,
+    stack_config_map,
     stack_file,
     write_graph,
 )
@@ -203,7 +204,20 @@ def plan(args: argparse.Namespace, started: float) -> int:
         print(f"  output {key}: {value}")
     for path in graph["secrets"]:
         print(f"secret {path} not decrypted offline: planned with a placeholder")
+    for key, value in lent_values(args.stack, args.project_dir).items():
+        print(
+            f"{key} is left to the stack's owner: planned offline with {value}; "
+            f"`pulumi up` stops until Pulumi.{args.stack}.yaml sets it"
+        )
     return 0
+
+
+def lent_values(stack: str, project_dir: Path) -> dict[str, str]:
+    """The settings the offline plan lends a stack that leaves them to its owner
+    (tools/offline.py OWNER_VALUES), so the output never passes them off as the stack's own."""
+    own = stack_config_map(stack, project_dir, owner_values=False)
+    planned = stack_config_map(stack, project_dir)
+    return {key: value for key, value in planned.items() if own.get(key) != value}
 
 
 if __name__ == "__main__":
