@@ -57,6 +57,17 @@ cost-table: $(STAMP)
 	@$(PY) tools/plan.py --stack prod --quiet >/dev/null
 	@$(PY) -m tools.cost --stack dev --stack prod --portfolio --markdown
 
+# Refactor guard (tools/graph_guard.py): keep every graph the test suite renders, then compare.
+#   make graph-baseline GRAPHS=/tmp/graphs   on the commit before a refactor
+#   make graph-check    GRAPHS=/tmp/graphs   after each step: no difference, or a named fix
+GRAPHS ?= build/graph-baseline
+.PHONY: graph-baseline graph-check
+graph-baseline: $(STAMP)
+	$(PY) -m tools.graph_guard capture $(GRAPHS)
+
+graph-check: $(STAMP)
+	$(PY) -m tools.graph_guard check $(GRAPHS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

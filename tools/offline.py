@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import runpy
 import sys
@@ -26,6 +27,8 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
+
+from tools import graph_guard
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MOCK_ACCOUNT = "123456789012"
@@ -655,7 +658,7 @@ def run_program(
                 "dependsOn": [u for u in request["dependencies"] if u not in explained],
             }
         )
-    return {
+    graph = {
         "project": project_name,
         "stack": stack,
         "region": region,
@@ -668,6 +671,15 @@ def run_program(
         "outputs": _plain(exports),
         "error": str(error) if error else None,
     }
+    if capture_dir := os.environ.get(graph_guard.CAPTURE_ENV):
+        graph_guard.record(
+            graph,
+            project_dir=project_dir,
+            config=config_map,
+            secrets=stack_config.secrets,
+            directory=Path(capture_dir),
+        )
+    return graph
 
 
 def plan_stack(stack: str, project_dir: Path = REPO_ROOT) -> dict[str, Any]:
