@@ -77,7 +77,12 @@ def record(
     secrets: Sequence[str],
     directory: Path,
 ) -> None:
-    """Keep one rendered variant (called by run_program when GRAPH_CAPTURE_DIR is set)."""
+    """Keep one rendered variant (called by run_program when GRAPH_CAPTURE_DIR is set).
+
+    Projects outside the repository (a test's temporary copy) are not kept: they are gone by the
+    time a check runs, and the repository's own projects cover what they render."""
+    if not project_dir.resolve().is_relative_to(REPO_ROOT):
+        return
     project = str(project_dir.resolve().relative_to(REPO_ROOT))
     stack = str(graph["stack"])
     entry = {

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
-from tools.graph_guard import canonical, differences
+from tools.graph_guard import REPO_ROOT, canonical, differences, record
 
 VPC = "urn:pulumi:dev::ecs-fargate::network$aws:ec2/vpc:Vpc::vpc"
 SUBNET = "urn:pulumi:dev::ecs-fargate::network$aws:ec2/subnet:Subnet::private-a"
@@ -80,3 +82,11 @@ def test_a_changed_input_and_option_are_reported() -> None:
     found = list(differences(canonical(graph()), canonical(changed)))
     assert f'changed resources/{VPC}/inputs/cidrBlock: "10.0.0.0/16" -> "10.1.0.0/16"' in found
     assert f"changed resources/{VPC}/options/protect: false -> true" in found
+
+
+def test_a_project_outside_the_repository_is_not_kept(tmp_path: Path) -> None:
+    kept = tmp_path / "kept"
+    rendered = {**graph(), "stack": "dev"}
+    record(rendered, project_dir=tmp_path, config={}, secrets=(), directory=kept)
+    record(rendered, project_dir=REPO_ROOT, config={}, secrets=(), directory=kept)
+    assert [json.loads(p.read_text())["project"] for p in kept.glob("*.json")] == ["."]
