@@ -8,14 +8,8 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    as_list,
-    load_json,
-    resource_rule,
-    stack_rule,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._resources import Stack, as_list, load_json
 
 SECRET = "aws:secretsmanager/secret:Secret"
 SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"

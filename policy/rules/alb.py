@@ -7,17 +7,8 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    as_list,
-    is_false,
-    is_true,
-    load_json,
-    nested,
-    resource_rule,
-    stack_rule,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._resources import Stack, as_list, is_false, is_true, load_json, nested
 
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")

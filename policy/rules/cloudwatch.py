@@ -6,19 +6,9 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    account_of_arn,
-    anyone_principal,
-    as_list,
-    identities_of,
-    is_false,
-    is_true,
-    resource_rule,
-    stack_rule,
-    statements,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._policy_documents import anyone_principal, statements
+from ._resources import Stack, account_of_arn, as_list, identities_of, is_false, is_true
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -6,17 +6,8 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    identities_of,
-    is_false,
-    is_true,
-    nested,
-    resource_rule,
-    stack_rule,
-    strings_in,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._resources import Stack, identities_of, is_false, is_true, nested, strings_in
 
 TABLE = "aws:dynamodb/table:Table"
 DAX = "aws:dax/cluster:Cluster"

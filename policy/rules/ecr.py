@@ -6,18 +6,9 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Finding,
-    Stack,
-    StackFinding,
-    anyone_principal,
-    as_list,
-    is_true,
-    nested,
-    resource_rule,
-    stack_rule,
-    statements,
-)
+from ._common import Finding, StackFinding, resource_rule, stack_rule
+from ._policy_documents import anyone_principal, statements
+from ._resources import Stack, as_list, is_true, nested
 
 REPOSITORY = "aws:ecr/repository:Repository"
 REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"

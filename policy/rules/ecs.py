@@ -8,16 +8,8 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    as_list,
-    is_true,
-    load_json,
-    nested,
-    resource_rule,
-    stack_rule,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._resources import Stack, as_list, is_true, load_json, nested
 
 CLUSTER = "aws:ecs/cluster:Cluster"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"

@@ -13,24 +13,20 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
+from ._common import Finding, StackFinding, resource_rule, stack_rule
+from ._policy_documents import (
     IDENTITY_DOCUMENT_TYPES,
-    Finding,
-    Stack,
-    StackFinding,
     Statement,
     action_matches,
     allows_action,
     anyone_principal,
-    as_list,
     condition_keys,
     identity_documents,
     on_any_resource,
-    resource_rule,
-    stack_rule,
     statements,
     wildcard_resource,
 )
+from ._resources import Stack, as_list
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"

@@ -6,16 +6,9 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    anyone_principal,
-    is_false,
-    is_true,
-    resource_rule,
-    stack_rule,
-    statements,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._policy_documents import anyone_principal, statements
+from ._resources import Stack, is_false, is_true
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"

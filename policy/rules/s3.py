@@ -11,17 +11,9 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    Stack,
-    StackFinding,
-    anyone_principal,
-    as_list,
-    is_true,
-    nested,
-    resource_rule,
-    stack_rule,
-    statements,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._policy_documents import anyone_principal, statements
+from ._resources import Stack, as_list, is_true, nested
 
 
 def _both(name: str) -> tuple[str, str]:

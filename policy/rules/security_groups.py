@@ -8,16 +8,8 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    PUBLIC_ANY,
-    Stack,
-    StackFinding,
-    as_list,
-    is_private_cidr,
-    is_true,
-    resource_rule,
-    stack_rule,
-)
+from ._common import StackFinding, resource_rule, stack_rule
+from ._resources import PUBLIC_ANY, Stack, as_list, is_private_cidr, is_true
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"

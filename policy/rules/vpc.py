@@ -7,20 +7,9 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import (
-    PUBLIC_ANY,
-    Finding,
-    Stack,
-    StackFinding,
-    as_list,
-    is_false,
-    is_true,
-    load_json,
-    nested,
-    resource_rule,
-    stack_rule,
-    statements,
-)
+from ._common import Finding, StackFinding, resource_rule, stack_rule
+from ._policy_documents import statements
+from ._resources import PUBLIC_ANY, Stack, as_list, is_false, is_true, load_json, nested
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"

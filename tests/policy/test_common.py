@@ -1,5 +1,6 @@
-"""policy/rules/_common.py: what every rule inherits (unknown values, document parsing, nested
-input shapes), driven through the pack's Analyzer gRPC interface like the rules themselves."""
+"""The shared modules of policy/rules (_common.py, _resources.py, _policy_documents.py): what every
+rule inherits (unknown values, document parsing, nested input shapes), driven through the pack's
+Analyzer gRPC interface like the rules themselves."""
 
 from __future__ import annotations
 
