@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from tools.graph import Graph  # noqa: E402
-from tools.offline import run_program, stack_config_map  # noqa: E402
+from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, PlanVariant, config_with
+from tools.graph import Graph
+from tools.offline import run_program
 
 STACKS = ("dev", "prod")
 
@@ -38,7 +32,12 @@ def stack_graph(request: pytest.FixtureRequest) -> Graph:
     return Graph(run_program(request.param))
 
 
-PlanVariant = Callable[..., Graph]
+@pytest.fixture(scope="module", params=FEATURE_VARIANTS, ids=lambda v: v.id)
+def feature_variant(request: pytest.FixtureRequest) -> tuple[FeatureVariant, Graph]:
+    """Each optional feature turned on in turn, with the stack it was planned on."""
+    variant: FeatureVariant = request.param
+    config = config_with(variant.stack, variant.overrides)
+    return variant, Graph(run_program(variant.stack, config=config))
 
 
 @pytest.fixture
@@ -50,15 +49,3 @@ def plan_variant() -> PlanVariant:
         return Graph(run_program(stack, config=config, raise_errors=raise_errors))
 
     return plan
-
-
-def config_with(stack: str, overrides: Mapping[str, Any]) -> dict[str, str]:
-    """The stack's merged config with ``overrides`` (short keys mean the project namespace)."""
-    config = stack_config_map(stack)
-    for key, value in overrides.items():
-        full_key = key if ":" in key else f"ecs-fargate:{key}"
-        if value is None:
-            config.pop(full_key, None)
-        else:
-            config[full_key] = value if isinstance(value, str) else json.dumps(value)
-    return config

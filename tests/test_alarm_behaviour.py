@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pytest
-from conftest import config_with
-from metric_math import (
+
+from tests.support.graphs import config_with
+from tests.support.metric_math import (
     COMPOSITE_ALARM,
     METRIC_ALARM,
     Minute,
@@ -29,7 +30,6 @@ from metric_math import (
     composite_state,
     minutes_to_alarm,
 )
-
 from tools.graph import Graph, Resource
 from tools.offline import run_program
 

@@ -30,11 +30,12 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import FIXTURES, REPO_ROOT
+
 APP_DIR = REPO_ROOT / "app"
 NGINX_CONF = APP_DIR / "nginx.conf"
 DOCS_APP = REPO_ROOT / "docs" / "app.md"
-LOG_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "nginx_log_lines.json"
+LOG_FIXTURE = FIXTURES / "nginx_log_lines.json"
 CONTRACT: dict[str, Any] = json.loads((APP_DIR / "runtime-contract.json").read_text())
 CONTAINER_PORT: int = CONTRACT["containerPort"]
 HEALTH_PATH: str = CONTRACT["healthPath"]

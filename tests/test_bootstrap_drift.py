@@ -15,10 +15,6 @@ from typing import Any
 import pulumi
 import pytest
 
-# the feature variants of the deploy table's test, as a fixture
-from test_bootstrap_permissions import FeatureVariant, feature_variant  # noqa: F401
-from test_bootstrap_state_access import bucket_arn, conditioned, keys_of, preview_calls
-
 from bootstrap.ci_permissions import (
     DRIFT_READ_EXCEPTIONS,
     DRIFT_READ_VERBS,
@@ -31,7 +27,11 @@ from bootstrap.ci_permissions import (
 from bootstrap.config import DRIFT_ENVIRONMENT, parse_config
 from bootstrap.iam_documents import MANAGED_POLICY_MAX_CHARS
 from bootstrap.plan import example_config, plan_bootstrap
+
+# the feature variants of the deploy table's test, as a fixture
+from tests.support.graphs import FeatureVariant
 from tests.support.iam import allowed, as_list
+from tests.support.state_bucket import bucket_arn, conditioned, keys_of, preview_calls
 from tools.graph import Graph
 
 OIDC = "token.actions.githubusercontent.com"
@@ -116,7 +116,7 @@ def test_every_resource_type_of_the_stack_has_its_refresh_reads(stack_graph: Gra
 
 
 def test_every_resource_type_of_every_optional_feature_has_its_refresh_reads(
-    feature_variant: tuple[FeatureVariant, Graph],  # noqa: F811 (the imported fixture)
+    feature_variant: tuple[FeatureVariant, Graph],
 ) -> None:
     variant, graph = feature_variant
     types = {r["type"] for r in graph.resources}

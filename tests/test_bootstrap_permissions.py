@@ -7,74 +7,23 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import config_with
 
 from bootstrap.ci_permissions import ENVIRONMENT_TAG, PERMISSIONS, Scope, missing_types
 from bootstrap.config import FEATURE_PASSED_TO_SERVICES
 from bootstrap.plan import example_config, plan_bootstrap
+from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant
 from tests.support.iam import allowed
 from tools.graph import Graph, Resource
-from tools.offline import run_program
 
 ROLE = "aws:iam/role:Role"
-
-
-@dataclass(frozen=True)
-class FeatureVariant:
-    """A stack with one optional feature turned on; ``feature`` is its FEATURE_PASSED_TO_SERVICES
-    key, or None for a feature that passes no role."""
-
-    stack: str
-    label: str
-    overrides: Mapping[str, Any] = field(hash=False)
-    feature: str | None = None
-
-    @property
-    def id(self) -> str:
-        return f"{self.stack}+{self.label}"
-
-
-NIGHT_SCHEDULE = {
-    "scaleInCron": "cron(0 21 ? * MON-FRI *)",
-    "scaleOutCron": "cron(0 8 ? * MON-FRI *)",
-    "timezone": "Asia/Tokyo",
-}
-SLACK = {"slackWorkspaceId": "T0123ABCDEF", "slackChannelId": "C0123ABCDEF"}
-BLUE_GREEN = {"deploymentStrategy": "blue_green"}
-ECS_EXEC = {"enableExecuteCommand": True, "extraEndpointServices": ["ssmmessages"]}
-
-# Features the stacks leave off by default (prod has flow logs on already; the night schedule is
-# dev only, config rejects it in prod).
-FEATURE_VARIANTS = (
-    FeatureVariant("dev", "flowLogs", {"flowLogs": True}, "flowLogs"),
-    FeatureVariant("dev", "nightSchedule", {"nightSchedule": NIGHT_SCHEDULE}, "nightSchedule"),
-    *(
-        variant
-        for stack in ("dev", "prod")
-        for variant in (
-            FeatureVariant(stack, "slack", SLACK, "slackWorkspaceId + slackChannelId"),
-            FeatureVariant(stack, "blue_green", BLUE_GREEN, "deploymentStrategy: blue_green"),
-            FeatureVariant(stack, "ecsExec", ECS_EXEC),
-        )
-    ),
-)
 
 
 @pytest.fixture(scope="module")
 def bootstrap_graph() -> Graph:
     return Graph(plan_bootstrap())
-
-
-@pytest.fixture(scope="module", params=FEATURE_VARIANTS, ids=lambda v: v.id)
-def feature_variant(request: pytest.FixtureRequest) -> tuple[FeatureVariant, Graph]:
-    variant: FeatureVariant = request.param
-    config = config_with(variant.stack, variant.overrides)
-    return variant, Graph(run_program(variant.stack, config=config))
 
 
 def default_graph(request: pytest.FixtureRequest, stack: str) -> Graph:

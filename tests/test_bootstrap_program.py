@@ -11,12 +11,12 @@ from typing import Any
 import pulumi
 import pytest
 import yaml
-from conftest import REPO_ROOT
 
 from bootstrap.ci_permissions import ECR_AUTH, PERMISSIONS, Scope, read_actions
 from bootstrap.iam_documents import MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS
 from bootstrap.plan import example_config, plan_bootstrap
 from tests.support.iam import allowed, covers
+from tests.support.paths import REPO_ROOT
 from tools.graph import Graph, Resource
 
 BUCKET = "aws:s3/bucket:Bucket"

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, PlanVariant, config_with
 
 from components.config import (
     SECTIONS,
@@ -18,6 +17,8 @@ from components.config import (
     declared_keys,
     parse_stack_config,
 )
+from tests.support.graphs import PlanVariant, config_with
+from tests.support.paths import REPO_ROOT
 
 
 def parse(stack: str = "dev", **overrides: Any):

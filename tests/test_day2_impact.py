@@ -14,10 +14,11 @@ from typing import Any
 import pulumi
 import pulumi_aws
 import pytest
-from conftest import REPO_ROOT, config_with
-from test_service_support import LOAD_BALANCER
 
 from components.config import camel, declared_keys
+from tests.support.graphs import config_with
+from tests.support.paths import REPO_ROOT
+from tests.support.service import LOAD_BALANCER
 from tools import plan
 from tools.day2.impact import (
     ALB_VPC,

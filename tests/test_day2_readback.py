@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT, config_with
-from test_bootstrap_permissions import FEATURE_VARIANTS, FeatureVariant
 
+from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, config_with
+from tests.support.paths import FIXTURES
 from tools.day2 import readback
 from tools.day2.readback import (
     NO_DIFF,
@@ -27,7 +27,7 @@ from tools.graph import Graph
 from tools.offline import run_program
 
 # Today's main before the capabilities fix (commit 4a4bca4), frozen: the model must see its diff.
-BEFORE_FIX = REPO_ROOT / "tests" / "fixtures" / "day2" / "dev_task_definition_4a4bca4.json"
+BEFORE_FIX = FIXTURES / "day2" / "dev_task_definition_4a4bca4.json"
 
 # Features that pass no role, so the bootstrap's variants leave them out; they change the graph.
 DOMAIN = {"domainName": "app.dev.acme-corp.net", "hostedZoneId": "Z08123456ABCDEFGHIJKL"}

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO_ROOT
+
 APP_DIR = REPO_ROOT / "app"
 DOCKERFILE = APP_DIR / "Dockerfile"
 NGINX_CONF_TEXT = (APP_DIR / "nginx.conf").read_text()

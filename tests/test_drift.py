@@ -14,9 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.paths import FIXTURES
 from tools import drift
 
-FIXTURES = Path(__file__).parent / "fixtures" / "drift"
+DRIFT_FIXTURES = FIXTURES / "drift"
 SG = "urn:pulumi:dev::ecs-fargate::ecs-fargate:index:WebService$aws:ec2/securityGroup:SecurityGroup::ecs-fargate-dev-web-alb"
 LG = "urn:pulumi:dev::ecs-fargate::ecs-fargate:index:WebService$aws:cloudwatch/logGroup:LogGroup::ecs-fargate-dev-web-app"
 AL = "urn:pulumi:dev::ecs-fargate::ecs-fargate:index:Observability$aws:cloudwatch/metricAlarm:MetricAlarm::ecs-fargate-dev-obs-5xx"
@@ -25,7 +26,7 @@ SENTINEL = "SENTINEL"
 
 
 def fixture(name: str) -> str:
-    return (FIXTURES / f"preview_{name}.json").read_text()
+    return (DRIFT_FIXTURES / f"preview_{name}.json").read_text()
 
 
 def drifted() -> drift.Verdict:

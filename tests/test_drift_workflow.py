@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from test_workflows import steps, triggers, workflow
-
+from tests.support.paths import FIXTURES, REPO_ROOT
+from tests.support.workflows import steps, triggers, workflow
 from tools import drift
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).parent / "fixtures" / "drift"
+DRIFT_FIXTURES = FIXTURES / "drift"
 PREVIEW_STEP = "Preview with refresh, unless the state is locked"
 SUMMARY_STEP = "Summarise (names only)"
 BACKEND = "s3://ecs-fargate-state-123456789012-ap-northeast-1?region=ap-northeast-1"
@@ -125,7 +124,7 @@ def run_steps(
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "FAKE_AWS_ANSWERS": str(tmp_path / "answers"),
         "FAKE_LOG": str(log),
-        "FAKE_PREVIEW": str(FIXTURES / f"preview_{preview}.json"),
+        "FAKE_PREVIEW": str(DRIFT_FIXTURES / f"preview_{preview}.json"),
         "FAKE_PULUMI_EXIT": str(exit_code),
         "GITHUB_OUTPUT": str(outputs),
         "STACK": "prod",

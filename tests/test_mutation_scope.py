@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
 
+from tests.support.paths import REPO_ROOT
 from tools import mutate
 from tools.mutate import scope
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, PlanVariant
 
+from tests.support.graphs import PlanVariant
+from tests.support.paths import FIXTURES, REPO_ROOT
 from tools.graph import Graph, Resource, json_input
 from tools.offline import run_program
 
@@ -22,7 +23,7 @@ AZ_COUNT = {"dev": 2, "prod": 3}
 
 @pytest.fixture(scope="module")
 def solo_network() -> Graph:
-    return Graph(run_program("test", project_dir=REPO_ROOT / "tests/fixtures/network_only"))
+    return Graph(run_program("test", project_dir=FIXTURES / "network_only"))
 
 
 def subnets(graph: Graph, tier: str) -> list[Resource]:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO_ROOT
 
 from components.config import SECTIONS, camel, parse_stack_config
+from tests.support.paths import REPO_ROOT
 from tools import plan, policy_gate
 from tools.day2 import impact
 from tools.offline import SECRET_PLACEHOLDERS, run_program, stack_config_map

@@ -8,20 +8,20 @@ import re
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT
 
 from components.slo import cron_minutes_later, error_ratio_expression
+from tests.support.observability import SCHEDULE, schedules_by_action
+from tests.support.paths import FIXTURES, REPO_ROOT
 from tools.graph import Graph, Resource, json_input
 from tools.offline import run_program
 
-FIXTURE = REPO_ROOT / "tests/fixtures/observability_only"
+FIXTURE = FIXTURES / "observability_only"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 TOPIC = "aws:sns/topic:Topic"
 KEY = "aws:kms/key:Key"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 SLACK = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
-SCHEDULE = "aws:scheduler/schedule:Schedule"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 RUNBOOK = REPO_ROOT / "docs/runbook.md"
@@ -499,15 +499,6 @@ PAUSED = [
     "solo-availability-slow-burn",
     "solo-healthy-hosts-low",
 ]
-
-
-def schedules_by_action(graph: Graph) -> dict[str, list[dict[str, Any]]]:
-    """CloudWatch API action the schedule calls -> the schedules' inputs."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for schedule in graph.of_type(SCHEDULE):
-        action = schedule["inputs"]["target"]["arn"].rsplit(":", 1)[-1]
-        found.setdefault(action, []).append(schedule["inputs"])
-    return found
 
 
 def test_night_schedule_disables_the_availability_alarm_actions_at_scale_in(full: Graph) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PlanVariant
+
+from tests.support.graphs import PlanVariant
 
 # overrides, the key the message must name, the rejected value as shown, the allowed-values text
 OBSERVABILITY_ERRORS: list[tuple[dict[str, Any], str, str, str]] = [

@@ -15,8 +15,13 @@ import re
 from typing import Any
 
 import pytest
-from metric_math import Traffic, evaluate, metric_alarm_breaches, metric_alarm_datapoints
 
+from tests.support.metric_math import (
+    Traffic,
+    evaluate,
+    metric_alarm_breaches,
+    metric_alarm_datapoints,
+)
 from tools.graph import Graph, Resource
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

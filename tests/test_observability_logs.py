@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO_ROOT
 
 from components.log_patterns import (
     PatternError,
@@ -16,11 +15,12 @@ from components.log_patterns import (
     matches,
     parse,
 )
+from tests.support.paths import FIXTURES
 from tools.graph import Graph
 from tools.offline import run_program
 
-LINES = json.loads((REPO_ROOT / "tests/fixtures/nginx_log_lines.json").read_text())
-FIXTURE = REPO_ROOT / "tests/fixtures/observability_only"
+LINES = json.loads((FIXTURES / "nginx_log_lines.json").read_text())
+FIXTURE = FIXTURES / "observability_only"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ERROR_TERMS = ("[error]", "[crit]", "[alert]", "[emerg]")
 

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT
 
 from components.dashboard import DashboardTargets, dashboard_body
 from components.slo import (
@@ -18,10 +17,11 @@ from components.slo import (
     error_ratio_threshold,
     window_label,
 )
+from tests.support.paths import FIXTURES
 from tools.graph import Graph
 from tools.offline import run_program
 
-FIXTURE = REPO_ROOT / "tests/fixtures/observability_only"
+FIXTURE = FIXTURES / "observability_only"
 
 
 def test_fast_burn_is_2_percent_of_a_30_day_budget_in_one_hour() -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import PlanVariant
-from test_observability_alarms import schedules_by_action
-
+from tests.support.graphs import PlanVariant
+from tests.support.observability import SCHEDULE, schedules_by_action
 from tools.graph import Graph, Resource
 
 OBSERVABILITY = "ecs-fargate:index:Observability"
@@ -16,7 +15,6 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 TOPIC = "aws:sns/topic:Topic"
 SLACK = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
-SCHEDULE = "aws:scheduler/schedule:Schedule"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 HOST_ALARMS = {"unhealthy-hosts": "UnHealthyHostCount", "healthy-hosts-low": "HealthyHostCount"}

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from conftest import REPO_ROOT
 
+from tests.support.paths import REPO_ROOT
 from tools import plan
 from tools.graph import Graph
 from tools.policy_gate import PolicyPackClient, policy_pack

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from policy.rules import CATALOG
+from tests.support.paths import REPO_ROOT
 
-REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO / "docs" / "reference" / "policy_rules.md"
-README = REPO / "policy" / "README.md"
+REFERENCE = REPO_ROOT / "docs" / "reference" / "policy_rules.md"
+README = REPO_ROOT / "policy" / "README.md"
 ROW = re.compile(r"^\| ([A-Z0-9]+-\d\d) \| ([^|]+) \|", re.MULTILINE)
 
 
@@ -35,7 +34,7 @@ def test_readme_names_every_policy_of_the_pack_under_its_rows() -> None:
 
 def test_readme_enforcement_columns_match_the_config_files() -> None:
     configs = {
-        s: json.loads((REPO / "policy" / "config" / f"{s}.json").read_text())
+        s: json.loads((REPO_ROOT / "policy" / "config" / f"{s}.json").read_text())
         for s in ("dev", "prod")
     }
 

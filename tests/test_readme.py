@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO_ROOT, PlanVariant
 
+from tests.support.graphs import PlanVariant
+from tests.support.paths import REPO_ROOT
 from tools.cost.portfolio import portfolio_graph
 from tools.cost.pricing import estimate
 from tools.cost.report import render_markdown_summary

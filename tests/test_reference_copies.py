@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO_ROOT
+
+from tests.support.paths import REPO_ROOT
 
 SHARED = REPO_ROOT.parent / "shared" / "reference"
 COPIES = sorted((REPO_ROOT / "docs" / "reference").glob("*.md"))

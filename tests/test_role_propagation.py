@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import config_with
-from test_bootstrap_permissions import FEATURE_VARIANTS, FeatureVariant
 
+from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, config_with
 from tools.graph import Graph, Resource
 from tools.offline import run_program
 

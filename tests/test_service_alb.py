@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PlanVariant, config_with
-from test_service_support import (
+
+from components.config import MAX_STACK_NAME_LENGTH
+from components.service import access_log_bucket_policy
+from tests.support.graphs import PlanVariant, config_with
+from tests.support.service import (
     BUCKET_POLICY,
     CONTRACT,
     LISTENER,
@@ -18,9 +21,6 @@ from test_service_support import (
     log_retention_days,
     rule_chain,
 )
-
-from components.config import MAX_STACK_NAME_LENGTH
-from components.service import access_log_bucket_policy
 from tools.graph import Graph, json_input
 from tools.offline import run_program
 

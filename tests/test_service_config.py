@@ -6,12 +6,12 @@ import fnmatch
 from typing import Any
 
 import pytest
-from conftest import PlanVariant
-from test_service_support import CONTRACT
 
 from bootstrap.iam_documents import Account, boundary_policy
 from components.config import ConfigError, parse_stack_config, validate_image_pull
 from components.task_definition import repository_arn_of_image
+from tests.support.graphs import PlanVariant
+from tests.support.service import CONTRACT
 from tools.graph import json_input
 from tools.offline import stack_config_map
 

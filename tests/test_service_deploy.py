@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PlanVariant, config_with
-from test_service_support import (
+
+from components.slo import error_ratio_expression
+from tests.support.graphs import PlanVariant, config_with
+from tests.support.service import (
     ALARM,
     LISTENER,
     LISTENER_RULE,
@@ -23,8 +25,6 @@ from test_service_support import (
     named_suffix,
     web_resources,
 )
-
-from components.slo import error_ratio_expression
 from tools.graph import Graph
 from tools.offline import run_program
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PlanVariant, config_with
-from test_service_support import (
+
+from components.service import execute_command_policy
+from tests.support.graphs import PlanVariant, config_with
+from tests.support.service import (
     LOG_GROUP,
     REPOSITORY,
     ROLE,
@@ -15,8 +17,6 @@ from test_service_support import (
     policy_statements,
     web_resources,
 )
-
-from components.service import execute_command_policy
 from tools.graph import Graph, json_input
 from tools.offline import run_program
 

@@ -8,15 +8,6 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from conftest import REPO_ROOT, PlanVariant
-from test_service_support import (
-    IMAGE,
-    REPOSITORY,
-    ROLE_POLICY,
-    container,
-    policy_statements,
-    web_resources,
-)
 
 from components.service import DOCKER_BUILD_IMAGE, retain_pushed_image
 from components.task_definition import (
@@ -25,6 +16,16 @@ from components.task_definition import (
     content_hash_tag,
     ecr_lifecycle_policy,
     repository_arn_of_image,
+)
+from tests.support.graphs import PlanVariant
+from tests.support.paths import REPO_ROOT
+from tests.support.service import (
+    IMAGE,
+    REPOSITORY,
+    ROLE_POLICY,
+    container,
+    policy_statements,
+    web_resources,
 )
 from tools.graph import Graph, json_input
 

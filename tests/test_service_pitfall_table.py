@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
+
+from tests.support.paths import REPO_ROOT
 
 PITFALLS = REPO_ROOT / "docs" / "reference" / "apply_pitfalls.md"
 TABLE = REPO_ROOT / "docs" / "pitfalls.md"

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO_ROOT, PlanVariant
-from test_service_support import (
+
+from components.config import FARGATE_SIZES
+from components.task_definition import RuntimeContract, container_definitions
+from tests.support.graphs import PlanVariant
+from tests.support.paths import REPO_ROOT
+from tests.support.service import (
     CONTRACT,
     LOG_GROUP,
     ROLE,
@@ -17,9 +21,6 @@ from test_service_support import (
     named_suffix,
     web_resources,
 )
-
-from components.config import FARGATE_SIZES
-from components.task_definition import RuntimeContract, container_definitions
 from tools.graph import Graph
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import PlanVariant
-from test_service_support import (
+from tests.support.graphs import PlanVariant
+from tests.support.service import (
     LOAD_BALANCER,
     LOG_GROUP,
     WEB_ACL,
     log_retention_days,
     named_suffix,
 )
-
 from tools.graph import Graph
 
 MANAGED_GROUPS = {

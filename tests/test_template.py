@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO_ROOT
 from jsonschema import Draft202012Validator
 
+from tests.support.paths import FIXTURES, REPO_ROOT
 from tools import plan
 from tools.offline import stack_config_map
 
-SCHEMA = json.loads((REPO_ROOT / "tests/fixtures/pulumi_project_schema.json").read_text())
+SCHEMA = json.loads((FIXTURES / "pulumi_project_schema.json").read_text())
 TEMPLATE_URL = "https://github.com/owner/ecs-fargate-pulumi"
 
 

@@ -25,6 +25,7 @@ from moto.moto_api import state_manager
 
 from bootstrap.plan import plan_bootstrap
 from tests.support.iam import allowed
+from tests.support.paths import REPO_ROOT
 from tools.graph import Graph
 from tools.verify import (
     AWS_CALLS,
@@ -932,12 +933,11 @@ def test_the_deploy_role_may_make_every_call_verify_makes(
 
 # --- where it runs: deploy.yml and the Makefile ------------------------------------------------
 
-REPO = Path(__file__).resolve().parent.parent
 VERIFY_STEP = "Verify the live stack"
 
 
 def deploy_steps() -> list[dict[str, Any]]:
-    workflow = yaml.safe_load((REPO / ".github/workflows/deploy.yml").read_text())
+    workflow = yaml.safe_load((REPO_ROOT / ".github/workflows/deploy.yml").read_text())
     (job,) = workflow["jobs"].values()
     return job["steps"]
 
@@ -959,7 +959,7 @@ def test_deploy_installs_exactly_the_pinned_boto3_and_botocore(tmp_path: Path) -
     # the step's own lines up to the install, run against this repository's requirements
     select = step["run"].splitlines()[0]
     env = {**os.environ, "RUNNER_TEMP": str(tmp_path)}
-    subprocess.run(["bash", "-e", "-c", select], cwd=REPO, env=env, check=True)
+    subprocess.run(["bash", "-e", "-c", select], cwd=REPO_ROOT, env=env, check=True)
     pins = (tmp_path / "verify-requirements.txt").read_text().split()
     assert pins == [f"boto3=={boto3.__version__}", f"botocore=={botocore.__version__}"]
 
@@ -968,7 +968,7 @@ def test_make_verify_reads_an_outputs_file_or_the_stack() -> None:
     def command(*variables: str) -> str:
         dry = subprocess.run(
             ["make", "--no-print-directory", "-n", "verify", *variables],
-            cwd=REPO,
+            cwd=REPO_ROOT,
             capture_output=True,
             text=True,
         )

@@ -14,35 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-WORKFLOWS_DIR = REPO_ROOT / ".github" / "workflows"
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import WORKFLOWS, WORKFLOWS_DIR, load, steps, triggers, workflow
+
 ACTION_PINS = REPO_ROOT / "docs" / "reference" / "action_pins.md"
-WORKFLOWS = sorted(WORKFLOWS_DIR.glob("*.yml"))
 USES = re.compile(
     r"^\s*(?:-\s+)?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?:\s+#\s*(?P<comment>.*))?$"
 )
-
-
-def load(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text())
-
-
-def workflow(name: str) -> dict[str, Any]:
-    return load(WORKFLOWS_DIR / f"{name}.yml")
-
-
-def triggers(wf: dict[Any, Any]) -> dict[str, Any]:
-    # YAML 1.1 reads the bare key `on` as True
-    on = wf["on"] if "on" in wf else wf[True]
-    if isinstance(on, dict):
-        return on
-    return {t: None for t in ([on] if isinstance(on, str) else list(on))}
-
-
-def steps(wf: dict[str, Any]) -> list[dict[str, Any]]:
-    return [step for job in wf["jobs"].values() for step in job.get("steps", [])]
 
 
 def verified_pins() -> dict[tuple[str, str], str]:

@@ -1,13 +1,11 @@
-"""Read helpers over the WebService part of a graph, shared by the tests/test_service_*.py files
-(this module holds no tests)."""
+"""Read helpers over the WebService part of a graph, shared by the WebService tests."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from conftest import REPO_ROOT
-
+from tests.support.paths import REPO_ROOT
 from tools.graph import Graph, Resource, json_input
 
 CONTRACT: dict[str, Any] = json.loads((REPO_ROOT / "app" / "runtime-contract.json").read_text())
