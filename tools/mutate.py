@@ -73,34 +73,34 @@ def scope() -> dict[str, Target]:
     # SLO and alarm math: the alarms' expressions, thresholds, periods and M-of-N, behaviourally.
     modules["components/slo.py"] = Target(
         _tests(
-            "tests/test_observability_slo.py",
-            "tests/test_observability_alarms.py",
-            "tests/test_observability_error_ratio_series.py",
-            "tests/test_alarm_behaviour.py",
-            "tests/test_observability_*.py",
+            "tests/program/test_observability_slo.py",
+            "tests/program/test_observability_alarms.py",
+            "tests/program/test_observability_error_ratio_series.py",
+            "tests/program/test_alarm_behaviour.py",
+            "tests/program/test_observability_*.py",
         ),
         40.0,
     )
     # Cost formulas: prices, schedules, the portfolio and the CLI that prints them.
     modules["tools/cost/pricing.py"] = Target(
-        _tests("tests/test_cost_pricing.py", "tests/test_cost_*.py"), 20.0
+        _tests("tests/tools/test_cost_pricing.py", "tests/tools/test_cost_*.py"), 20.0
     )
     # The bootstrap's IAM documents: CI roles, state access, the policy pack over the bootstrap.
     modules["bootstrap/iam_documents.py"] = Target(
         _tests(
-            "tests/test_bootstrap_permissions.py",
-            "tests/test_bootstrap_state_access.py",
-            "tests/test_bootstrap_*.py",
+            "tests/bootstrap/test_bootstrap_permissions.py",
+            "tests/bootstrap/test_bootstrap_state_access.py",
+            "tests/bootstrap/test_bootstrap_*.py",
         ),
         60.0,
     )
     # Config validation: every ConfigError, and the programs that read the typed config.
     modules["components/config.py"] = Target(
         _tests(
-            "tests/test_config.py",
-            "tests/test_service_config.py",
-            "tests/test_observability_config.py",
-            "tests/test_newcomer.py",
+            "tests/program/test_config.py",
+            "tests/program/test_service_config.py",
+            "tests/program/test_observability_config.py",
+            "tests/tools/test_newcomer.py",
         ),
         120.0,
     )

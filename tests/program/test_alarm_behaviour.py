@@ -2,7 +2,7 @@
 
 The structural tests read an alarm's settings; these judge what the settings do. Each rendered
 alarm (metric math or a plain metric, and the composites over their children) goes through
-tests/metric_math.py's model of CloudWatch: its period, statistic (Sum, Minimum, Maximum,
+tests/support/metric_math.py's model of CloudWatch: its period, statistic (Sum, Minimum, Maximum,
 Average, p99 over per-request latencies), sliding window of evaluationPeriods, datapointsToAlarm
 and treatMissingData. A scenario names how many minutes of an incident an alarm needs before it
 reads ALARM, and a near miss it must sit out, so a changed threshold, period, M-of-N or a broken

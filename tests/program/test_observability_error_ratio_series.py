@@ -1,5 +1,5 @@
 """The availability error ratio on synthetic traffic: the real expressions of the stacks' alarms
-and dashboard, evaluated by tests/metric_math.py against a modelled load balancer.
+and dashboard, evaluated by tests/support/metric_math.py against a modelled load balancer.
 
 The case that matters is the full outage: with no registered target the ALB answers 503 before
 choosing a target, so RequestCount stays silent and only HTTPCode_ELB_503_Count counts those

@@ -155,7 +155,7 @@ def test_5xx_deploy_alarm_is_the_availability_error_ratio_in_percent(
     stack_graph: Graph,
 ) -> None:
     # Target and load-balancer 5xx over RequestCount + ELB 503 (components/slo.py); the
-    # arithmetic is evaluated in tests/test_observability_error_ratio_series.py.
+    # arithmetic is evaluated in tests/program/test_observability_error_ratio_series.py.
     alarm = named_suffix(stack_graph, ALARM, "deploy-5xx")["inputs"]
     metrics = {q["id"]: q["metric"] for q in alarm["metricQueries"] if "metric" in q}
     assert {m["metricName"] for m in metrics.values()} == {

@@ -101,7 +101,7 @@ def test_permissions_are_empty_at_the_top_and_minimal_per_job(path: Path) -> Non
     for name, job in wf["jobs"].items():
         permissions = job["permissions"]
         assert permissions.get("contents") == "read", name
-        # drift.yml's issue job: tests/test_drift_workflow.py
+        # drift.yml's issue job: tests/workflows/test_drift_workflow.py
         if (path.stem, name) == ("drift", "issues"):
             assert permissions == {"contents": "read", "actions": "read", "issues": "write"}
             continue

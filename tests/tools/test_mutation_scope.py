@@ -35,12 +35,13 @@ def test_every_module_in_scope_has_test_files_that_exist() -> None:
 
 def test_each_module_is_guarded_by_the_tests_named_for_it() -> None:
     tests = {module: set(target.tests) for module, target in scope().items()}
-    assert {"tests/test_alarm_behaviour.py", "tests/test_observability_slo.py"} <= tests[
-        "components/slo.py"
-    ]
-    assert "tests/test_cost_pricing.py" in tests["tools/cost/pricing.py"]
-    assert "tests/test_bootstrap_permissions.py" in tests["bootstrap/iam_documents.py"]
-    assert "tests/test_config.py" in tests["components/config.py"]
+    assert {
+        "tests/program/test_alarm_behaviour.py",
+        "tests/program/test_observability_slo.py",
+    } <= tests["components/slo.py"]
+    assert "tests/tools/test_cost_pricing.py" in tests["tools/cost/pricing.py"]
+    assert "tests/bootstrap/test_bootstrap_permissions.py" in tests["bootstrap/iam_documents.py"]
+    assert "tests/program/test_config.py" in tests["components/config.py"]
 
 
 def _survivor(job: str, old: str, new: str) -> str:
