@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
-from . import adjacent, alb, cloudwatch, dynamodb, ecr, ecs, iam, kms, s3, security_groups, vpc
+from . import (
+    adjacent,
+    alb,
+    cloudwatch,
+    dynamodb,
+    ecr,
+    ecs,
+    iam_boundaries,
+    iam_permissions,
+    iam_trust,
+    kms,
+    s3,
+    security_groups,
+    vpc,
+)
 from ._common import CATALOG, RuleInfo
 
 ALL_POLICIES: list[Policy] = [
@@ -13,7 +27,9 @@ ALL_POLICIES: list[Policy] = [
     *alb.POLICIES,
     *ecs.POLICIES,
     *ecr.POLICIES,
-    *iam.POLICIES,
+    *iam_permissions.POLICIES,
+    *iam_trust.POLICIES,
+    *iam_boundaries.POLICIES,
     *cloudwatch.POLICIES,
     *s3.POLICIES,
     *kms.POLICIES,
