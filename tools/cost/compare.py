@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.cost.pricing import (
-    ARM,
-    AS_CONFIGURED,
-    ON_DEMAND,
-    SPOT,
-    T_ALB,
-    T_ENDPOINT,
-    T_SCHEDULED_ACTION,
-    T_SUBNET,
-    X86,
-    Design,
-    Estimate,
-    estimate,
-    inputs_of,
-)
+from tools.cost.compute import ARM, ON_DEMAND, SPOT, X86
+from tools.cost.ledger import AS_CONFIGURED, Design, Estimate, inputs_of
+from tools.cost.pricing import estimate
+from tools.cost.resource_types import T_ALB, T_ENDPOINT, T_SCHEDULED_ACTION, T_SUBNET
 from tools.cost.tables import PriceTable, Usage
 from tools.graph import Graph
 

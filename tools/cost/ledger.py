@@ -1,0 +1,181 @@
+"""The cost report's lines and the ledger the per-service formulas write them to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from tools.cost.tables import PriceTable, UnitPrice, Usage
+from tools.graph import Graph, Resource
+
+LineKind = Literal["charge", "free_tier", "not_priced", "free"]
+
+
+def inputs_of(resource: Resource) -> Mapping[str, Any]:
+    return resource.get("inputs") or {}
+
+
+def name_of(resource: Resource) -> str:
+    return str(resource.get("name", "?"))
+
+
+def physical_names(resource: Resource) -> set[str]:
+    """Names AWS may know the resource by: the auto-named physical name, an explicit one, logical."""
+    names = {name_of(resource)}
+    for source in (resource.get("outputs") or {}, inputs_of(resource)):
+        if isinstance(source.get("name"), str):
+            names.add(source["name"])
+    return names
+
+
+def as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def dated(as_of: str) -> str:
+    return as_of if as_of.startswith("seen") else f"as of {as_of}"
+
+
+def format_quantity(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+@dataclass(frozen=True)
+class Line:
+    section: str
+    item: str
+    resources: tuple[str, ...]
+    quantity: float
+    unit: str
+    unit_usd: float
+    source: str
+    kind: LineKind = "charge"
+    note: str = ""
+
+    @property
+    def monthly_usd(self) -> float:
+        return self.quantity * self.unit_usd
+
+
+@dataclass(frozen=True)
+class Design:
+    """Substitutions --compare applies to the stack as configured (None = as configured)."""
+
+    label: str = "as configured"
+    endpoint_azs: int | None = None
+    nat_gateways_instead_of_endpoints: int | None = None
+    cpu_architecture: str | None = None
+    capacity_provider: str | None = None
+    # "configured": the graph's scheduled actions; "always_on": ignore them; "nightly": the
+    # usage file's default off-hours every day.
+    schedule: Literal["configured", "always_on", "nightly"] = "configured"
+
+
+AS_CONFIGURED = Design()
+
+
+@dataclass(frozen=True)
+class Estimate:
+    stack: str
+    region: str
+    prices_seen: str
+    design: Design
+    lines: tuple[Line, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def of_kind(self, kind: LineKind) -> list[Line]:
+        return [line for line in self.lines if line.kind == kind]
+
+    @property
+    def total_usd(self) -> float:
+        """The headline: list price before free tiers."""
+        return sum(line.monthly_usd for line in self.of_kind("charge"))
+
+    @property
+    def free_tier_usd(self) -> float:
+        return sum(line.monthly_usd for line in self.of_kind("free_tier"))
+
+    @property
+    def total_after_free_tiers_usd(self) -> float:
+        return self.total_usd + self.free_tier_usd
+
+    @property
+    def not_priced(self) -> list[Line]:
+        return self.of_kind("not_priced")
+
+
+class Ledger:
+    """One pricing run: what it prices from, the lines written so far, and the quantities the
+    free-tier lines deduct from, which several services add to."""
+
+    def __init__(self, graph: Graph, prices: PriceTable, usage: Usage, design: Design) -> None:
+        self.graph = graph
+        self.prices = prices
+        self.usage = usage
+        self.design = design
+        self.hours = usage["hours_per_month"]
+        self.lines: list[Line] = []
+        self.notes: list[str] = []
+        self.alarm_metrics_standard = 0.0
+        self.custom_metrics = 0.0
+        self.dashboards = 0.0
+        self.log_ingest_gb = 0.0
+        self.log_storage_gb = 0.0
+        self.sns_notifications = 0.0
+        # Container Insights bills per task-month, so it reads what the Fargate lines counted.
+        self.task_hours_by_service: dict[str, float] = {}
+
+    def charge(
+        self,
+        section: str,
+        item: str,
+        resources: Iterable[str],
+        quantity: float,
+        price_item: str,
+        note: str = "",
+        *,
+        unit_price: UnitPrice | None = None,
+    ) -> None:
+        price = unit_price or self.prices.get(price_item)
+        names = tuple(resources)
+        if price is None:
+            self.not_priced(
+                section, item, names, f"no '{price_item}' price for {self.prices.region}"
+            )
+            return
+        self.lines.append(
+            Line(
+                section=section,
+                item=item,
+                resources=names,
+                quantity=quantity,
+                unit=price.unit,
+                unit_usd=price.usd,
+                source=f"{price.source} ({dated(price.as_of)})",
+                note=note,
+            )
+        )
+
+    def not_priced(self, section: str, item: str, resources: Iterable[str], why: str) -> None:
+        self.lines.append(
+            Line(section, item, tuple(resources), 0, "", 0.0, "", kind="not_priced", note=why)
+        )
+
+    def estimate(self) -> Estimate:
+        return Estimate(
+            stack=str(self.graph.data.get("stack", "")),
+            region=self.prices.region,
+            prices_seen=self.prices.prices_seen,
+            design=self.design,
+            lines=tuple(self.lines),
+            notes=tuple(self.notes),
+        )
