@@ -1,5 +1,6 @@
-"""policy/rules/s3.py: S3 buckets and their side resources. Each case is one graph that the pack,
-through its Analyzer gRPC interface, must flag exactly at the named resources (or pass).
+"""policy/rules/s3_data_protection.py: public access blocks, ACLs, encryption, versioning and
+bucket policies. Each case is one graph that the pack, through its Analyzer gRPC interface, must
+flag exactly at the named resources (or pass).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from policy.rules import s3
+from policy.rules import s3_data_protection
 from tests.support.policy_cases import (
     Case,
     assert_flags_exactly,
@@ -20,69 +21,24 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
-    update_inputs,
 )
+from tests.support.s3_policy_cases import PAB, S3, VERSIONING, bucket_with, log_bucket
 from tools.policy_gate import PolicyPackClient
 
-
-def bucket_with(*sides: tuple[str, dict[str, Any]], protect: bool = True) -> list[dict[str, Any]]:
-    resources = [res("bucket", "data", {"bucket": "data-bucket"}, protect=protect)]
-    for i, (type_, inputs) in enumerate(sides):
-        resources.append(
-            res(type_, f"side{i}", {"bucket": "data-id", **inputs}, deps={"bucket": ["data"]})
-        )
-    return resources
+BUCKET_POLICY = S3 + "bucketPolicy:BucketPolicy"
 
 
-def log_bucket() -> list[dict[str, Any]]:
-    """A bucket that receives an ALB's access logs."""
-    return [
-        res("bucket", "logs", {}),
-        res(
-            "lb",
-            "alb",
-            {"accessLogs": {"bucket": "logs", "enabled": True}},
-            deps={"accessLogs": ["logs"]},
-        ),
-    ]
-
-
-S3 = "aws:s3/"
-PAB = (S3 + "bucketPublicAccessBlock:BucketPublicAccessBlock", {})
-VERSIONING = (
-    S3 + "bucketVersioning:BucketVersioning",
-    {"versioningConfiguration": {"status": "Enabled"}},
-)
+def tls_statement(effect: str = "Deny", secure_transport: Any = "false") -> dict[str, Any]:
+    return {
+        "Effect": effect,
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:SecureTransport": secure_transport}},
+    }
 
 
 def cases() -> Iterator[Case]:
-    sse = (
-        S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        {
-            "rules": [
-                {
-                    "applyServerSideEncryptionByDefault": {
-                        "sseAlgorithm": "aws:kms",
-                        "kmsMasterKeyId": "arn:k",
-                    },
-                    "bucketKeyEnabled": True,
-                }
-            ]
-        },
-    )
-    lifecycle = (
-        S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        {
-            "rules": [
-                {
-                    "id": "r",
-                    "status": "Enabled",
-                    "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
-                    "noncurrentVersionExpiration": {"noncurrentDays": 90},
-                }
-            ]
-        },
-    )
     tls = (
         S3 + "bucketPolicy:BucketPolicy",
         {
@@ -97,6 +53,20 @@ def cases() -> Iterator[Case]:
             )
         },
     )
+    sse = (
+        S3 + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        {
+            "rules": [
+                {
+                    "applyServerSideEncryptionByDefault": {
+                        "sseAlgorithm": "aws:kms",
+                        "kmsMasterKeyId": "arn:k",
+                    },
+                    "bucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
     stack_s3 = {
         "aws-s3-specify-public-access-block": PAB,
         "s3-acls-disabled": (
@@ -107,10 +77,6 @@ def cases() -> Iterator[Case]:
         "aws-s3-encryption-customer-key": sse,
         "aws-s3-enable-versioning": VERSIONING,
         "s3-deny-insecure-transport": tls,
-        "aws-s3-enable-logging": (S3 + "bucketLogging:BucketLogging", {"targetBucket": "logs"}),
-        "s3-lifecycle-configured": lifecycle,
-        "s3-cross-region-replication": (S3 + "bucketReplicationConfig:BucketReplicationConfig", {}),
-        "s3-event-notifications": (S3 + "bucketNotification:BucketNotification", {}),
     }
     for policy, side in stack_s3.items():
         yield case(policy, "flags", *bucket_with(), flagged=("data",))
@@ -164,61 +130,6 @@ def cases() -> Iterator[Case]:
             )
         },
         tls[1],
-    )
-    yield from one(
-        "aws-s3-require-mfa-delete",
-        VERSIONING[0],
-        {"versioningConfiguration": {"status": "Enabled", "mfaDelete": "Disabled"}},
-        VERSIONING[1],
-    )
-    trail = res(
-        "aws:cloudtrail/trail:Trail",
-        "trail",
-        {
-            "eventSelectors": [
-                {"dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}
-            ]
-        },
-    )
-    yield case("aws-s3-enable-object-read-logging", "flags", *bucket_with(), flagged=("data",))
-    yield case("aws-s3-enable-object-read-logging", "passes", *bucket_with(), trail)
-    yield from one(
-        "aws-s3-dns-compliant-name",
-        "bucket",
-        {"bucket": "myco.pulumi.state"},
-        {"bucket": "myco-pulumi-state"},
-    )
-    yield from one("s3-object-lock", "bucket", {}, {"objectLockEnabled": True})
-    yield case("state-bucket-protected", "flags", *bucket_with(protect=False), flagged=("data",))
-    yield case("state-bucket-protected", "passes", *bucket_with(protect=True))
-
-
-TRAIL = "aws:cloudtrail/trail:Trail"
-BUCKET_POLICY = S3 + "bucketPolicy:BucketPolicy"
-
-
-def trail(*selectors: dict[str, Any]) -> dict[str, Any]:
-    return res(TRAIL, "trail", {"eventSelectors": list(selectors)})
-
-
-def objects_of(*values: str) -> dict[str, Any]:
-    return {"dataResources": [{"type": "AWS::S3::Object", "values": list(values)}]}
-
-
-def tls_statement(effect: str = "Deny", secure_transport: Any = "false") -> dict[str, Any]:
-    return {
-        "Effect": effect,
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": "*",
-        "Condition": {"Bool": {"aws:SecureTransport": secure_transport}},
-    }
-
-
-def lifecycle_rule(**rule: Any) -> tuple[str, dict[str, Any]]:
-    return (
-        S3 + "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-        {"rules": [{"id": "r", "status": "Enabled", **rule}]},
     )
 
 
@@ -311,70 +222,6 @@ def branch_cases() -> Iterator[Case]:
         "passes SecureTransport given as a boolean",
         *bucket_with((BUCKET_POLICY, {"policy": doc(tls_statement(secure_transport=False))})),
     )
-    p = "aws-s3-enable-object-read-logging"
-    yield case(p, "flags a trail without selectors", *bucket_with(), trail(), flagged=("data",))
-    yield case(
-        p,
-        "flags a trail of Lambda data events",
-        *bucket_with(),
-        trail({"dataResources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:lambda"]}]}),
-        flagged=("data",),
-    )
-    yield case(
-        p,
-        "flags a selector of management events only",
-        *bucket_with(),
-        trail({"readWriteType": "All"}),
-        flagged=("data",),
-    )
-    yield case(
-        p,
-        "flags a trail of another bucket's objects",
-        *bucket_with(),
-        trail(objects_of("arn:aws:s3:::other-bucket/")),
-        flagged=("data",),
-    )
-    yield case(
-        p,
-        "passes a trail of this bucket's objects",
-        *bucket_with(),
-        trail(objects_of("arn:aws:s3:::data-bucket/")),
-    )
-    yield case(
-        p,
-        "passes a log bucket",
-        *log_bucket(),
-    )
-    p = "s3-lifecycle-configured"
-    yield case(
-        p,
-        "flags no multipart abort",
-        *bucket_with(lifecycle_rule(noncurrentVersionExpiration={"noncurrentDays": 90})),
-        flagged=("data",),
-    )
-    yield case(
-        p,
-        "flags a versioned bucket whose old versions never expire",
-        *bucket_with(
-            lifecycle_rule(abortIncompleteMultipartUpload={"daysAfterInitiation": 7}), VERSIONING
-        ),
-        flagged=("data",),
-    )
-    yield case(
-        p,
-        "passes an unversioned bucket without noncurrent expiry",
-        *bucket_with(lifecycle_rule(abortIncompleteMultipartUpload={"daysAfterInitiation": 7})),
-    )
-    yield case(
-        p,
-        "flags a disabled rule",
-        *bucket_with(
-            lifecycle_rule(
-                status="Disabled", abortIncompleteMultipartUpload={"daysAfterInitiation": 7}
-            )
-        ),
-        flagged=("data",),
-    )
     yield case("aws-s3-enable-versioning", "passes an unversioned log bucket", *log_bucket())
     yield case(
         "aws-s3-enable-versioning-log-buckets", "passes an unversioned data bucket", *bucket_with()
@@ -422,14 +269,6 @@ def branch_cases() -> Iterator[Case]:
         ),
         flagged=("data",),
     )
-    lambda_events = {"dataResources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:s3"]}]}
-    yield case(
-        "aws-s3-enable-object-read-logging",
-        "flags Lambda data events whatever their values",
-        *bucket_with(),
-        trail(lambda_events),
-        flagged=("data",),
-    )
     p = "s3-deny-insecure-transport"
     for operator, key in (
         ("StringEquals", "aws:SecureTransport"),
@@ -444,21 +283,6 @@ def branch_cases() -> Iterator[Case]:
             *bucket_with((BUCKET_POLICY, {"policy": doc(statement)})),
             flagged=("data",),
         )
-    yield case(
-        "aws-s3-enable-logging",
-        "passes a bucket that receives server access logs",
-        res("bucket", "logs", {}),
-        *bucket_with((S3 + "bucketLogging:BucketLogging", {"targetBucket": "logs-id"})),
-    )
-    p = "state-bucket-protected"
-    force = bucket_with()
-    update_inputs(force[0], forceDestroy=True)
-    yield case(p, "flags force_destroy", *force, flagged=("data",))
-    yield case(
-        p,
-        "passes an unprotected log bucket",
-        *log_bucket(),
-    )
 
 
 CASES = [*cases(), *branch_cases()]
@@ -470,7 +294,7 @@ def test_policy_flags_exactly_the_insecure_resource(pack: PolicyPackClient, c: C
 
 
 def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
-    assert policies_without_both_sides(CASES, s3.POLICIES) == {}
+    assert policies_without_both_sides(CASES, s3_data_protection.POLICIES) == {}
 
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
