@@ -19,11 +19,13 @@ from . import (
     s3_operations,
     security_groups,
     vpc,
+    vpc_private_subnets,
 )
 from ._common import CATALOG, RuleInfo
 
 ALL_POLICIES: list[Policy] = [
     *vpc.POLICIES,
+    *vpc_private_subnets.POLICIES,
     *security_groups.POLICIES,
     *alb.POLICIES,
     *ecs.POLICIES,
