@@ -117,7 +117,8 @@ def gate_and_cost(
     client: PolicyPackClient, stack: str, policy_config: dict[str, Any], out: Path
 ) -> int:
     """What `make policy` and `make cost` printed as the recipe's next two commands: the gate's
-    report, then (only after a passing gate) the cost line, both from the graph file just written."""
+    report, then (only after a passing gate) the cost line and its headroom to the stack's budget,
+    both from the graph file just written."""
     started = time.monotonic()
     # Read back rather than handed over in memory: the gate sees the graph as policy_gate.py
     # reads it (JSON types, sorted keys), so its messages are the ones `make policy` prints.
@@ -127,7 +128,7 @@ def gate_and_cost(
     print(f"({time.monotonic() - started:.2f} s)")
     if not result.passed:
         return 1
-    return cost_main(["--stack", stack, "--graph", str(out), "--total-only"])
+    return cost_main(["--stack", stack, "--graph", str(out), "--total-only", "--budget"])
 
 
 def main(argv: list[str] | None = None) -> int:

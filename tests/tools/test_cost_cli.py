@@ -20,6 +20,15 @@ def test_total_only_prints_one_line_with_the_headline_total(
     assert "$111.87 after always-free tiers" in line
 
 
+def test_total_only_with_budget_adds_the_headroom_line_after_the_headline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--portfolio", "--total-only", "--budget"]) == 0
+    headline, budget = capsys.readouterr().out.splitlines()
+    assert headline.startswith("cost portfolio (ap-northeast-1): $116.96/month")
+    assert budget.startswith("monthly cost $116.96; no budget declared for stack portfolio")
+
+
 def test_graph_file_is_priced_in_its_own_region(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

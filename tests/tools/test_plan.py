@@ -15,6 +15,9 @@ import pytest
 
 from tests.support.paths import REPO_ROOT
 from tools import plan
+from tools.cost.pricing import estimate
+from tools.cost.report import budget_line, usd
+from tools.cost.tables import BUDGETS_USD, load_prices, load_usage
 from tools.graph import Graph
 from tools.policy_gate import PolicyPackClient, policy_pack
 
@@ -62,8 +65,8 @@ def planned_dev(monkeypatch: pytest.MonkeyPatch, dev_graph: Graph) -> None:
 
 
 @pytest.mark.usefixtures("planned_dev")
-def test_plan_ends_with_the_policy_verdict_and_the_cost_total(
-    capsys: pytest.CaptureFixture[str],
+def test_plan_ends_with_the_policy_verdict_the_cost_total_and_the_headroom_to_the_budget(
+    dev_graph: Graph, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert plan.main(["--stack", "dev"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -72,7 +75,10 @@ def test_plan_ends_with_the_policy_verdict_and_the_cost_total(
         i for i, line in enumerate(lines) if line.startswith("cost dev (ap-northeast-1): $")
     )
     assert lines[verdict].startswith("policy gate PASS for stack dev: 0 mandatory, ")
-    assert verdict < cost == len(lines) - 1
+    assert verdict < cost == len(lines) - 2
+    priced = estimate(dev_graph, load_prices(dev_graph.region), load_usage())
+    assert lines[-1] == budget_line(priced, BUDGETS_USD)
+    assert f" of budget {usd(BUDGETS_USD['dev'])} (headroom $" in lines[-1]
 
 
 @pytest.mark.usefixtures("planned_dev")

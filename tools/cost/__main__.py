@@ -2,6 +2,7 @@
 
 python -m tools.cost --stack dev                 itemised estimate (build/dev/graph.json)
 python -m tools.cost --stack dev --total-only    one line, for `make plan`
+python -m tools.cost --stack dev --total-only --budget   and the headroom to its budget
 python -m tools.cost --stack dev --compare       the alternative designs of cost_model.md §4
 python -m tools.cost --stack dev --stack prod --portfolio --markdown   README cost table
 """
@@ -16,6 +17,7 @@ from tools.cost.compare import compare
 from tools.cost.portfolio import portfolio_graph
 from tools.cost.pricing import Estimate, estimate
 from tools.cost.report import (
+    budget_line,
     headline,
     render_compare_text,
     render_markdown,
@@ -57,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--compare", action="store_true", help="price the alternative designs")
     parser.add_argument("--total-only", action="store_true", help="one line per stack")
+    parser.add_argument(
+        "--budget", action="store_true", help="with --total-only: the headroom to the budget"
+    )
     parser.add_argument("--markdown", action="store_true", help="Markdown tables for the README")
     args = parser.parse_args(argv)
     stacks: list[str] = args.stack or ([] if args.portfolio else ["dev"])
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         estimates.append(result)
         if args.total_only:
             print(headline(result))
+            if args.budget:
+                print(budget_line(result))
         elif args.markdown and len(graphs) == 1:
             print(render_markdown(result), end="")
         elif not args.markdown:

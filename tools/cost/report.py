@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tools.cost.compare import METHOD, Comparison
 from tools.cost.pricing import Estimate, Line, format_quantity
-from tools.cost.tables import Usage
+from tools.cost.tables import BUDGETS_USD, Usage
 
 SECTION_ORDER = (
     "Load balancing",
@@ -45,6 +45,22 @@ def headline(estimate: Estimate) -> str:
         f"price before free tiers ({usd(estimate.total_after_free_tiers_usd)} after always-free "
         f"tiers); {len(estimate.not_priced)} not priced"
     )
+
+
+def budget_line(estimate: Estimate, budgets: Mapping[str, float] = BUDGETS_USD) -> str:
+    """The estimate against the stack's declared ceiling (tables.BUDGETS_USD), both at list
+    price before free tiers."""
+    # Whole cents, as every figure shows it: the headroom is the difference of the two shown.
+    total = round(estimate.total_usd, 2)
+    budget = budgets.get(estimate.stack)
+    if budget is None:
+        return (
+            f"monthly cost {usd(total)}; no budget declared for stack {estimate.stack} "
+            "(tools/cost/tables.py BUDGETS_USD)"
+        )
+    headroom = round(budget - total, 2)
+    margin = f"headroom {usd(headroom)}" if headroom >= 0 else f"over budget by {usd(-headroom)}"
+    return f"monthly cost {usd(total)} of budget {usd(budget)} ({margin})"
 
 
 def render_text(estimate: Estimate, usage: Usage, graph_label: str) -> str:
