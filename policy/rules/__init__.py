@@ -18,6 +18,7 @@ from . import (
     s3_data_protection,
     s3_operations,
     security_groups,
+    security_groups_hygiene,
     vpc,
     vpc_private_subnets,
 )
@@ -27,6 +28,7 @@ ALL_POLICIES: list[Policy] = [
     *vpc.POLICIES,
     *vpc_private_subnets.POLICIES,
     *security_groups.POLICIES,
+    *security_groups_hygiene.POLICIES,
     *alb.POLICIES,
     *ecs.POLICIES,
     *ecr.POLICIES,

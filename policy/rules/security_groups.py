@@ -1,118 +1,30 @@
-"""Security groups in all three rule shapes (policy_rules.md §2)."""
+"""Security groups: what their rules let in from and out to the internet, by the role each group
+plays (ALB, tasks, endpoints) (policy_rules.md §2, SG-01 to SG-05)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
 from ._common import StackFinding, resource_rule, stack_rule
-from ._resources import PUBLIC_ANY, Stack, as_list, is_private_cidr, is_true
+from ._resources import Stack, is_true
+from ._security_groups import RULE_CARRIERS, SECURITY_GROUP, SgRule, rules_of, sg_rules, where
 
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
-SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-RULE_CARRIERS = (SECURITY_GROUP, SG_RULE, SG_INGRESS, SG_EGRESS)
-STANDALONE_RULES = (SG_RULE, SG_INGRESS, SG_EGRESS)
-VPC = "aws:ec2/vpc:Vpc"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 ECS_SERVICE = "aws:ecs/service:Service"
 
-DEFAULT_DESCRIPTIONS = {"", "managed by pulumi", "managed by terraform"}
-
-
-# pragma below: frozen only documents intent; nothing assigns to or hashes an SgRule.
-@dataclass(frozen=True)  # pragma: no mutate
-class SgRule:
-    """One rule, whatever shape declared it."""
-
-    label: str
-    ingress: bool
-    protocol: str
-    from_port: int | None
-    to_port: int | None
-    cidrs: tuple[str, ...]
-    description: str
-
-    @property
-    def all_ports(self) -> bool:
-        return self.protocol in ("-1", "all")
-
-    def covers(self, port: int) -> bool:
-        if self.all_ports:
-            return True
-        if self.protocol not in ("tcp", "6", "udp", "17"):
-            return False
-        if self.from_port is None or self.to_port is None:
-            return False
-        return self.from_port <= port <= self.to_port
-
-    @property
-    def open_to_world(self) -> bool:
-        return any(c in PUBLIC_ANY for c in self.cidrs)
-
-    @property
-    def public_cidrs(self) -> list[str]:
-        return [c for c in self.cidrs if not is_private_cidr(c)]
-
-
-# pragma below: only the annotation can be mutated here, and annotations are never evaluated.
-def _port(value: Any) -> int | None:  # pragma: no mutate
-    return None if value is None else int(value)
-
-
-def _entry(label: str, ingress: bool, raw: Mapping[str, Any], protocol_key: str) -> SgRule:
-    cidrs = [
-        *as_list(raw.get("cidrBlocks")),
-        *as_list(raw.get("ipv6CidrBlocks")),
-        *[c for c in (raw.get("cidrIpv4"), raw.get("cidrIpv6")) if c],
-    ]
-    return SgRule(
-        label=label,
-        ingress=ingress,
-        protocol=str(raw.get(protocol_key, "")).lower(),
-        from_port=_port(raw.get("fromPort")),
-        to_port=_port(raw.get("toPort")),
-        cidrs=tuple(str(c) for c in cidrs),
-        description=str(raw.get("description") or ""),
-    )
-
-
-def sg_rules(type_token: str, props: Mapping[str, Any]) -> list[SgRule]:
-    if type_token in (SECURITY_GROUP, DEFAULT_SG):
-        return [
-            _entry(f"inline {direction}[{i}]", direction == "ingress", raw, "protocol")
-            for direction in ("ingress", "egress")
-            for i, raw in enumerate(as_list(props.get(direction)))
-        ]
-    if type_token == SG_RULE:
-        return [_entry("rule", props.get("type") == "ingress", props, "protocol")]
-    # The other RULE_CARRIERS: aws.vpc.SecurityGroupIngressRule / EgressRule.
-    return [_entry("rule", type_token == SG_INGRESS, props, "ipProtocol")]
-
-
-def _rules_of(args: ResourceValidationArgs) -> list[SgRule]:
-    return sg_rules(args.resource_type, args.props)
-
-
-def _where(rule: SgRule) -> str:
-    return "" if rule.label == "rule" else f" ({rule.label})"
-
 
 def _public_admin_ports(args: ResourceValidationArgs) -> Iterator[str]:
-    for rule in _rules_of(args):
+    for rule in rules_of(args):
         if not rule.ingress or not rule.open_to_world:
             continue
         if rule.all_ports:
-            yield f"ingress from the internet on all protocols{_where(rule)}"
+            yield f"ingress from the internet on all protocols{where(rule)}"
         else:
             for port in (22, 3389):
                 if rule.covers(port):
-                    yield f"ingress from the internet covers port {port}{_where(rule)}"
+                    yield f"ingress from the internet covers port {port}{where(rule)}"
 
 
 no_public_ingress_sgr = resource_rule(
@@ -130,9 +42,9 @@ no_public_ingress_sgr = resource_rule(
 
 
 def _public_all_ports(args: ResourceValidationArgs) -> Iterator[str]:
-    for rule in _rules_of(args):
+    for rule in rules_of(args):
         if rule.ingress and rule.open_to_world and rule.all_ports:
-            yield f"ingress from the internet on every port (protocol -1){_where(rule)}"
+            yield f"ingress from the internet on every port (protocol -1){where(rule)}"
 
 
 no_public_all_ports = resource_rule(
@@ -209,7 +121,7 @@ def _public_ingress_only_on_alb(stack: Stack, subject: PolicyResource) -> Iterat
             yield StackFinding(
                 declaring,
                 f"public-CIDR ingress ({sources}) on {names}, which is not the internet-facing "
-                f"ALB's security group{_where(rule)}",
+                f"ALB's security group{where(rule)}",
             )
         elif (
             rule.protocol not in ("tcp", "6")
@@ -219,7 +131,7 @@ def _public_ingress_only_on_alb(stack: Stack, subject: PolicyResource) -> Iterat
             yield StackFinding(
                 declaring,
                 f"the ALB security group admits {sources} on something other than tcp 443 or "
-                f"80{_where(rule)}",
+                f"80{where(rule)}",
             )
 
 
@@ -245,7 +157,7 @@ def _no_public_http(stack: Stack, subject: PolicyResource) -> Iterator[StackFind
             continue
         if groups and all(g.urn in alb_groups for g in groups):
             continue  # the ALB SG feeds the HTTP listener (redirect, or ALB-03's dev waiver)
-        yield StackFinding(declaring, f"tcp 80 open to the internet{_where(rule)}")
+        yield StackFinding(declaring, f"tcp 80 open to the internet{where(rule)}")
 
 
 no_public_http = stack_rule(
@@ -270,7 +182,7 @@ def _public_egress(
             continue
         is_task = bool(groups) and all(g.urn in tasks for g in groups)
         if is_task == want_tasks:
-            yield StackFinding(declaring, f"egress to the whole internet{_where(rule)}")
+            yield StackFinding(declaring, f"egress to the whole internet{where(rule)}")
 
 
 no_public_egress = stack_rule(
@@ -299,137 +211,6 @@ no_public_egress_tasks = stack_rule(
 )
 
 
-def _sg_description(args: ResourceValidationArgs) -> Iterator[str]:
-    if str(args.props.get("description") or "").strip().lower() in DEFAULT_DESCRIPTIONS:
-        yield "the security group has no description of its own (omitted or a provider default)"
-
-
-sg_description = resource_rule(
-    name="aws-ec2-add-description-to-security-group",
-    rows=["SG-06"],
-    description="Security groups say what they are for.",
-    types=[SECURITY_GROUP],
-    fix='set description (e.g. "ALB: HTTPS from internet") from day one; changing it later '
-    "replaces the group",
-    severity="low",
-    dev="M",
-    sources="trivy AWS-0099; checkov CKV_AWS_23; CR aws-ec2-securitygroup-missing-description",
-    check=_sg_description,
-)
-
-
-def _rule_description(args: ResourceValidationArgs) -> Iterator[str]:
-    for rule in _rules_of(args):
-        if rule.description.strip().lower() in DEFAULT_DESCRIPTIONS:
-            yield f"a security group rule has no description{_where(rule)}"
-
-
-sg_rule_description = resource_rule(
-    name="aws-ec2-add-description-to-security-group-rule",
-    rows=["SG-07"],
-    description="Every security group rule says what it is for.",
-    types=RULE_CARRIERS,
-    fix='set description on the rule (e.g. "tasks -> ecr.dkr endpoint")',
-    severity="low",
-    dev="M",
-    sources="trivy AWS-0124; checkov CKV_AWS_23; CR ...-missing-ingress/egress-rule-description",
-    check=_rule_description,
-)
-
-
-def _default_sg_restricted(stack: Stack, vpc: PolicyResource) -> Iterator[StackFinding]:
-    adopted = stack.referencing(vpc, "vpcId", DEFAULT_SG)
-    if not adopted:
-        yield StackFinding(
-            vpc, "the VPC's default SG is not adopted, so it keeps allow-from-self and all egress"
-        )
-    for default_sg in adopted:
-        if as_list(default_sg.props.get("ingress")) or as_list(default_sg.props.get("egress")):
-            yield StackFinding(default_sg, "the adopted default SG still has rules")
-
-
-default_sg_restricted = stack_rule(
-    name="aws-ec2-restrict-all-in-default-sg",
-    rows=["SG-08"],
-    description="Each VPC's default security group is adopted with no rules.",
-    subjects=[VPC],
-    fix="add aws.ec2.DefaultSecurityGroup(vpc_id=vpc.id) with no ingress or egress",
-    severity="low",
-    dev="M",
-    sources="trivy AWS-0173; checkov CKV2_AWS_12",
-    check=_default_sg_restricted,
-)
-
-
-def _rule_conflicts(stack: Stack, sg: PolicyResource) -> Iterator[StackFinding]:
-    for direction in ("ingress", "egress"):
-        if not as_list(sg.props.get(direction)):
-            continue
-        for rule in stack.referencing(sg, "securityGroupId", *STANDALONE_RULES):
-            rule_direction = (
-                rule.props.get("type")
-                if rule.resource_type == SG_RULE
-                else ("ingress" if rule.resource_type == SG_INGRESS else "egress")
-            )
-            if rule_direction == direction:
-                yield StackFinding(
-                    sg,
-                    f"inline {direction} rules and the standalone rule {rule.name} fight over the "
-                    "same group; each apply undoes the other",
-                )
-
-
-rule_conflicts = stack_rule(
-    name="security-group-no-rule-management-conflicts",
-    rows=["SG-09"],
-    description="A security group's rules come from one mechanism per direction.",
-    subjects=[SECURITY_GROUP],
-    fix="move the inline rules to standalone aws.vpc.SecurityGroupIngressRule/EgressRule resources",
-    severity="medium",
-    dev="M",
-    sources="AWSGuard security-group-no-rule-management-conflicts",
-    check=_rule_conflicts,
-)
-
-_ATTACH_KEYS = (
-    "securityGroups",
-    "networkConfiguration",
-    "securityGroupIds",
-    "vpcSecurityGroupIds",
-    "referencedSecurityGroupId",
-    "sourceSecurityGroupId",
-    "ingress",
-    "egress",
-)
-
-
-def _sg_attached(stack: Stack, sg: PolicyResource) -> Iterator[StackFinding]:
-    for other in stack.resources:
-        if other.urn == sg.urn:
-            continue
-        if any(stack.refers_to(other, key, sg) for key in _ATTACH_KEYS if key in other.props):
-            return
-        if any(
-            dep.urn == sg.urn
-            for key in _ATTACH_KEYS
-            for dep in other.property_dependencies.get(key, [])
-        ):
-            return
-    yield StackFinding(sg, "no load balancer, service, endpoint or rule uses this security group")
-
-
-sg_attached = stack_rule(
-    name="sg-attached",
-    rows=["SG-10"],
-    description="Every security group is used by something.",
-    subjects=[SECURITY_GROUP],
-    fix="attach it to the resource it was made for, or delete it",
-    severity="low",
-    dev="A",
-    sources="checkov CKV2_AWS_5",
-    check=_sg_attached,
-)
-
 POLICIES = [
     no_public_ingress_sgr,
     no_public_all_ports,
@@ -437,9 +218,4 @@ POLICIES = [
     no_public_http,
     no_public_egress,
     no_public_egress_tasks,
-    sg_description,
-    sg_rule_description,
-    default_sg_restricted,
-    rule_conflicts,
-    sg_attached,
 ]

@@ -1,6 +1,6 @@
-"""policy/rules/security_groups.py: security groups and their rules. Each case is one graph that
-the pack, through its Analyzer gRPC interface, must flag exactly at the named resources (or
-pass).
+"""policy/rules/security_groups.py: what security-group rules let in from and out to the internet.
+Each case is one graph that the pack, through its Analyzer gRPC interface, must flag exactly at
+the named resources (or pass).
 """
 
 from __future__ import annotations
@@ -24,32 +24,12 @@ from tests.support.policy_cases import (
     run,
     update_inputs,
 )
+from tests.support.security_group_policy_cases import alb_stack, inline_sg, world
 from tools.policy_gate import PolicyPackClient
 
 
 def sg_world(rule: dict[str, Any], name: str = "rule") -> dict[str, Any]:
     return res("ingress", name, {"description": "d", "securityGroupId": "x", **rule})
-
-
-def alb_stack(sg_rule: dict[str, Any], on: str, rule_name: str) -> list[dict[str, Any]]:
-    """An internet-facing ALB with its SG, a task SG used by a service, and one ingress rule."""
-    return [
-        res("sg", "alb-sg", {"description": "alb"}),
-        res("sg", "task-sg", {"description": "tasks"}),
-        res("lb", "alb", {"securityGroups": ["alb-sg-id"]}, deps={"securityGroups": ["alb-sg"]}),
-        res(
-            "service",
-            "svc",
-            {"networkConfiguration": {"securityGroups": ["task-sg-id"]}},
-            deps={"networkConfiguration": ["task-sg"]},
-        ),
-        res(
-            "ingress",
-            rule_name,
-            {"description": "d", "securityGroupId": f"{on}-id", **sg_rule},
-            deps={"securityGroupId": [on]},
-        ),
-    ]
 
 
 def egress_stack(on: str) -> list[dict[str, Any]]:
@@ -73,6 +53,24 @@ def egress_stack(on: str) -> list[dict[str, Any]]:
             deps={"securityGroupId": [on]},
         )
     )
+    return stack
+
+
+def alb_stack_where(
+    sg_rule: dict[str, Any],
+    on: str,
+    *,
+    alb: dict[str, Any] | None = None,
+    service_sgs: tuple[str, ...] = ("task-sg",),
+) -> list[dict[str, Any]]:
+    """alb_stack with the ALB's inputs changed by `alb` and the service using `service_sgs`."""
+    stack = alb_stack(sg_rule, on, "r")
+    update_inputs(named(stack, "alb"), **(alb or {}))
+    service = update_inputs(
+        named(stack, "svc"),
+        networkConfiguration={"securityGroups": [f"{g}-id" for g in service_sgs]},
+    )
+    service["deps"] = {"networkConfiguration": list(service_sgs)}
     return stack
 
 
@@ -146,87 +144,6 @@ def cases() -> Iterator[Case]:
         "aws-ec2-no-public-egress-sgr-tasks", "flags", *egress_stack("task-sg"), flagged=("out",)
     )
     yield case("aws-ec2-no-public-egress-sgr-tasks", "passes ALB egress", *egress_stack("alb-sg"))
-    yield from one(
-        "aws-ec2-add-description-to-security-group",
-        "sg",
-        {"description": "Managed by Pulumi"},
-        {"description": "ALB: HTTPS"},
-    )
-    yield from one(
-        "aws-ec2-add-description-to-security-group-rule",
-        "ingress",
-        {"ipProtocol": "tcp"},
-        {"ipProtocol": "tcp", "description": "tasks -> ecr"},
-    )
-    yield case("aws-ec2-restrict-all-in-default-sg", "flags", res("vpc", "bad"), flagged=("bad",))
-    yield case(
-        "aws-ec2-restrict-all-in-default-sg",
-        "passes",
-        res("vpc", "good"),
-        res(
-            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-            "d",
-            {"vpcId": "good-id"},
-            deps={"vpcId": ["good"]},
-        ),
-    )
-    yield case(
-        "security-group-no-rule-management-conflicts",
-        "flags",
-        res(
-            "sg",
-            "bad",
-            {
-                "description": "d",
-                "ingress": [{"protocol": "tcp", "fromPort": 1, "toPort": 1, "description": "d"}],
-            },
-        ),
-        res("ingress", "r", {"securityGroupId": "bad-id"}, deps={"securityGroupId": ["bad"]}),
-        flagged=("bad",),
-    )
-    yield case(
-        "security-group-no-rule-management-conflicts",
-        "passes",
-        res("sg", "good", {"description": "d"}),
-        res("ingress", "r", {"securityGroupId": "good-id"}, deps={"securityGroupId": ["good"]}),
-    )
-    yield case("sg-attached", "flags", res("sg", "bad", {"description": "d"}), flagged=("bad",))
-    yield case("sg-attached", "passes", *alb_stack(https, "alb-sg", "r"))
-
-
-def world(
-    port: int | None, to: int | None = None, protocol: str = "tcp", **extra: Any
-) -> dict[str, Any]:
-    """A rule body from 0.0.0.0/0 on `port`..`to` (`to` defaults to `port`)."""
-    return {
-        "ipProtocol": protocol,
-        "fromPort": port,
-        "toPort": port if to is None else to,
-        "cidrIpv4": "0.0.0.0/0",
-        **extra,
-    }
-
-
-def alb_stack_where(
-    sg_rule: dict[str, Any],
-    on: str,
-    *,
-    alb: dict[str, Any] | None = None,
-    service_sgs: tuple[str, ...] = ("task-sg",),
-) -> list[dict[str, Any]]:
-    """alb_stack with the ALB's inputs changed by `alb` and the service using `service_sgs`."""
-    stack = alb_stack(sg_rule, on, "r")
-    update_inputs(named(stack, "alb"), **(alb or {}))
-    service = update_inputs(
-        named(stack, "svc"),
-        networkConfiguration={"securityGroups": [f"{g}-id" for g in service_sgs]},
-    )
-    service["deps"] = {"networkConfiguration": list(service_sgs)}
-    return stack
-
-
-def inline_sg(direction: str, rule: dict[str, Any]) -> dict[str, Any]:
-    return res("sg", "sg", {"description": "d", direction: [{"description": "d", **rule}]})
 
 
 def branch_cases() -> Iterator[Case]:
@@ -423,78 +340,6 @@ def branch_cases() -> Iterator[Case]:
             deps={"securityGroupId": ["alb-sg"]},
         ),
     )
-    p = "aws-ec2-add-description-to-security-group"
-    yield case(
-        p,
-        "flags Managed by Terraform",
-        res("sg", "bad", {"description": "Managed by Terraform"}),
-        flagged=("bad",),
-    )
-    yield case(p, "flags no description", res("sg", "bad", {}), flagged=("bad",))
-    p = "aws-ec2-add-description-to-security-group-rule"
-    yield case(
-        p,
-        "flags an inline entry without description",
-        res(
-            "sg",
-            "bad",
-            {"description": "d", "egress": [{"protocol": "-1", "cidrBlocks": ["10.0.0.0/8"]}]},
-        ),
-        flagged=("bad",),
-    )
-    p = "aws-ec2-restrict-all-in-default-sg"
-    vpc_with_default = [
-        res("vpc", "v"),
-        res(
-            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-            "d",
-            {"vpcId": "v-id", "egress": [{"protocol": "-1", "cidrBlocks": ["0.0.0.0/0"]}]},
-            deps={"vpcId": ["v"]},
-        ),
-    ]
-    yield case(p, "flags an adopted default SG that keeps rules", *vpc_with_default, flagged=("d",))
-    p = "security-group-no-rule-management-conflicts"
-    yield case(
-        p,
-        "flags inline ingress beside a SecurityGroupRule of type ingress",
-        inline_sg("ingress", world(443)),
-        res(
-            "sgrule",
-            "r",
-            {"type": "ingress", "securityGroupId": "sg-id"},
-            deps={"securityGroupId": ["sg"]},
-        ),
-        flagged=("sg",),
-    )
-    yield case(
-        p,
-        "flags inline egress beside an egress rule",
-        inline_sg("egress", world(443)),
-        res("egress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
-        flagged=("sg",),
-    )
-    yield case(
-        p,
-        "passes inline ingress beside an egress rule",
-        inline_sg("ingress", world(443)),
-        res("egress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
-    )
-    p = "sg-attached"
-    for unused, used in (("sg-z", "sg-a"), ("sg-a", "sg-z")):
-        yield case(
-            p,
-            f"flags {unused} beside a service that depends only on {used}",
-            res("sg", unused, {"description": "d"}),
-            res("sg", used, {"description": "d"}),
-            res("service", "svc", {}, deps={"networkConfiguration": [used]}),
-            flagged=(unused,),
-        )
-    yield case(
-        "sg-attached",
-        "passes a group only an instance uses",
-        res("sg", "sg", {"description": "d"}),
-        res("aws:ec2/instance:Instance", "vm", {"vpcSecurityGroupIds": ["sg-id"]}),
-    )
     yield case(
         "aws-ec2-no-public-ingress-sgr",
         "passes inline SSH egress to the world",
@@ -506,12 +351,6 @@ def branch_cases() -> Iterator[Case]:
         "aws-ec2-no-public-ingress-sgr",
         "passes tcp with a from port only",
         sg_world(world(22, None) | {"toPort": None}, "good"),
-    )
-    yield case(
-        "security-group-no-rule-management-conflicts",
-        "passes inline egress beside an ingress rule",
-        inline_sg("egress", world(443)),
-        res("ingress", "r", {"securityGroupId": "sg-id"}, deps={"securityGroupId": ["sg"]}),
     )
     private_then_world = [
         {
@@ -608,18 +447,6 @@ def branch_cases() -> Iterator[Case]:
         "flags inline egress after inline ingress",
         *alb_egress,
         flagged=("alb-sg",),
-    )
-    yield case(
-        p,
-        "passes a group known only by a dependency",
-        res("sg", "sg", {"description": "d"}),
-        res("service", "svc", {}, deps={"networkConfiguration": ["sg"]}),
-    )
-    yield case(
-        p,
-        "passes a group referenced by id",
-        res("sg", "sg", {"description": "d"}),
-        res("aws:ec2/vpcEndpoint:VpcEndpoint", "ep", {"securityGroupIds": ["sg-id"]}),
     )
 
 
