@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -114,8 +114,8 @@ class Estimate:
 
 
 class Ledger:
-    """One pricing run: what it prices from, the lines written so far, and the quantities the
-    free-tier lines deduct from, which several services add to."""
+    """One pricing run: what it prices from, the lines written so far, and the quantity charged
+    per price item, which the free-tier lines deduct from."""
 
     def __init__(self, graph: Graph, prices: PriceTable, usage: Usage, design: Design) -> None:
         self.graph = graph
@@ -125,12 +125,9 @@ class Ledger:
         self.hours = usage["hours_per_month"]
         self.lines: list[Line] = []
         self.notes: list[str] = []
-        self.alarm_metrics_standard = 0.0
-        self.custom_metrics = 0.0
-        self.dashboards = 0.0
-        self.log_ingest_gb = 0.0
-        self.log_storage_gb = 0.0
-        self.sns_notifications = 0.0
+        # Counted whether or not the region prices the item: free tiers that share one allowance
+        # (CloudWatch Logs) split it by what was used.
+        self._charged: dict[str, float] = {}
         # Container Insights bills per task-month, so it reads what the Fargate lines counted.
         self.task_hours_by_service: dict[str, float] = {}
 
@@ -145,6 +142,7 @@ class Ledger:
         *,
         unit_price: UnitPrice | None = None,
     ) -> None:
+        self._charged[price_item] = self.charged(price_item) + quantity
         price = unit_price or self.prices.get(price_item)
         names = tuple(resources)
         if price is None:
@@ -164,6 +162,30 @@ class Ledger:
                 note=note,
             )
         )
+
+    def charged(self, price_item: str) -> float:
+        """The quantity of a price item charged so far, across every service."""
+        return self._charged.get(price_item, 0.0)
+
+    def charge_all(
+        self,
+        section: str,
+        item: str,
+        resources: Sequence[Resource],
+        price_item: str,
+        per_resource: float = 1,
+        note: str = "",
+    ) -> None:
+        """One line for every resource of a kind, each billed the same; none when there is none."""
+        if resources:
+            self.charge(
+                section,
+                item,
+                [name_of(r) for r in resources],
+                per_resource * len(resources),
+                price_item,
+                note,
+            )
 
     def not_priced(self, section: str, item: str, resources: Iterable[str], why: str) -> None:
         self.lines.append(

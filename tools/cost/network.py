@@ -163,23 +163,20 @@ def design_nat_gateways(ledger: Ledger) -> None:
 
 
 def elastic_ips(ledger: Ledger, addresses: list[Resource]) -> None:
-    if addresses:
-        ledger.charge(
-            "Network",
-            f"Elastic IP public IPv4 x {len(addresses)}",
-            [name_of(a) for a in addresses],
-            len(addresses) * ledger.hours,
-            "public_ipv4_hour",
-            "billed in use or idle",
-        )
+    ledger.charge_all(
+        "Network",
+        f"Elastic IP public IPv4 x {len(addresses)}",
+        addresses,
+        "public_ipv4_hour",
+        per_resource=ledger.hours,
+        note="billed in use or idle",
+    )
 
 
 def zones(ledger: Ledger, hosted_zones: list[Resource]) -> None:
-    if hosted_zones:
-        ledger.charge(
-            "DNS",
-            f"Route 53 hosted zones x {len(hosted_zones)}",
-            [name_of(z) for z in hosted_zones],
-            len(hosted_zones),
-            "route53_hosted_zone_month",
-        )
+    ledger.charge_all(
+        "DNS",
+        f"Route 53 hosted zones x {len(hosted_zones)}",
+        hosted_zones,
+        "route53_hosted_zone_month",
+    )

@@ -35,79 +35,58 @@ def is_high_resolution(alarm: Resource) -> bool:
 
 
 def alarms(ledger: Ledger, metric_alarms: list[Resource]) -> None:
-    standard = [
-        a
-        for a in metric_alarms
-        if not inputs_of(a).get("metricQueries") and not is_high_resolution(a)
-    ]
-    math_alarms = [
-        a for a in metric_alarms if inputs_of(a).get("metricQueries") and not is_high_resolution(a)
-    ]
     high_res = [a for a in metric_alarms if is_high_resolution(a)]
-    if standard:
-        ledger.alarm_metrics_standard += len(standard)
-        ledger.charge(
-            "Observability",
-            f"Standard alarms x {len(standard)} (1 metric each)",
-            [name_of(a) for a in standard],
-            len(standard),
+    standard_resolution = [a for a in metric_alarms if not is_high_resolution(a)]
+    for group, item, price_item in (
+        (
+            [a for a in standard_resolution if not inputs_of(a).get("metricQueries")],
+            "Standard alarms x {count} (1 metric each)",
             "cw_alarm_metric",
-        )
-    if math_alarms:
-        metrics = sum(alarm_metric_count(a) for a in math_alarms)
-        ledger.alarm_metrics_standard += metrics
-        ledger.charge(
-            "Observability",
-            f"Metric-math alarms x {len(math_alarms)}, {metrics} metrics read (billed per metric)",
-            [name_of(a) for a in math_alarms],
-            metrics,
+        ),
+        (
+            [a for a in standard_resolution if inputs_of(a).get("metricQueries")],
+            "Metric-math alarms x {count}, {metrics} metrics read (billed per metric)",
             "cw_alarm_metric",
-        )
-    if high_res:
-        metrics = sum(alarm_metric_count(a) for a in high_res)
-        ledger.charge(
-            "Observability",
-            f"High-resolution alarms x {len(high_res)}, {metrics} metrics",
-            [name_of(a) for a in high_res],
-            metrics,
+        ),
+        (
+            high_res,
+            "High-resolution alarms x {count}, {metrics} metrics",
             "cw_alarm_metric_high_resolution",
+        ),
+    ):
+        if not group:
+            continue
+        metrics = sum(alarm_metric_count(a) for a in group)
+        ledger.charge(
+            "Observability",
+            item.format(count=len(group), metrics=metrics),
+            [name_of(a) for a in group],
+            metrics,
+            price_item,
         )
 
 
 def composite_alarms(ledger: Ledger, composites: list[Resource]) -> None:
-    if composites:
-        ledger.charge(
-            "Observability",
-            f"Composite alarms x {len(composites)} (members billed separately)",
-            [name_of(a) for a in composites],
-            len(composites),
-            "cw_composite_alarm",
-        )
+    ledger.charge_all(
+        "Observability",
+        f"Composite alarms x {len(composites)} (members billed separately)",
+        composites,
+        "cw_composite_alarm",
+    )
 
 
 def metric_filters(ledger: Ledger, filters: list[Resource]) -> None:
-    if filters:
-        ledger.custom_metrics += len(filters)
-        ledger.charge(
-            "Observability",
-            f"Custom metrics from log metric filters x {len(filters)}",
-            [name_of(f) for f in filters],
-            len(filters),
-            "cw_custom_metric",
-            "one metric per filter; dimensions would add more",
-        )
+    ledger.charge_all(
+        "Observability",
+        f"Custom metrics from log metric filters x {len(filters)}",
+        filters,
+        "cw_custom_metric",
+        note="one metric per filter; dimensions would add more",
+    )
 
 
 def dashboards(ledger: Ledger, boards: list[Resource]) -> None:
-    if boards:
-        ledger.dashboards += len(boards)
-        ledger.charge(
-            "Observability",
-            f"Dashboards x {len(boards)}",
-            [name_of(d) for d in boards],
-            len(boards),
-            "cw_dashboard",
-        )
+    ledger.charge_all("Observability", f"Dashboards x {len(boards)}", boards, "cw_dashboard")
 
 
 def stored_months(ledger: Ledger, group: Resource) -> float:
@@ -141,7 +120,6 @@ def log_groups(ledger: Ledger, groups: list[Resource]) -> None:
     if app_groups:
         ingest = ledger.usage["log_ingest_gb_per_month"]
         share = ingest / len(app_groups)
-        ledger.log_ingest_gb += ingest
         ledger.charge(
             "Observability",
             f"Log ingestion, {format_quantity(ingest)} GB/month over {len(app_groups)} log groups "
@@ -157,7 +135,6 @@ def log_groups(ledger: Ledger, groups: list[Resource]) -> None:
 
 def log_storage(ledger: Ledger, groups: list[Resource], gb_per_group: float) -> None:
     stored = sum(gb_per_group * stored_months(ledger, g) for g in groups)
-    ledger.log_storage_gb += stored
     ledger.charge(
         "Observability",
         f"Log storage, {format_quantity(stored)} GB held (GB/month x retention days / 30)",
@@ -196,15 +173,14 @@ def target_tracking_alarms(ledger: Ledger) -> None:
         for p in ledger.graph.of_type(T_SCALING_POLICY)
         if inputs_of(p).get("policyType") == "TargetTrackingScaling"
     ]
-    if policies:
-        ledger.alarm_metrics_standard += 2 * len(policies)
-        ledger.charge(
-            "Observability (implied)",
-            f"Alarms AWS creates for target tracking, 2 x {len(policies)} policies",
-            [name_of(p) for p in policies],
-            2 * len(policies),
-            "cw_alarm_metric",
-        )
+    # Application Auto Scaling creates a high and a low alarm per target-tracking policy.
+    ledger.charge_all(
+        "Observability (implied)",
+        f"Alarms AWS creates for target tracking, 2 x {len(policies)} policies",
+        policies,
+        "cw_alarm_metric",
+        per_resource=2,
+    )
 
 
 def container_insights(ledger: Ledger) -> None:
@@ -224,7 +200,6 @@ def container_insights(ledger: Ledger) -> None:
         metrics = ledger.usage["container_insights_metrics_per_cluster"] + ledger.usage[
             "container_insights_metrics_per_service"
         ] * len(services)
-        ledger.custom_metrics += metrics
         resources = [name_of(cluster), *(name_of(s) for s in services)]
         ledger.charge(
             "Observability (implied)",
@@ -238,7 +213,6 @@ def container_insights(ledger: Ledger) -> None:
         task_months = task_hours / ledger.hours
         gb = task_months * ledger.usage["container_insights_log_gb_per_task_month"]
         if gb:
-            ledger.log_ingest_gb += gb
             ledger.charge(
                 "Observability (implied)",
                 f"Container Insights performance logs, {format_quantity(gb)} GB "
@@ -259,7 +233,6 @@ def container_insights(ledger: Ledger) -> None:
 def topics(ledger: Ledger, sns_topics: list[Resource]) -> None:
     if sns_topics:
         count = ledger.usage["sns_email_notifications_per_month"]
-        ledger.sns_notifications += count
         ledger.charge(
             "Messaging",
             f"SNS e-mail notifications, {format_quantity(count)}/month (usage.json)",

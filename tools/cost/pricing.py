@@ -145,32 +145,26 @@ def unclassified(ledger: Ledger) -> None:
 def free_tiers(ledger: Ledger) -> None:
     tiers = ledger.prices.free_tiers
     source = ledger.prices.free_tier_source
-    for quantity, tier_key, price_item, item in (
-        (ledger.alarm_metrics_standard, "cw_alarm_metrics", "cw_alarm_metric", "alarm metrics"),
-        (ledger.dashboards, "cw_dashboards", "cw_dashboard", "dashboards"),
-        (ledger.custom_metrics, "cw_custom_metrics", "cw_custom_metric", "custom metrics"),
-        (ledger.sns_notifications, "sns_email_notifications", "sns_email", "SNS e-mails"),
+    for tier_key, price_item, item in (
+        ("cw_alarm_metrics", "cw_alarm_metric", "alarm metrics"),
+        ("cw_dashboards", "cw_dashboard", "dashboards"),
+        ("cw_custom_metrics", "cw_custom_metric", "custom metrics"),
+        ("sns_email_notifications", "sns_email", "SNS e-mails"),
     ):
-        free_tier_line(ledger, quantity, tiers.get(tier_key, 0), price_item, item, source)
+        free_tier_line(ledger, tiers.get(tier_key, 0), price_item, item, source)
     logs_free = tiers.get("cw_logs_gb", 0)
     # The 5 GB covers ingestion, storage and Insights scans together; ingestion is dearer.
-    ingest_free = min(logs_free, ledger.log_ingest_gb)
+    ingest_free = min(logs_free, ledger.charged("cw_logs_ingest_gb"))
+    free_tier_line(ledger, ingest_free, "cw_logs_ingest_gb", "log GB ingested", source)
     free_tier_line(
-        ledger, ledger.log_ingest_gb, ingest_free, "cw_logs_ingest_gb", "log GB ingested", source
-    )
-    free_tier_line(
-        ledger,
-        ledger.log_storage_gb,
-        logs_free - ingest_free,
-        "cw_logs_storage_gb_month",
-        "log GB stored",
-        source,
+        ledger, logs_free - ingest_free, "cw_logs_storage_gb_month", "log GB stored", source
     )
 
 
 def free_tier_line(
-    ledger: Ledger, used: float, allowance: float, price_item: str, item: str, source: str
+    ledger: Ledger, allowance: float, price_item: str, item: str, source: str
 ) -> None:
+    used = ledger.charged(price_item)
     price = ledger.prices.get(price_item)
     covered = min(used, allowance)
     if price is None or covered <= 0:

@@ -24,22 +24,18 @@ def web_acls(ledger: Ledger, acls: list[Resource]) -> None:
 
 
 def kms_keys(ledger: Ledger, keys: list[Resource]) -> None:
-    if keys:
-        ledger.charge(
-            "Security",
-            f"KMS keys x {len(keys)} (requests assumed within the 20k free tier)",
-            [name_of(k) for k in keys],
-            len(keys),
-            "kms_key_month",
-        )
+    ledger.charge_all(
+        "Security",
+        f"KMS keys x {len(keys)} (requests assumed within the 20k free tier)",
+        keys,
+        "kms_key_month",
+    )
 
 
 def secrets(ledger: Ledger, stored_secrets: list[Resource]) -> None:
-    if stored_secrets:
-        ledger.charge(
-            "Security",
-            f"Secrets Manager secrets x {len(stored_secrets)}",
-            [name_of(s) for s in stored_secrets],
-            len(stored_secrets),
-            "secretsmanager_secret_month",
-        )
+    ledger.charge_all(
+        "Security",
+        f"Secrets Manager secrets x {len(stored_secrets)}",
+        stored_secrets,
+        "secretsmanager_secret_month",
+    )

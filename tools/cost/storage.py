@@ -3,32 +3,36 @@ usage.json assumes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tools.cost.ledger import Ledger, format_quantity, inputs_of, name_of
 from tools.graph import Resource
 
 
-def ecr_repositories(ledger: Ledger, repositories: list[Resource]) -> None:
-    gb = ledger.usage["ecr_storage_gb_per_repository"]
-    if repositories:
-        ledger.charge(
+def _stored_gb(
+    what: str, plural: str, usage_key: str, price_item: str
+) -> Callable[[Ledger, list[Resource]], None]:
+    """The formula for a store priced by GB-month, at usage.json's assumed GB per resource."""
+
+    def price(ledger: Ledger, stores: list[Resource]) -> None:
+        gb = ledger.usage[usage_key]
+        ledger.charge_all(
             "Storage",
-            f"ECR storage, {format_quantity(gb)} GB x {len(repositories)} repositories (usage.json)",
-            [name_of(r) for r in repositories],
-            gb * len(repositories),
-            "ecr_storage_gb_month",
+            f"{what}, {format_quantity(gb)} GB x {len(stores)} {plural} (usage.json)",
+            stores,
+            price_item,
+            per_resource=gb,
         )
 
+    return price
 
-def s3_buckets(ledger: Ledger, buckets: list[Resource]) -> None:
-    gb = ledger.usage["s3_storage_gb_per_bucket"]
-    if buckets:
-        ledger.charge(
-            "Storage",
-            f"S3 Standard storage, {format_quantity(gb)} GB x {len(buckets)} buckets (usage.json)",
-            [name_of(b) for b in buckets],
-            gb * len(buckets),
-            "s3_standard_gb_month",
-        )
+
+ecr_repositories = _stored_gb(
+    "ECR storage", "repositories", "ecr_storage_gb_per_repository", "ecr_storage_gb_month"
+)
+s3_buckets = _stored_gb(
+    "S3 Standard storage", "buckets", "s3_storage_gb_per_bucket", "s3_standard_gb_month"
+)
 
 
 def dynamodb_tables(ledger: Ledger, tables: list[Resource]) -> None:
@@ -38,19 +42,15 @@ def dynamodb_tables(ledger: Ledger, tables: list[Resource]) -> None:
         if inputs_of(table).get("billingMode") != "PAY_PER_REQUEST":
             ledger.not_priced("Storage", "DynamoDB provisioned capacity", [name], "not in table")
             continue
-        writes = ledger.usage["dynamodb_million_writes_per_month"]
-        reads = ledger.usage["dynamodb_million_reads_per_month"]
-        ledger.charge(
-            "Storage",
-            f"DynamoDB on-demand writes, {format_quantity(writes)}M (usage.json)",
-            [name],
-            writes,
-            "dynamodb_million_write_units",
-        )
-        ledger.charge(
-            "Storage",
-            f"DynamoDB on-demand reads, {format_quantity(reads)}M (usage.json)",
-            [name],
-            reads,
-            "dynamodb_million_read_units",
-        )
+        for requests, usage_key, price_item in (
+            ("writes", "dynamodb_million_writes_per_month", "dynamodb_million_write_units"),
+            ("reads", "dynamodb_million_reads_per_month", "dynamodb_million_read_units"),
+        ):
+            millions = ledger.usage[usage_key]
+            ledger.charge(
+                "Storage",
+                f"DynamoDB on-demand {requests}, {format_quantity(millions)}M (usage.json)",
+                [name],
+                millions,
+                price_item,
+            )
