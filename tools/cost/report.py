@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tools.cost.compare import METHOD, Comparison
-from tools.cost.pricing import Estimate, Line, format_quantity
+from tools.cost.ledger import Estimate, Line, format_quantity
 from tools.cost.tables import BUDGETS_USD, Usage
 
 SECTION_ORDER = (
