@@ -5,7 +5,7 @@ import pulumi
 from components.config import load_stack_config
 from components.network import Network, NetworkArgs, choose_availability_zones
 from components.observability import Observability, ObservabilityArgs
-from components.service import WebService, WebServiceArgs
+from components.web import WebService
 
 # Every config mistake stops here, before any resource is registered.
 cfg = load_stack_config()
@@ -21,7 +21,7 @@ network = Network(
 )
 
 # internet -> ALB -> Fargate tasks in private subnets -> VPC endpoints (ECR, Logs, S3)
-web = WebService(cfg.name_prefix, WebServiceArgs.from_config(cfg, network=network))
+web = WebService(cfg.name_prefix, cfg, network=network)
 
 # SLO burn-rate, health and log alarms -> SNS topic (e-mail, optional Slack); dashboard
 observability = Observability(cfg.name_prefix, ObservabilityArgs.from_config(cfg, service=web))

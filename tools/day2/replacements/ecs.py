@@ -96,4 +96,4 @@ IMAGE_ROW = TypeRow(
 
 # Transforms (tools/offline.py records them per registration) that make the image a build pushed
 # outlive its build resource, so a rollback to an older revision still pulls (issue 10 finding 2).
-IMAGE_RETAINING_TRANSFORMS = ("components.service.retain_pushed_image",)
+IMAGE_RETAINING_TRANSFORMS = ("components.web.image.retain_pushed_image",)

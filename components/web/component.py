@@ -1,0 +1,1175 @@
+"""WebService: the app image in ECR, an ECS Fargate service in private subnets behind an
+internet-facing ALB, least-privilege IAM, deployment alarms, autoscaling and an optional WAF."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_awsx as awsx
+
+from components.config import ServiceConfig, StackConfig
+from components.iam import policy_document, service_role
+from components.slo import ALB_NAMESPACE, error_ratio_queries
+from components.task_definition import (
+    CONTAINER_NAME,
+    RuntimeContract,
+    container_definitions,
+    content_hash_tag,
+    docker_platform,
+    ecr_lifecycle_policy,
+    repository_arn_of_image,
+    task_volumes,
+)
+from components.web.image import APP_DIR, build_context, retain_pushed_image
+
+HTTP, HTTPS = 80, 443
+# TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+ACCESS_LOG_PREFIX = "alb"
+# Expired or deleted access-log versions stay recoverable this long.
+NONCURRENT_LOG_DAYS = 7
+# In regions that opened before August 2022, ALB log delivery writes as the region's ELB account;
+# newer regions use the logdelivery service principal, which the policy always grants as well. A
+# region missing here would get only the principal, and the ALB would reject the bucket ("Access
+# Denied for bucket"). AWS ELB guide, "Enable access logs"; the provider's aws.elb.getServiceAccount.
+LEGACY_ELB_LOG_ACCOUNTS = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+}
+# Target group health check: 2 passes 10 s apart make a new task healthy in ~20 s, and 15 s of
+# draining replaces the default 300 s (pitfall: dereg-delay; docs/deploy-timing.md).
+HEALTH_CHECK_INTERVAL = 10
+HEALTH_CHECK_TIMEOUT = 5
+HEALTHY_THRESHOLD = 2
+UNHEALTHY_THRESHOLD = 3
+DEREGISTRATION_DELAY = 15
+# Deployment alarms: 3 one-minute periods, all breaching (docs/deploy-timing.md: bake time).
+DEPLOY_ALARM_PERIOD = 60
+DEPLOY_ALARM_PERIODS = 3
+DEPLOY_5XX_PERCENT = 5.0
+DEPLOY_5XX_MIN_REQUESTS = 10
+BLUE_GREEN_BAKE_MINUTES = 5
+# Target tracking: scale out before a 0.25 vCPU task saturates.
+CPU_TARGET_PERCENT = 60.0
+MEMORY_TARGET_PERCENT = 70.0
+REQUESTS_PER_TARGET = 500.0
+"""ALB requests per task per minute."""
+# Requests from one IP per 5 minutes before WAF blocks it are config (wafRateLimit).
+WAF_MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+)
+
+
+def serves_https(service: ServiceConfig) -> bool:
+    """A domain (config requires its hosted zone with it) puts HTTPS in front of the service."""
+    return bool(service.domain_name and service.hosted_zone_id)
+
+
+class ServiceNetwork(Protocol):
+    """What the WebService reads off the Network component."""
+
+    @property
+    def vpc(self) -> aws.ec2.Vpc:
+        """The ALB is replaced whenever the VPC is (replace_with)."""
+        ...
+
+    @property
+    def vpc_id(self) -> pulumi.Output[str]: ...
+    @property
+    def public_subnet_ids(self) -> pulumi.Output[list[str]]: ...
+    @property
+    def private_subnet_ids(self) -> pulumi.Output[list[str]]: ...
+    @property
+    def endpoint_security_group_id(self) -> pulumi.Output[str]:
+        """The WebService adds the only ingress rule: 443 from its task security group."""
+        ...
+
+    @property
+    def s3_prefix_list_id(self) -> pulumi.Output[str]: ...
+    @property
+    def internet_route(self) -> aws.ec2.Route:
+        """An internet-facing ALB must wait for the public default route (pitfall:
+        alb-igw-route)."""
+        ...
+
+    @property
+    def interface_endpoints(self) -> Sequence[aws.ec2.VpcEndpoint]:
+        """Tasks pull images and ship logs through these: the service waits for them."""
+        ...
+
+
+class WebService(pulumi.ComponentResource):
+    """The app behind an ALB: ECR + image, cluster, task definition, service, listeners,
+    security-group chain, deployment alarms, autoscaling and WAF."""
+
+    load_balancer: aws.lb.LoadBalancer
+    target_group: aws.lb.TargetGroup
+    alternate_target_group: aws.lb.TargetGroup | None
+    """Blue/green only: ECS moves production traffic between this group and ``target_group``,
+    so either may be the one serving; None for rolling deploys."""
+    cluster: aws.ecs.Cluster
+    service: aws.ecs.Service
+    log_group: aws.cloudwatch.LogGroup
+    """The app's log group (awslogs)."""
+    log_groups: list[aws.cloudwatch.LogGroup]
+    """Every log group this component creates (app, WAF): tools/verify.py checks retention."""
+    url: pulumi.Output[str]
+    min_capacity: int
+    max_capacity: int
+    deployment_alarms: list[aws.cloudwatch.MetricAlarm]
+    """Roll back deploys; they notify no one."""
+    repository: aws.ecr.Repository
+    image_uri: pulumi.Output[str]
+    """The digest-pinned image the task runs."""
+    task_definition_arn: pulumi.Output[str]
+    """The revision this update deploys: the deploy workflow checks ECS still runs it."""
+    task_security_group_id: pulumi.Output[str]
+    alb_security_group_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        cfg: StackConfig,
+        *,
+        network: ServiceNetwork,
+        app_dir: Path = APP_DIR,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("ecs-fargate:index:WebService", name, None, opts)
+        self._name = name
+        self._service = svc = cfg.service
+        self._general = cfg.general
+        self._region = cfg.region
+        self._network = network
+        self._app_dir = app_dir
+        self._contract = RuntimeContract.load(app_dir / "runtime-contract.json")
+        self._latency_slo_seconds = cfg.observability.slo.latency_p99_seconds
+        self.min_capacity = svc.min_capacity
+        self.max_capacity = svc.max_capacity
+        account_id = aws.get_caller_identity().account_id
+        # GovCloud and China ARNs start arn:aws-us-gov: and arn:aws-cn:, not arn:aws:.
+        self._partition = aws.get_partition().partition
+
+        self.log_groups = []
+        self.repository = self._repository()
+        self.image_uri, pull_repository_arn = self._image()
+        self.log_group = self._log(f"{name}-app", retention=self._general.log_retention_days)
+        execution_role, execution_policy = self._execution_role(pull_repository_arn)
+        task_role, task_policies = self._task_role(account_id)
+
+        alb_sg, task_sg = self._security_groups()
+        self.alb_security_group_id = alb_sg.id
+        self.task_security_group_id = task_sg.id
+
+        self.load_balancer = self._load_balancer(alb_sg, account_id)
+        self.target_group = self._target_group(f"{name}-tg")
+        # The alternate target group of ECS native blue/green; the name stays within
+        # 24 characters so auto-naming keeps it under 32 (pitfall: lb-name-length).
+        alternate_tg = (
+            self._target_group(f"{name}-alt") if svc.deployment_strategy == "blue_green" else None
+        )
+        self.alternate_target_group = alternate_tg
+        forwarding, production_rule = self._listeners(alternate_tg)
+
+        self.cluster = aws.ecs.Cluster(
+            f"{name}-cluster",
+            settings=[
+                {
+                    "name": "containerInsights",
+                    "value": "enabled" if svc.container_insights else "disabled",
+                }
+            ],
+            configuration=(
+                # ECS Exec sessions are logged through the task's awslogs settings (ECS-12).
+                {"execute_command_configuration": {"logging": "DEFAULT"}}
+                if svc.enable_execute_command
+                else None
+            ),
+            opts=self._child(),
+        )
+        capacity_providers = aws.ecs.ClusterCapacityProviders(
+            f"{name}-capacity-providers",
+            cluster_name=self.cluster.name,
+            capacity_providers=["FARGATE", "FARGATE_SPOT"],
+            opts=self._child(),
+        )
+
+        task_definition = self._task_definition(
+            execution_role, task_role, role_policies=[execution_policy, *task_policies]
+        )
+        self.task_definition_arn = task_definition.arn
+        self.deployment_alarms = self._deployment_alarms()
+
+        service_dependencies: list[pulumi.Resource] = [
+            forwarding,  # pitfall: service-needs-listener
+            capacity_providers,  # the strategy names providers the cluster must already have
+            self.log_group,  # pitfall: awslogs-config
+            execution_policy,  # pitfall: iam-propagation
+            *task_policies,
+            *self._network.interface_endpoints,  # image pulls and logs go through them
+        ]
+        load_balancer: aws.ecs.ServiceLoadBalancerArgsDict = {
+            "target_group_arn": self.target_group.arn,
+            "container_name": CONTAINER_NAME,
+            "container_port": svc.container_port,
+        }
+        # Rolling: never below the desired count, up to double while a deploy runs. The circuit
+        # breaker rolls back tasks that never get healthy; it works with the ECS controller's
+        # rolling and native blue/green strategies alike (not with CODE_DEPLOY, pitfall:
+        # circuit-breaker). Without it a blue/green image that never gets healthy relaunches
+        # forever: no production traffic reaches it, so no deployment alarm fires.
+        deployment: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": "ROLLING"}
+        circuit_breaker: aws.ecs.ServiceDeploymentCircuitBreakerArgsDict = {
+            "enable": True,
+            "rollback": True,
+        }
+        minimum_healthy_percent: int | None = 100
+        maximum_percent: int | None = 200
+        if alternate_tg is not None and production_rule is not None:
+            lb_role, lb_role_attachment = self._blue_green_role()
+            service_dependencies += [production_rule, lb_role_attachment]
+            load_balancer["advanced_configuration"] = {
+                "alternate_target_group_arn": alternate_tg.arn,
+                "production_listener_rule": production_rule.arn,
+                "role_arn": lb_role.arn,
+            }
+            # The deployment alarms judge the production traffic during the bake time.
+            deployment = {
+                "strategy": "BLUE_GREEN",
+                "bake_time_in_minutes": str(BLUE_GREEN_BAKE_MINUTES),
+            }
+            minimum_healthy_percent = maximum_percent = None
+        capacity_strategy: list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] = [
+            {"capacity_provider": s.capacity_provider, "weight": s.weight, "base": s.base}
+            for s in svc.capacity_provider_strategy
+        ]
+        task_network: aws.ecs.ServiceNetworkConfigurationArgsDict = {
+            "subnets": self._network.private_subnet_ids,
+            "security_groups": [task_sg.id],
+            "assign_public_ip": False,
+        }
+        alarms: aws.ecs.ServiceAlarmsArgsDict = {
+            "alarm_names": [alarm.name for alarm in self.deployment_alarms],
+            "enable": True,
+            "rollback": True,
+        }
+        self.service = aws.ecs.Service(
+            f"{name}-service",
+            cluster=self.cluster.arn,
+            task_definition=task_definition.arn,
+            desired_count=svc.desired_count,
+            # No launch_type: it excludes a capacity-provider strategy (pitfall:
+            # launchtype-vs-cps). No platform_version: Fargate LATEST (ECS-11).
+            capacity_provider_strategies=capacity_strategy,
+            network_configuration=task_network,
+            load_balancers=[load_balancer],
+            health_check_grace_period_seconds=svc.health_check_grace_period_seconds,
+            deployment_controller={"type": "ECS"},
+            alarms=alarms,
+            availability_zone_rebalancing="ENABLED",
+            enable_execute_command=svc.enable_execute_command,
+            enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE",
+            # `pulumi up` returns only once the new tasks are healthy, or fails.
+            wait_for_steady_state=True,
+            # Set for good, never per change: the provider's plan rejects a changed
+            # capacity_provider_strategy unless this is true (capacityProviderStrategyCustomizeDiff,
+            # terraform-provider-aws#43533), and turning it off in the same update as a strategy
+            # change fails as well. It costs nothing on an unchanged `up`: resourceServiceUpdate
+            # calls UpdateService (with ForceNewDeployment from this flag) only when some other
+            # argument changed (d.HasChangesExcept(force_delete, tags, tags_all);
+            # internal/service/ecs/service.go). Side effects (docs/runbook.md): the `up` that
+            # first adds it rolls every task once, and every later in-place service change
+            # (desired count aside, which is ignored) rolls them too.
+            force_new_deployment=True,
+            deployment_configuration=deployment,
+            deployment_circuit_breaker=circuit_breaker,
+            deployment_minimum_healthy_percent=minimum_healthy_percent,
+            deployment_maximum_percent=maximum_percent,
+            opts=self._child(
+                depends_on=service_dependencies,
+                # Autoscaling owns the running count (pitfall: desired-count-drift).
+                ignore_changes=["desiredCount"],
+            ),
+        )
+        self._autoscaling()
+        if svc.waf:
+            self._waf()
+
+        self.url = (
+            pulumi.Output.from_input(f"https://{svc.domain_name}")
+            if serves_https(svc)
+            else pulumi.Output.concat("http://", self.load_balancer.dns_name)
+        )
+        self.register_outputs(
+            {
+                "url": self.url,
+                "clusterName": self.cluster.name,
+                "serviceName": self.service.name,
+                "albDnsName": self.load_balancer.dns_name,
+                "repositoryUrl": self.repository.repository_url,
+                "imageUri": self.image_uri,
+                "taskDefinitionArn": self.task_definition_arn,
+                "taskSecurityGroupId": self.task_security_group_id,
+                "albSecurityGroupId": self.alb_security_group_id,
+            }
+        )
+
+    # ----------------------------------------------------------------------------------------
+
+    def _child(self, **options: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **options)
+
+    def _stateful(self, **options: Any) -> pulumi.ResourceOptions:
+        """Options for resources whose loss loses data: protected and retained in prod."""
+        keep = self._general.protect_stateful_resources
+        return self._child(protect=keep, retain_on_delete=keep, **options)
+
+    def _log(
+        self, logical_name: str, *, retention: int, name_prefix: str | None = None
+    ) -> aws.cloudwatch.LogGroup:
+        log_group = aws.cloudwatch.LogGroup(
+            logical_name,
+            name_prefix=name_prefix,
+            retention_in_days=retention,
+            opts=self._stateful(),
+        )
+        self.log_groups.append(log_group)
+        return log_group
+
+    def _repository(self) -> aws.ecr.Repository:
+        name = self._name
+        repository = aws.ecr.Repository(
+            f"{name}-app",
+            # Tags are content hashes, so a tag never needs to move (pitfall: ecr-immutable).
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration={"scan_on_push": True},
+            encryption_configurations=[{"encryption_type": "AES256"}],
+            # Dev is destroyed in one go; prod keeps its images (pitfall: ecr-force-delete).
+            force_delete=not self._general.protect_stateful_resources,
+            opts=self._stateful(),
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-app",
+            repository=repository.name,
+            policy=json.dumps(ecr_lifecycle_policy()),
+            opts=self._child(),
+        )
+        return repository
+
+    def _image(self) -> tuple[pulumi.Output[str], pulumi.Input[str]]:
+        """The digest-pinned image the task runs, and the repository the tasks pull from."""
+        svc = self._service
+        if svc.image:
+            pull_repository_arn = repository_arn_of_image(svc.image, partition=self._partition)
+            return pulumi.Output.from_input(svc.image), pull_repository_arn
+        platform = docker_platform(svc.cpu_architecture)  # pitfall: cpu-arch
+        image = awsx.ecr.Image(
+            f"{self._name}-app",
+            repository_url=self.repository.repository_url,
+            context=build_context(self._app_dir),
+            platform=platform,
+            # Every build input goes into the tag (the repository is IMMUTABLE); build
+            # arguments, if one is ever added, go to both: args=..., build_args=...
+            image_tag=content_hash_tag(self._app_dir, platform=platform),
+            # The pushed image must outlive its build resource (retain_pushed_image); a plain
+            # retain_on_delete here would cover only the component, not awsx's child.
+            opts=self._child(transforms=[retain_pushed_image]),
+        )
+        return image.image_uri, self.repository.arn
+
+    def _execution_role(
+        self, pull_repository_arn: pulumi.Input[str]
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        """Pull this repository's images and write this log group; the equivalent of
+        AmazonECSTaskExecutionRolePolicy scoped to our resources (pitfall: exec-role)."""
+        name = self._name
+        role = service_role(
+            f"{name}-execution",
+            service="ecs-tasks.amazonaws.com",
+            description="ECS agent: pull the app image and write its logs",
+            permissions_boundary_arn=self._general.permissions_boundary_arn,
+            opts=self._child(),
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-execution",
+            role=role.id,
+            policy=pulumi.Output.all(pull_repository_arn, self.log_group.arn).apply(
+                lambda arns: json.dumps(execution_policy(arns[0], arns[1]))
+            ),
+            opts=self._child(),
+        )
+        return role, policy
+
+    def _task_role(self, account_id: str) -> tuple[aws.iam.Role, list[aws.iam.RolePolicy]]:
+        """The app's own permissions: none (static nginx); ECS Exec adds its channels."""
+        name = self._name
+        role = service_role(
+            f"{name}-task",
+            service="ecs-tasks.amazonaws.com",
+            description="The app container's AWS permissions",
+            permissions_boundary_arn=self._general.permissions_boundary_arn,
+            opts=self._child(),
+        )
+        if not self._service.enable_execute_command:
+            return role, []
+        policy = aws.iam.RolePolicy(
+            f"{name}-task-exec",
+            role=role.id,
+            policy=self.log_group.arn.apply(
+                lambda arn: json.dumps(
+                    execute_command_policy(
+                        arn,
+                        partition=self._partition,
+                        region=self._region,
+                        account_id=account_id,
+                    )
+                )
+            ),
+            opts=self._child(),
+        )
+        return role, [policy]
+
+    def _security_groups(self) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
+        """internet -> ALB :80/:443 -> tasks :port -> endpoints :443 and S3 :443. Nothing else;
+        standalone rules only (no inline rules to fight over)."""
+        name, svc = self._name, self._service
+        port = svc.container_port
+        alb_sg = aws.ec2.SecurityGroup(
+            f"{name}-alb-sg",
+            vpc_id=self._network.vpc_id,
+            description="ALB: HTTP/HTTPS from the allowed CIDRs, to the tasks only",
+            tags={"Name": f"{name}-alb-sg"},
+            opts=self._child(),
+        )
+        task_sg = aws.ec2.SecurityGroup(
+            f"{name}-task-sg",
+            vpc_id=self._network.vpc_id,
+            description="Tasks: the app port from the ALB; HTTPS to the VPC endpoints and S3",
+            tags={"Name": f"{name}-task-sg"},
+            opts=self._child(),
+        )
+        listener_ports = (HTTP, HTTPS) if serves_https(svc) else (HTTP,)
+        for i, cidr in enumerate(svc.alb_ingress_cidrs):
+            for listener_port in listener_ports:
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-alb-{listener_port}-from-{i}",
+                    security_group_id=alb_sg.id,
+                    description=f"clients -> ALB :{listener_port}",
+                    ip_protocol="tcp",
+                    from_port=listener_port,
+                    to_port=listener_port,
+                    cidr_ipv4=cidr,
+                    opts=self._child(),
+                )
+        # pitfall: alb-task-sg
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-to-tasks",
+            security_group_id=alb_sg.id,
+            description=f"ALB -> tasks :{port}",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=task_sg.id,
+            opts=self._child(),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-tasks-from-alb",
+            security_group_id=task_sg.id,
+            description=f"ALB -> tasks :{port}",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=alb_sg.id,
+            opts=self._child(),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-tasks-to-endpoints",
+            security_group_id=task_sg.id,
+            description="tasks -> interface endpoints (ECR, Logs) :443",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            referenced_security_group_id=self._network.endpoint_security_group_id,
+            opts=self._child(),
+        )
+        # Image layers come from S3 through the gateway endpoint (pitfall: s3-gateway-path).
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-tasks-to-s3",
+            security_group_id=task_sg.id,
+            description="tasks -> S3 gateway (image layers) :443",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            prefix_list_id=self._network.s3_prefix_list_id,
+            opts=self._child(),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-endpoints-from-tasks",
+            security_group_id=self._network.endpoint_security_group_id,
+            description="tasks -> interface endpoints :443",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            referenced_security_group_id=task_sg.id,
+            opts=self._child(),
+        )
+        return alb_sg, task_sg
+
+    def _access_log_bucket(self, account_id: str) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        name = self._name
+        bucket = aws.s3.Bucket(
+            f"{name}-alb-logs",
+            force_destroy=not self._general.protect_stateful_resources,
+            opts=self._stateful(),
+        )
+        # ALB log delivery supports SSE-S3 only, not KMS (pitfall: alb-access-logs).
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=self._child(),
+        )
+        public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=self._child(),
+        )
+        # ACLs off: log delivery needs none, and a BucketAcl would fail on this bucket.
+        aws.s3.BucketOwnershipControls(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=self._child(),
+        )
+        # Versioned, so a deleted or overwritten log file stays recoverable for a while (S3-07).
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=self._child(),
+        )
+        lifecycle_rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
+            "id": "expire-access-logs",
+            "status": "Enabled",
+            "filter": {"prefix": f"{ACCESS_LOG_PREFIX}/"},
+            "expiration": {"days": self._general.log_retention_days},
+            "noncurrent_version_expiration": {"noncurrent_days": NONCURRENT_LOG_DAYS},
+            "abort_incomplete_multipart_upload": {"days_after_initiation": 1},
+        }
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            rules=[lifecycle_rule],
+            opts=self._child(depends_on=[versioning]),
+        )
+        policy = aws.s3.BucketPolicy(
+            f"{name}-alb-logs",
+            bucket=bucket.id,
+            policy=bucket.arn.apply(
+                lambda arn: json.dumps(
+                    access_log_bucket_policy(arn, region=self._region, account_id=account_id)
+                )
+            ),
+            # S3 rejects a policy while the public access block is being written.
+            opts=self._child(depends_on=[public_access_block]),
+        )
+        return bucket, policy
+
+    def _load_balancer(self, alb_sg: aws.ec2.SecurityGroup, account_id: str) -> aws.lb.LoadBalancer:
+        name, svc = self._name, self._service
+        depends_on: list[pulumi.Resource] = [self._network.internet_route]  # pitfall: alb-igw-route
+        access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
+        if svc.alb_access_logs:
+            bucket, bucket_policy = self._access_log_bucket(account_id)
+            access_logs = {"bucket": bucket.bucket, "prefix": ACCESS_LOG_PREFIX, "enabled": True}
+            depends_on.append(bucket_policy)  # pitfall: alb-access-logs
+        # ELB keeps a load balancer in the VPC it was created in: SetSubnets/SetSecurityGroups
+        # with a new VPC's subnets and groups, and a listener forwarding to its target group, fail
+        # with InvalidConfigurationRequest ("Target group ... is in a different VPC than load
+        # balancer", kubernetes-sigs/aws-load-balancer-controller#1045; AWS ELB API reference,
+        # SetSubnets). The provider plans a change of an ALB's `subnets` in place (no ForceNew in
+        # terraform-provider-aws elbv2/load_balancer.go@00edc94b customizeDiffLoadBalancerALB),
+        # so the up would fail half-way through a VPC change. replace_with (engine support since
+        # CLI 3.207.0, pulumi/pulumi#20693; the SDK refuses to run on a CLI without it, and the
+        # pin is 3.272.0) replaces the ALB with its VPC instead: a new ALB and DNS name, created
+        # before the old one goes (auto-named), its listeners, alias record, WAF association and
+        # alarm dimensions following. A full outage: docs/changes.md.
+        # Logical name + 8 auto-naming characters stays within 32 (pitfall: lb-name-length).
+        return aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            subnets=self._network.public_subnet_ids,
+            security_groups=[alb_sg.id],
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=svc.alb_deletion_protection,
+            idle_timeout=svc.alb_idle_timeout_seconds,
+            access_logs=access_logs,
+            opts=self._child(depends_on=depends_on, replace_with=[self._network.vpc]),
+        )
+
+    def _target_group(self, logical_name: str) -> aws.lb.TargetGroup:
+        svc = self._service
+        health_check: aws.lb.TargetGroupHealthCheckArgsDict = {
+            "enabled": True,
+            "path": self._contract.health_path,  # pitfall: healthcheck-path
+            "port": "traffic-port",
+            "protocol": "HTTP",
+            "matcher": "200",
+            "interval": HEALTH_CHECK_INTERVAL,
+            "timeout": HEALTH_CHECK_TIMEOUT,
+            "healthy_threshold": HEALTHY_THRESHOLD,
+            "unhealthy_threshold": UNHEALTHY_THRESHOLD,
+        }
+        # No fixed name: a replacement would collide with the group in use (pitfall:
+        # tg-replace-in-use). Type ip for awsvpc tasks (pitfall: tg-target-type-ip).
+        return aws.lb.TargetGroup(
+            logical_name,
+            target_type="ip",
+            port=svc.container_port,
+            protocol="HTTP",
+            vpc_id=self._network.vpc_id,
+            health_check=health_check,
+            deregistration_delay=DEREGISTRATION_DELAY,  # pitfall: dereg-delay
+            opts=self._child(),
+        )
+
+    def _listeners(
+        self, alternate_tg: aws.lb.TargetGroup | None
+    ) -> tuple[pulumi.Resource, aws.lb.ListenerRule | None]:
+        """The listener whose traffic reaches the service, and (blue/green) its production rule.
+
+        Without a domain: HTTP forwards. With one: HTTPS on the validated certificate forwards
+        and HTTP redirects to it (pitfalls: https-cert, redirect-listener-tg).
+        """
+        name, svc = self._name, self._service
+        alb = self.load_balancer
+        forward: aws.lb.ListenerDefaultActionArgsDict = {
+            "type": "forward",
+            "target_group_arn": self.target_group.arn,
+        }
+        if alternate_tg is not None:
+            # Blue/green: traffic goes through the production rule that ECS rewrites.
+            forward = {
+                "type": "fixed-response",
+                "fixed_response": {
+                    "content_type": "application/json",
+                    "message_body": '{"status":"no_route"}',
+                    "status_code": "404",
+                },
+            }
+        if serves_https(svc):
+            certificate_arn = self._certificate()
+            serving = aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=alb.arn,
+                port=HTTPS,
+                protocol="HTTPS",
+                ssl_policy=TLS_POLICY,
+                certificate_arn=certificate_arn,
+                default_actions=[forward],
+                opts=self._child(),
+            )
+            aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=alb.arn,
+                port=HTTP,
+                protocol="HTTP",
+                default_actions=[
+                    {
+                        "type": "redirect",
+                        "redirect": {
+                            "protocol": "HTTPS",
+                            "port": str(HTTPS),
+                            "status_code": "HTTP_301",
+                        },
+                    }
+                ],
+                opts=self._child(),
+            )
+            aws.route53.Record(
+                f"{name}-alias",
+                zone_id=svc.hosted_zone_id,
+                name=svc.domain_name,
+                type="A",
+                aliases=[
+                    {
+                        "name": alb.dns_name,
+                        "zone_id": alb.zone_id,
+                        "evaluate_target_health": True,
+                    }
+                ],
+                opts=self._child(),
+            )
+        else:
+            serving = aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=alb.arn,
+                port=HTTP,
+                protocol="HTTP",
+                default_actions=[forward],
+                opts=self._child(),
+            )
+        if alternate_tg is None:
+            return serving, None
+        # ECS shifts traffic by rewriting this rule's weights: ignore them (pitfall:
+        # ecs-native-bg). Both groups must be on the rule from the start.
+        rule = aws.lb.ListenerRule(
+            f"{name}-production",
+            listener_arn=serving.arn,
+            priority=1,
+            conditions=[{"path_pattern": {"values": ["/*"]}}],
+            actions=[
+                {
+                    "type": "forward",
+                    "forward": {
+                        "target_groups": [
+                            {"arn": self.target_group.arn, "weight": 100},
+                            {"arn": alternate_tg.arn, "weight": 0},
+                        ]
+                    },
+                }
+            ],
+            opts=self._child(ignore_changes=["actions"]),
+        )
+        return serving, rule
+
+    def _certificate(self) -> pulumi.Output[str]:
+        """The ARN of an issued certificate: only CertificateValidation waits for ISSUED."""
+        name, svc = self._name, self._service
+        certificate = aws.acm.Certificate(
+            f"{name}-cert",
+            domain_name=svc.domain_name,
+            validation_method="DNS",
+            opts=self._child(),
+        )
+        option = certificate.domain_validation_options[0]
+        record = aws.route53.Record(
+            f"{name}-cert-validation",
+            zone_id=svc.hosted_zone_id,
+            name=option.resource_record_name,
+            type=option.resource_record_type,
+            records=[option.resource_record_value],
+            ttl=60,
+            # A previous stack or a re-created certificate may have left the same record.
+            allow_overwrite=True,
+            opts=self._child(),
+        )
+        validation = aws.acm.CertificateValidation(
+            f"{name}-cert",
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=[record.fqdn],
+            opts=self._child(),
+        )
+        return validation.certificate_arn
+
+    def _task_definition(
+        self,
+        execution_role: aws.iam.Role,
+        task_role: aws.iam.Role,
+        *,
+        role_policies: list[aws.iam.RolePolicy],
+    ) -> aws.ecs.TaskDefinition:
+        name, svc = self._name, self._service
+        runtime_platform: aws.ecs.TaskDefinitionRuntimePlatformArgsDict = {
+            "cpu_architecture": svc.cpu_architecture,  # pitfall: cpu-arch
+            "operating_system_family": "LINUX",
+        }
+        definitions = pulumi.Output.all(self.image_uri, self.log_group.name).apply(
+            lambda values: json.dumps(
+                container_definitions(
+                    contract=self._contract,
+                    image=values[0],
+                    log_group_name=values[1],
+                    region=self._region,
+                    execute_command=svc.enable_execute_command,
+                )
+            )
+        )
+        return aws.ecs.TaskDefinition(
+            f"{name}-app",
+            family=f"{name}-app",
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",  # pitfall: fargate-size
+            cpu=str(svc.cpu),
+            memory=str(svc.memory),
+            runtime_platform=runtime_platform,
+            execution_role_arn=execution_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=definitions,  # pitfall: containerdefs-json
+            volumes=[{"name": volume["name"]} for volume in task_volumes(self._contract)],
+            # Every image change replaces this resource, and a replaced revision would be
+            # deregistered. ECS refuses to point a service at an INACTIVE revision, which is
+            # what the runbook's stop-gap rollback (Update service to the previous revision)
+            # does; kept revisions cost nothing.
+            skip_destroy=True,
+            # Both roles are passed here: wait for their policies too, as for every role this
+            # stack hands to AWS (pitfall iam-propagation; tests/test_role_propagation.py).
+            opts=self._child(depends_on=role_policies),
+        )
+
+    def _deployment_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
+        """Short-window alarms that fail and roll back a deploy; they page no one."""
+        name = self._name
+        # The p99 alarm's: arn_suffix, never the name or ARN (pitfall: alarm-alb-dimensions).
+        dimensions: dict[str, pulumi.Input[str]] = {"LoadBalancer": self.load_balancer.arn_suffix}
+        if self.alternate_target_group is None:
+            dimensions["TargetGroup"] = self.target_group.arn_suffix
+        # Blue/green: ECS shifts production traffic to whichever group holds the new revision,
+        # so a TargetGroup dimension would watch an empty group after every other deploy. This
+        # ALB serves only this service, so its LoadBalancer-level metrics cover both groups.
+
+        # The availability SLI's ratio over one-minute periods, in percent: load-balancer 5xx
+        # count (a new revision that resets connections gives ELB 502s, not target 5xx), and so
+        # do 503s with no registered target. The ELB counts exist only per LoadBalancer, so this
+        # alarm reads the whole ALB in both strategies (components/slo.py).
+        errors = aws.cloudwatch.MetricAlarm(
+            f"{name}-deploy-5xx",
+            alarm_description=(
+                f"Deployment guard: over {DEPLOY_5XX_PERCENT:g} % of requests got a 5xx (target "
+                f"or load balancer) in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the "
+                "deploy back."
+            ),
+            comparison_operator="GreaterThanThreshold",
+            threshold=DEPLOY_5XX_PERCENT,
+            evaluation_periods=DEPLOY_ALARM_PERIODS,
+            datapoints_to_alarm=DEPLOY_ALARM_PERIODS,
+            # A handful of requests makes any ratio noise.
+            metric_queries=error_ratio_queries(
+                self.load_balancer.arn_suffix,
+                period=DEPLOY_ALARM_PERIOD,
+                min_requests=DEPLOY_5XX_MIN_REQUESTS,
+                scale=100,
+                label="5xx percent",
+            ),
+            # No traffic publishes no datapoints (pitfall: alarm-missing-data).
+            treat_missing_data="notBreaching",
+            opts=self._child(),
+        )
+        latency = aws.cloudwatch.MetricAlarm(
+            f"{name}-deploy-p99",
+            alarm_description=(
+                f"Deployment guard: target p99 latency above the {self._latency_slo_seconds:g} s "
+                f"SLO in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the deploy back."
+            ),
+            namespace=ALB_NAMESPACE,
+            metric_name="TargetResponseTime",
+            dimensions=dimensions,
+            # Percentiles only in extended_statistic (pitfall: alarm-percentile).
+            extended_statistic="p99",
+            period=DEPLOY_ALARM_PERIOD,
+            comparison_operator="GreaterThanThreshold",
+            threshold=self._latency_slo_seconds,
+            evaluation_periods=DEPLOY_ALARM_PERIODS,
+            datapoints_to_alarm=DEPLOY_ALARM_PERIODS,
+            treat_missing_data="notBreaching",
+            opts=self._child(),
+        )
+        return [errors, latency]
+
+    def _blue_green_role(self) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
+        """Lets ECS move listener-rule weights during a native blue/green deploy."""
+        name = self._name
+        role = service_role(
+            f"{name}-ecs-lb",
+            service="ecs.amazonaws.com",
+            description="ECS blue/green: shift ALB listener-rule traffic between target groups",
+            permissions_boundary_arn=self._general.permissions_boundary_arn,
+            opts=self._child(),
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-ecs-lb",
+            role=role.name,
+            policy_arn=(
+                f"arn:{self._partition}:iam::aws:policy/"
+                "AmazonECSInfrastructureRolePolicyForLoadBalancers"
+            ),
+            opts=self._child(),
+        )
+        return role, attachment
+
+    def _autoscaling(self) -> None:
+        name, svc = self._name, self._service
+        target = aws.appautoscaling.Target(
+            f"{name}-scaling",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            # Names, not ARNs (pitfall: scaling-target-first).
+            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            min_capacity=svc.min_capacity,
+            max_capacity=svc.max_capacity,
+            opts=self._child(),
+        )
+        request_label = pulumi.Output.concat(
+            self.load_balancer.arn_suffix, "/", self.target_group.arn_suffix
+        )  # pitfall: alb-request-label
+        targets: list[tuple[str, str, float, pulumi.Input[str] | None]] = [
+            ("cpu", "ECSServiceAverageCPUUtilization", CPU_TARGET_PERCENT, None),
+            ("memory", "ECSServiceAverageMemoryUtilization", MEMORY_TARGET_PERCENT, None),
+        ]
+        # A request-count label names one target group; under blue/green every other deploy
+        # moves the traffic to the alternate group and the policy would track an empty one.
+        if self.alternate_target_group is None:
+            targets.append(
+                ("requests", "ALBRequestCountPerTarget", REQUESTS_PER_TARGET, request_label)
+            )
+        for suffix, metric_type, value, label in targets:
+            metric: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgsDict = {
+                "predefined_metric_type": metric_type
+            }
+            if label is not None:
+                metric["resource_label"] = label
+            tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsDict = {
+                "target_value": value,
+                "predefined_metric_specification": metric,
+                "scale_in_cooldown": 300,
+                "scale_out_cooldown": 60,
+            }
+            # The Target's outputs, not literals: the policy waits for registration.
+            aws.appautoscaling.Policy(
+                f"{name}-scale-{suffix}",
+                policy_type="TargetTrackingScaling",
+                resource_id=target.resource_id,
+                scalable_dimension=target.scalable_dimension,
+                service_namespace=target.service_namespace,
+                target_tracking_scaling_policy_configuration=tracking,
+                opts=self._child(),
+            )
+        schedule = svc.night_schedule
+        if schedule is None:
+            return
+        # While scaled to zero the ALB answers 503 (README: night schedule).
+        night = aws.appautoscaling.ScheduledAction(
+            f"{name}-night-scale-in",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            schedule=schedule.scale_in_cron,
+            timezone=schedule.timezone,
+            scalable_target_action={"min_capacity": 0, "max_capacity": 0},
+            opts=self._child(),
+        )
+        aws.appautoscaling.ScheduledAction(
+            f"{name}-morning-scale-out",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            schedule=schedule.scale_out_cron,
+            timezone=schedule.timezone,
+            scalable_target_action={
+                "min_capacity": svc.min_capacity,
+                "max_capacity": svc.max_capacity,
+            },
+            # Scheduled actions of one target are written one at a time (the API serialises
+            # updates to a scalable target).
+            opts=self._child(depends_on=[night]),
+        )
+
+    def _waf(self) -> None:
+        name, svc = self._name, self._service
+
+        def visibility(metric: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgsDict:
+            return {
+                "cloudwatch_metrics_enabled": True,
+                "metric_name": metric,
+                "sampled_requests_enabled": True,
+            }
+
+        rate_limit: aws.wafv2.WebAclRuleArgsDict = {
+            "name": "rate-limit-per-ip",
+            "priority": 0,
+            "action": {"block": {}},
+            "statement": {
+                "rate_based_statement": {"limit": svc.waf_rate_limit, "aggregate_key_type": "IP"}
+            },
+            "visibility_config": visibility("rate-limit-per-ip"),
+        }
+        # Managed groups take override_action and no action (pitfall: waf-override-action).
+        managed: list[aws.wafv2.WebAclRuleArgsDict] = [
+            {
+                "name": group,
+                "priority": priority,
+                "override_action": {"none": {}},
+                "statement": {
+                    "managed_rule_group_statement": {"vendor_name": "AWS", "name": group}
+                },
+                "visibility_config": visibility(group),
+            }
+            for priority, group in enumerate(WAF_MANAGED_RULE_GROUPS, start=1)
+        ]
+        acl = aws.wafv2.WebAcl(
+            f"{name}-waf",
+            scope="REGIONAL",  # an ALB takes only regional ACLs (pitfall: waf-scope)
+            description="Managed rules and a per-IP rate limit in front of the ALB",
+            default_action={"allow": {}},
+            rules=[rate_limit, *managed],
+            visibility_config={
+                "cloudwatch_metrics_enabled": True,
+                "metric_name": f"{name}-waf",
+                "sampled_requests_enabled": True,
+            },
+            opts=self._child(),
+        )
+        # Both inputs force replacement, and the provider's delete disassociates by ALB ARN alone
+        # (terraform-provider-aws wafv2/web_acl_association.go@011a8eed): created first, a new
+        # association (a new web ACL on the same ALB) would be removed by the old one's delete,
+        # leaving the ALB unprotected. pulumi-aws sets no DeleteBeforeReplace for the type
+        # (provider/resources.go@00ba5ea5), so the program does: the ALB goes without the ACL for
+        # the seconds between the two calls (when the ALB itself is replaced, the old ALB serves
+        # unprotected until the end of that up).
+        aws.wafv2.WebAclAssociation(
+            f"{name}-waf",
+            resource_arn=self.load_balancer.arn,
+            web_acl_arn=acl.arn,
+            opts=self._child(delete_before_replace=True),
+        )
+        # WAF accepts only destinations named aws-waf-logs-*; auto-naming would append to the
+        # logical name and lose the prefix (pitfall: waf-log-prefix). A prefix, not a fixed
+        # name: prod retains this group on destroy, and a fixed name would make the next stack
+        # of that name fail with ResourceAlreadyExistsException.
+        log_group = self._log(
+            f"{name}-waf-logs",
+            name_prefix=f"aws-waf-logs-{name}-",
+            retention=self._general.log_retention_days,
+        )
+        aws.wafv2.WebAclLoggingConfiguration(
+            f"{name}-waf",
+            resource_arn=acl.arn,
+            log_destination_configs=[log_group.arn],
+            opts=self._child(),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Policy documents (plain dicts: the tests and the policy pack read exactly these).
+# --------------------------------------------------------------------------------------------
+
+
+def execution_policy(repository_arn: str, log_group_arn: str) -> dict[str, Any]:
+    return policy_document(
+        {
+            "Sid": "PullAppImage",
+            "Effect": "Allow",
+            "Action": [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+            ],
+            "Resource": repository_arn,
+        },
+        {
+            # AWS allows no narrower resource for the registry token (pitfall: ecr-auth-star).
+            "Sid": "RegistryToken",
+            "Effect": "Allow",
+            "Action": "ecr:GetAuthorizationToken",
+            "Resource": "*",
+        },
+        {
+            "Sid": "WriteAppLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [log_group_arn, f"{log_group_arn}:*"],
+        },
+    )
+
+
+def execute_command_policy(
+    log_group_arn: str, *, partition: str, region: str, account_id: str
+) -> dict[str, Any]:
+    """Task-role permissions for ECS Exec: the SSM channels and session logs."""
+    return policy_document(
+        {
+            # The Session Manager channel actions support no resource-level scoping.
+            "Sid": "ExecChannels",
+            "Effect": "Allow",
+            "Action": [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            "Resource": "*",
+        },
+        {
+            # logging DEFAULT sends session output through the task's awslogs settings.
+            "Sid": "ExecSessionLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            "Resource": [log_group_arn, f"{log_group_arn}:*"],
+        },
+        {
+            "Sid": "ExecFindLogGroup",
+            "Effect": "Allow",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": f"arn:{partition}:logs:{region}:{account_id}:log-group:*",
+        },
+    )
+
+
+def access_log_bucket_policy(bucket_arn: str, *, region: str, account_id: str) -> dict[str, Any]:
+    """ALB log delivery may write under <prefix>/AWSLogs/<account>/; nothing over plain HTTP."""
+    log_objects = f"{bucket_arn}/{ACCESS_LOG_PREFIX}/AWSLogs/{account_id}/*"
+    principals: dict[str, str] = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "AlbLogDelivery",
+            "Effect": "Allow",
+            "Principal": principals,
+            "Action": "s3:PutObject",
+            "Resource": log_objects,
+        }
+    ]
+    legacy_account = LEGACY_ELB_LOG_ACCOUNTS.get(region)
+    if legacy_account:
+        statements.append(
+            {
+                "Sid": "AlbLogDeliveryRegionalAccount",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{legacy_account}:root"},
+                "Action": "s3:PutObject",
+                "Resource": log_objects,
+            }
+        )
+    statements.append(
+        {
+            "Sid": "DenyPlainHttp",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [bucket_arn, f"{bucket_arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    )
+    return policy_document(*statements)
