@@ -38,7 +38,8 @@ RUNS ?= 5
 plan-bench: $(STAMP)
 	@$(PY) tools/plan_bench.py --runs $(RUNS)
 
-# What each config key's change does on the next `up` (tests/test_day2_impact.py keeps it current).
+# What each config key's change does on the next `up` (tests/tools/test_day2_impact.py keeps it
+# current).
 changes-doc: $(STAMP)
 	$(PY) tools/day2/impact.py --doc > docs/changes.md
 
@@ -51,7 +52,7 @@ cost: graph
 compare: graph
 	$(PY) -m tools.cost --stack $(STACK) --compare
 
-# The README's cost table (tests/test_readme.py keeps the README in step with it).
+# The README's cost table (tests/docs/test_readme.py keeps the README in step with it).
 cost-table: $(STAMP)
 	@$(PY) tools/plan.py --stack dev --quiet >/dev/null
 	@$(PY) tools/plan.py --stack prod --quiet >/dev/null
