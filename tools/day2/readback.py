@@ -129,9 +129,6 @@ def _policy_changes(resource: Mapping[str, Any]) -> list[PredictedChange]:
     ]
 
 
-# --- The whole graph ---------------------------------------------------------------------------
-
-
 def predict_second_up(graph: Mapping[str, Any]) -> list[PredictedChange]:
     """The diff an unchanged second `up` of ``graph`` (build/<stack>/graph.json) would show."""
     changes: list[PredictedChange] = []
