@@ -2,9 +2,10 @@
 
     venv/bin/python -m tools.mutate [components/slo.py ...] [--timeout 60]
 
-The scope (issue 12): the policy rules, config validation (components/config.py), the SLO and
-alarm math (components/slo.py), the bootstrap's IAM documents (bootstrap/iam_documents.py) and
-the cost formulas (tools/cost/pricing.py). .github/workflows/mutate.yml runs it weekly.
+The scope (issue 12): the policy rules, config parsing and validation (components/config/:
+parse, rules_*, load), the SLO and alarm math (components/slo.py), the bootstrap's IAM documents
+(bootstrap/iam_documents.py) and the cost formulas (tools/cost/pricing.py).
+.github/workflows/mutate.yml runs it weekly.
 
 cosmic-ray mutates files on disk, so the policy pack that the tests start as a subprocess sees
 each mutant, and so do module constants. Every run happens in a temporary copy of the
@@ -94,16 +95,16 @@ def scope() -> dict[str, Target]:
         ),
         60.0,
     )
-    # Config validation: every ConfigError, and the programs that read the typed config.
-    modules["components/config.py"] = Target(
-        _tests(
-            "tests/program/test_config.py",
-            "tests/program/test_service_config.py",
-            "tests/program/test_observability_config.py",
-            "tests/tools/test_newcomer.py",
-        ),
-        120.0,
+    # Config parsing and validation: every ConfigError, and the programs that read the typed
+    # config.
+    config_tests = _tests(
+        "tests/program/test_config.py",
+        "tests/program/test_service_config.py",
+        "tests/program/test_observability_config.py",
+        "tests/tools/test_newcomer.py",
     )
+    for name in ("parse", "rules_network", "rules_service", "rules_observability", "load"):
+        modules[f"components/config/{name}.py"] = Target(config_tests, 120.0)
     return modules
 
 

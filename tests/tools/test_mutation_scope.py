@@ -11,8 +11,11 @@ from tests.support.paths import REPO_ROOT
 from tools import mutate
 from tools.mutate import scope
 
-ISSUE_12_MODULES = {
-    "components/config.py",
+CONFIG_MODULES = {
+    f"components/config/{name}.py"
+    for name in ("parse", "rules_network", "rules_service", "rules_observability", "load")
+}
+ISSUE_12_MODULES = CONFIG_MODULES | {
     "components/slo.py",
     "bootstrap/iam_documents.py",
     "tools/cost/pricing.py",
@@ -41,7 +44,8 @@ def test_each_module_is_guarded_by_the_tests_named_for_it() -> None:
     } <= tests["components/slo.py"]
     assert "tests/tools/test_cost_pricing.py" in tests["tools/cost/pricing.py"]
     assert "tests/bootstrap/test_bootstrap_permissions.py" in tests["bootstrap/iam_documents.py"]
-    assert "tests/program/test_config.py" in tests["components/config.py"]
+    for module in CONFIG_MODULES:
+        assert "tests/program/test_config.py" in tests[module]
 
 
 def _survivor(job: str, old: str, new: str) -> str:
