@@ -76,6 +76,16 @@ def anyone_principal(statement: Statement) -> bool:
     return statement.principal_star or "*" in statement.principals.get("AWS", [])
 
 
+def open_to_anyone(document: Any, *, unless_conditioned: bool = False) -> list[int]:
+    """Indexes of the Allow statements any principal matches; with `unless_conditioned`, one
+    that carries a Condition (a source account or organisation, say) does not count."""
+    return [
+        i
+        for i, s in enumerate(statements(document))
+        if s.allows and anyone_principal(s) and not (unless_conditioned and s.conditions)
+    ]
+
+
 IDENTITY_DOCUMENT_TYPES = (
     "aws:iam/policy:Policy",
     "aws:iam/rolePolicy:RolePolicy",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
 from ._common import StackFinding, resource_rule, stack_rule
-from ._policy_documents import anyone_principal, statements
+from ._policy_documents import open_to_anyone, statements
 from ._resources import Stack, account_of_arn, as_list, identities_of, is_false, is_true
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -183,9 +183,8 @@ topic_cmk = resource_rule(
 
 
 def _topic_policy_public(args: ResourceValidationArgs) -> Iterator[str]:
-    for i, s in enumerate(statements(args.props.get("policy"))):
-        if s.allows and anyone_principal(s) and not s.conditions:
-            yield f"statement {i} lets anyone use the topic with no condition"
+    for i in open_to_anyone(args.props.get("policy"), unless_conditioned=True):
+        yield f"statement {i} lets anyone use the topic with no condition"
 
 
 topic_policy_public = resource_rule(

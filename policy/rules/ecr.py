@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
 from ._common import Finding, StackFinding, resource_rule, stack_rule
-from ._policy_documents import anyone_principal, statements
+from ._policy_documents import open_to_anyone
 from ._resources import Stack, as_list, is_true, nested
 
 REPOSITORY = "aws:ecr/repository:Repository"
@@ -55,9 +55,8 @@ immutable_tags = resource_rule(
 
 
 def _ecr_public(args: ResourceValidationArgs) -> Iterator[str]:
-    for statement in statements(args.props.get("policy")):
-        if statement.allows and anyone_principal(statement):
-            yield 'the repository policy allows any principal ("*")'
+    for _ in open_to_anyone(args.props.get("policy")):
+        yield 'the repository policy allows any principal ("*")'
 
 
 ecr_public = resource_rule(

@@ -19,14 +19,13 @@ from ._iam import (
     role_documents,
     trust_statements,
 )
-from ._policy_documents import Statement, anyone_principal, statements
+from ._policy_documents import Statement, open_to_anyone, statements
 from ._resources import Stack, as_list
 
 
 def _trust_wildcard(args: ResourceValidationArgs) -> Iterator[str]:
-    for i, s in enumerate(statements(args.props.get("assumeRolePolicy"))):
-        if s.allows and anyone_principal(s):
-            yield f'trust statement {i} lets any principal ("*") assume the role'
+    for i in open_to_anyone(args.props.get("assumeRolePolicy")):
+        yield f'trust statement {i} lets any principal ("*") assume the role'
 
 
 trust_wildcard = resource_rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
 from ._common import StackFinding, resource_rule, stack_rule
-from ._policy_documents import anyone_principal, statements
+from ._policy_documents import open_to_anyone
 from ._resources import Stack, is_false, is_true
 
 KEY = "aws:kms/key:Key"
@@ -38,9 +38,8 @@ rotation = resource_rule(
 
 
 def _wildcard_principal(args: ResourceValidationArgs) -> Iterator[str]:
-    for i, s in enumerate(statements(args.props.get("policy"))):
-        if s.allows and anyone_principal(s) and not s.conditions:
-            yield f"key policy statement {i} allows any principal with no condition"
+    for i in open_to_anyone(args.props.get("policy"), unless_conditioned=True):
+        yield f"key policy statement {i} allows any principal with no condition"
 
 
 wildcard_principal = resource_rule(

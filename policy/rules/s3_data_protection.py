@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
 from ._common import StackFinding, resource_rule, stack_rule
-from ._policy_documents import anyone_principal, statements
+from ._policy_documents import open_to_anyone, statements
 from ._resources import Stack, as_list, is_true, nested
 from ._s3 import (
     ACL,
@@ -233,9 +233,8 @@ tls_only = stack_rule(
 
 
 def _policy_public(args: ResourceValidationArgs) -> Iterator[str]:
-    for i, s in enumerate(statements(args.props.get("policy"))):
-        if s.allows and anyone_principal(s):
-            yield f"statement {i} allows any principal"
+    for i in open_to_anyone(args.props.get("policy")):
+        yield f"statement {i} allows any principal"
 
 
 policy_public = resource_rule(
