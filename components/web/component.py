@@ -10,7 +10,6 @@ from typing import Any, Protocol
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_awsx as awsx
 
 from components.config import ServiceConfig, StackConfig
 from components.iam import policy_document, service_role
@@ -19,13 +18,10 @@ from components.task_definition import (
     CONTAINER_NAME,
     RuntimeContract,
     container_definitions,
-    content_hash_tag,
-    docker_platform,
-    ecr_lifecycle_policy,
-    repository_arn_of_image,
     task_volumes,
 )
-from components.web.image import APP_DIR, build_context, retain_pushed_image
+from components.web.image import APP_DIR, app_image, app_repository
+from components.web.scope import Scope
 
 HTTP, HTTPS = 80, 443
 # TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
@@ -168,9 +164,13 @@ class WebService(pulumi.ComponentResource):
         self._general = cfg.general
         self._region = cfg.region
         self._network = network
-        self._app_dir = app_dir
         self._contract = RuntimeContract.load(app_dir / "runtime-contract.json")
         self._latency_slo_seconds = cfg.observability.slo.latency_p99_seconds
+        self._scope = Scope(
+            name=name,
+            component=self,
+            protect_stateful_resources=cfg.general.protect_stateful_resources,
+        )
         self.min_capacity = svc.min_capacity
         self.max_capacity = svc.max_capacity
         account_id = aws.get_caller_identity().account_id
@@ -178,10 +178,17 @@ class WebService(pulumi.ComponentResource):
         self._partition = aws.get_partition().partition
 
         self.log_groups = []
-        self.repository = self._repository()
-        self.image_uri, pull_repository_arn = self._image()
+        self.repository = app_repository(self._scope)
+        image = app_image(
+            self._scope,
+            svc,
+            repository=self.repository,
+            partition=self._partition,
+            app_dir=app_dir,
+        )
+        self.image_uri = image.uri
         self.log_group = self._log(f"{name}-app", retention=self._general.log_retention_days)
-        execution_role, execution_policy = self._execution_role(pull_repository_arn)
+        execution_role, execution_policy = self._execution_role(image.pull_repository_arn)
         task_role, task_policies = self._task_role(account_id)
 
         alb_sg, task_sg = self._security_groups()
@@ -345,12 +352,7 @@ class WebService(pulumi.ComponentResource):
     # ----------------------------------------------------------------------------------------
 
     def _child(self, **options: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **options)
-
-    def _stateful(self, **options: Any) -> pulumi.ResourceOptions:
-        """Options for resources whose loss loses data: protected and retained in prod."""
-        keep = self._general.protect_stateful_resources
-        return self._child(protect=keep, retain_on_delete=keep, **options)
+        return self._scope.child(**options)
 
     def _log(
         self, logical_name: str, *, retention: int, name_prefix: str | None = None
@@ -359,51 +361,10 @@ class WebService(pulumi.ComponentResource):
             logical_name,
             name_prefix=name_prefix,
             retention_in_days=retention,
-            opts=self._stateful(),
+            opts=self._scope.stateful(),
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _repository(self) -> aws.ecr.Repository:
-        name = self._name
-        repository = aws.ecr.Repository(
-            f"{name}-app",
-            # Tags are content hashes, so a tag never needs to move (pitfall: ecr-immutable).
-            image_tag_mutability="IMMUTABLE",
-            image_scanning_configuration={"scan_on_push": True},
-            encryption_configurations=[{"encryption_type": "AES256"}],
-            # Dev is destroyed in one go; prod keeps its images (pitfall: ecr-force-delete).
-            force_delete=not self._general.protect_stateful_resources,
-            opts=self._stateful(),
-        )
-        aws.ecr.LifecyclePolicy(
-            f"{name}-app",
-            repository=repository.name,
-            policy=json.dumps(ecr_lifecycle_policy()),
-            opts=self._child(),
-        )
-        return repository
-
-    def _image(self) -> tuple[pulumi.Output[str], pulumi.Input[str]]:
-        """The digest-pinned image the task runs, and the repository the tasks pull from."""
-        svc = self._service
-        if svc.image:
-            pull_repository_arn = repository_arn_of_image(svc.image, partition=self._partition)
-            return pulumi.Output.from_input(svc.image), pull_repository_arn
-        platform = docker_platform(svc.cpu_architecture)  # pitfall: cpu-arch
-        image = awsx.ecr.Image(
-            f"{self._name}-app",
-            repository_url=self.repository.repository_url,
-            context=build_context(self._app_dir),
-            platform=platform,
-            # Every build input goes into the tag (the repository is IMMUTABLE); build
-            # arguments, if one is ever added, go to both: args=..., build_args=...
-            image_tag=content_hash_tag(self._app_dir, platform=platform),
-            # The pushed image must outlive its build resource (retain_pushed_image); a plain
-            # retain_on_delete here would cover only the component, not awsx's child.
-            opts=self._child(transforms=[retain_pushed_image]),
-        )
-        return image.image_uri, self.repository.arn
 
     def _execution_role(
         self, pull_repository_arn: pulumi.Input[str]
@@ -548,7 +509,7 @@ class WebService(pulumi.ComponentResource):
         bucket = aws.s3.Bucket(
             f"{name}-alb-logs",
             force_destroy=not self._general.protect_stateful_resources,
-            opts=self._stateful(),
+            opts=self._scope.stateful(),
         )
         # ALB log delivery supports SSE-S3 only, not KMS (pitfall: alb-access-logs).
         aws.s3.BucketServerSideEncryptionConfiguration(

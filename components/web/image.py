@@ -3,9 +3,22 @@ pinned by digest."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
+import pulumi_aws as aws
+import pulumi_awsx as awsx
+
+from components.config import ServiceConfig
+from components.task_definition import (
+    content_hash_tag,
+    docker_platform,
+    ecr_lifecycle_policy,
+    repository_arn_of_image,
+)
+from components.web.scope import Scope
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 APP_DIR = PROJECT_DIR / "app"
@@ -41,3 +54,61 @@ def build_context(app_dir: Path) -> str:
     if app_dir.is_relative_to(PROJECT_DIR):
         return app_dir.relative_to(PROJECT_DIR).as_posix()
     return str(app_dir)
+
+
+def app_repository(scope: Scope) -> aws.ecr.Repository:
+    repository = aws.ecr.Repository(
+        scope.named("app"),
+        # Tags are content hashes, so a tag never needs to move (pitfall: ecr-immutable).
+        image_tag_mutability="IMMUTABLE",
+        image_scanning_configuration={"scan_on_push": True},
+        encryption_configurations=[{"encryption_type": "AES256"}],
+        # Dev is destroyed in one go; prod keeps its images (pitfall: ecr-force-delete).
+        force_delete=not scope.protect_stateful_resources,
+        opts=scope.stateful(),
+    )
+    aws.ecr.LifecyclePolicy(
+        scope.named("app"),
+        repository=repository.name,
+        policy=json.dumps(ecr_lifecycle_policy()),
+        opts=scope.child(),
+    )
+    return repository
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppImage:
+    uri: pulumi.Output[str]
+    """Pinned by digest: the task runs exactly this build."""
+    pull_repository_arn: pulumi.Input[str]
+    """The repository the tasks pull from (the execution role may read only this one)."""
+
+
+def app_image(
+    scope: Scope,
+    service: ServiceConfig,
+    *,
+    repository: aws.ecr.Repository,
+    partition: str,
+    app_dir: Path,
+) -> AppImage:
+    """The configured image, or a build of ``app_dir`` pushed to ``repository``."""
+    if service.image:
+        return AppImage(
+            uri=pulumi.Output.from_input(service.image),
+            pull_repository_arn=repository_arn_of_image(service.image, partition=partition),
+        )
+    platform = docker_platform(service.cpu_architecture)  # pitfall: cpu-arch
+    image = awsx.ecr.Image(
+        scope.named("app"),
+        repository_url=repository.repository_url,
+        context=build_context(app_dir),
+        platform=platform,
+        # Every build input goes into the tag (the repository is IMMUTABLE); build
+        # arguments, if one is ever added, go to both: args=..., build_args=...
+        image_tag=content_hash_tag(app_dir, platform=platform),
+        # The pushed image must outlive its build resource (retain_pushed_image); a plain
+        # retain_on_delete here would cover only the component, not awsx's child.
+        opts=scope.child(transforms=[retain_pushed_image]),
+    )
+    return AppImage(uri=image.image_uri, pull_repository_arn=repository.arn)
