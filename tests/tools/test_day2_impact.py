@@ -20,7 +20,11 @@ from tests.support.graphs import config_with
 from tests.support.paths import REPO_ROOT
 from tests.support.service import LOAD_BALANCER
 from tools import plan
-from tools.day2.impact import (
+from tools.day2.cascade import diff_graphs
+from tools.day2.change import parse_change
+from tools.day2.changes_doc import changes_doc
+from tools.day2.impact import render_examples
+from tools.day2.impact_model import (
     ALB_VPC,
     CANNOT_COEXIST,
     IMMUTABLE_TAG,
@@ -32,10 +36,6 @@ from tools.day2.impact import (
     ROLLBACK_USES,
     ExampleResult,
     Impact,
-    changes_doc,
-    diff_graphs,
-    parse_change,
-    render_examples,
 )
 from tools.day2.replacements import (
     CHANGE_EXAMPLES,

@@ -13,16 +13,14 @@ import pytest
 from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, config_with
 from tests.support.paths import FIXTURES
 from tools.day2 import readback
-from tools.day2.readback import (
-    NO_DIFF,
-    container_definitions_are_equivalent,
-    ecs_read_back,
+from tools.day2.container_equivalence import container_definitions_are_equivalent
+from tools.day2.ecs_read_back import ecs_read_back, registered
+from tools.day2.policy_equivalence import (
     lifecycle_policies_are_equivalent,
     policies_are_equivalent,
-    policy_read_back,
-    predict_second_up,
-    registered,
 )
+from tools.day2.policy_read_back import policy_read_back
+from tools.day2.readback import NO_DIFF, predict_second_up
 from tools.graph import Graph
 from tools.offline import run_program
 

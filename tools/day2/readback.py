@@ -26,25 +26,9 @@ from typing import Any
 import pulumi
 
 from tools.day2.container_equivalence import container_definitions_are_equivalent, reduced
-from tools.day2.ecs_read_back import ecs_read_back, registered
-from tools.day2.policy_equivalence import lifecycle_policies_are_equivalent, policies_are_equivalent
+from tools.day2.ecs_read_back import ecs_read_back
 from tools.day2.policy_read_back import POLICY_PROPERTIES, Effect, policy_read_back
 from tools.offline import plan_stack
-
-# Re-exported: the checks' callers import them from here.
-__all__ = [
-    "NO_DIFF",
-    "PredictedChange",
-    "container_definitions_are_equivalent",
-    "ecs_read_back",
-    "format_changes",
-    "lifecycle_policies_are_equivalent",
-    "main",
-    "policies_are_equivalent",
-    "policy_read_back",
-    "predict_second_up",
-    "registered",
-]
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 NO_DIFF = "second up with no change: no diff predicted"

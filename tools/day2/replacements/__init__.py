@@ -3,7 +3,7 @@ properties, how Pulumi orders a replacement, whether it interrupts traffic, and 
 changes of the ECS service start a new deployment.
 
 One table, the single source for ``make plan CHANGE=...`` (tools/day2/impact.py), docs/changes.md
-and tests/test_day2_impact.py, kept in one module per group of services and assembled here
+and tests/tools/test_day2_impact.py, kept in one module per group of services and assembled here
 (``ROWS``, ``TABLE``, ``row_for``).
 
 Where the facts come from:
