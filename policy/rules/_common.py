@@ -10,7 +10,7 @@ Every rule module builds its policies through `resource_rule` / `stack_rule`, so
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, Unpack
 
@@ -207,3 +207,23 @@ def stack_rule(
             args.not_applicable("skipped: " + "; ".join(skipped))
 
     return StackValidationPolicy(validate=validate, **_declare("stack", text, config))
+
+
+def needs_referrer(
+    prop: str,
+    types: Sequence[str],
+    problem: str,
+    *,
+    unless: Callable[[Stack, PolicyResource], bool] | None = None,
+) -> StackCheck:
+    """A check that reports `problem` on a subject no resource of `types` points at through
+    `prop` (a VPC without a flow log, a bucket without its public access block); subjects
+    `unless` holds for are skipped."""
+
+    def check(stack: Stack, subject: PolicyResource) -> Iterator[StackFinding]:
+        if unless is not None and unless(stack, subject):
+            return
+        if not stack.referencing(subject, prop, *types):
+            yield StackFinding(subject, problem)
+
+    return check

@@ -7,11 +7,8 @@ type tuple names both spellings (§14.1).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pulumi_policy import PolicyResource
 
-from ._common import StackCheck, StackFinding
 from ._resources import Stack, nested
 
 
@@ -54,16 +51,3 @@ def is_versioned(stack: Stack, bucket: PolicyResource) -> bool:
         nested(v.props, "versioningConfiguration", "status") == "Enabled"
         for v in side(stack, bucket, VERSIONING)
     )
-
-
-def lacks_side(types: tuple[str, ...], problem: str, *, data_buckets_only: bool) -> StackCheck:
-    """A check that reports `problem` on a bucket with no side resource of `types`; log-delivery
-    buckets are skipped when the rule is about data buckets only."""
-
-    def check(stack: Stack, bucket: PolicyResource) -> Iterator[StackFinding]:
-        if data_buckets_only and is_log_bucket(stack, bucket):
-            return
-        if not side(stack, bucket, types):
-            yield StackFinding(bucket, problem)
-
-    return check

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pulumi_policy import PolicyResource, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
-from ._common import Finding, StackFinding, resource_rule, stack_rule
+from ._common import Finding, needs_referrer, resource_rule, stack_rule
 from ._policy_documents import open_to_anyone
-from ._resources import Stack, as_list, is_true, nested
+from ._resources import as_list, is_true, nested
 
 REPOSITORY = "aws:ecr/repository:Repository"
 REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
@@ -94,11 +94,6 @@ ecr_cmk = resource_rule(
 )
 
 
-def _lifecycle(stack: Stack, repository: PolicyResource) -> Iterator[StackFinding]:
-    if not stack.referencing(repository, "repository", LIFECYCLE_POLICY):
-        yield StackFinding(repository, "the repository has no lifecycle policy, so images pile up")
-
-
 lifecycle = stack_rule(
     name="ecr-lifecycle-policy",
     rows=["ECR-05"],
@@ -109,7 +104,11 @@ lifecycle = stack_rule(
     severity="medium",
     dev="M",
     sources="AWS Config ecr-private-lifecycle-policy-configured (Security Hub ECR.3)",
-    check=_lifecycle,
+    check=needs_referrer(
+        "repository",
+        [LIFECYCLE_POLICY],
+        "the repository has no lifecycle policy, so images pile up",
+    ),
 )
 
 POLICIES = [scan_on_push, immutable_tags, ecr_public, ecr_cmk, lifecycle]

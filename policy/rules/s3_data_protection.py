@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import StackFinding, resource_rule, stack_rule
+from ._common import StackFinding, needs_referrer, resource_rule, stack_rule
 from ._policy_documents import open_to_anyone, statements
 from ._resources import Stack, as_list, is_true, nested
 from ._s3 import (
@@ -19,7 +19,6 @@ from ._s3 import (
     SSE,
     is_log_bucket,
     is_versioned,
-    lacks_side,
     side,
 )
 
@@ -32,9 +31,7 @@ pab_exists = stack_rule(
     severity="low",
     dev="M",
     sources="trivy AWS-0094; checkov CKV2_AWS_6",
-    check=lacks_side(
-        PUBLIC_ACCESS_BLOCK, "the bucket has no public access block", data_buckets_only=False
-    ),
+    check=needs_referrer("bucket", PUBLIC_ACCESS_BLOCK, "the bucket has no public access block"),
 )
 
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import StackFinding, resource_rule, stack_rule
+from ._common import StackFinding, needs_referrer, resource_rule, stack_rule
 from ._resources import Stack, as_list, is_true, nested
 from ._s3 import (
     BUCKETS,
@@ -21,7 +21,6 @@ from ._s3 import (
     VERSIONING,
     is_log_bucket,
     is_versioned,
-    lacks_side,
     side,
 )
 
@@ -35,7 +34,7 @@ access_logging = stack_rule(
     dev="A",
     sources="trivy AWS-0089 (tfsec aws-s3-enable-bucket-logging); checkov CKV_AWS_18; AWSGuard "
     "s3-bucket-logging-enabled",
-    check=lacks_side(LOGGING, "server access logging is off", data_buckets_only=True),
+    check=needs_referrer("bucket", LOGGING, "server access logging is off", unless=is_log_bucket),
 )
 
 
@@ -174,8 +173,11 @@ replication = stack_rule(
     severity="high",
     dev="W",
     sources="checkov CKV_AWS_144; CR aws-s3-bucket-enable-replication-configuration",
-    check=lacks_side(
-        REPLICATION, "the bucket is not replicated to another region", data_buckets_only=True
+    check=needs_referrer(
+        "bucket",
+        REPLICATION,
+        "the bucket is not replicated to another region",
+        unless=is_log_bucket,
     ),
 )
 
@@ -189,9 +191,7 @@ notifications = stack_rule(
     severity="low",
     dev="W",
     sources="checkov CKV2_AWS_62",
-    check=lacks_side(
-        NOTIFICATION, "no event notifications are configured", data_buckets_only=False
-    ),
+    check=needs_referrer("bucket", NOTIFICATION, "no event notifications are configured"),
 )
 
 

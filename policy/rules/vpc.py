@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from ._common import StackFinding, resource_rule, stack_rule
+from ._common import StackFinding, needs_referrer, resource_rule, stack_rule
 from ._resources import PUBLIC_ANY, Stack, as_list, is_true
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -55,11 +55,6 @@ no_public_ip_subnet = resource_rule(
 )
 
 
-def _flow_logs(stack: Stack, vpc: PolicyResource) -> Iterator[StackFinding]:
-    if not stack.referencing(vpc, "vpcId", FLOW_LOG):
-        yield StackFinding(vpc, "no FlowLog points at this VPC")
-
-
 vpc_flow_logs = stack_rule(
     name="aws-ec2-require-vpc-flow-logs-for-all-vpcs",
     rows=["VPC-03"],
@@ -70,7 +65,7 @@ vpc_flow_logs = stack_rule(
     severity="medium",
     dev="A",
     sources="trivy AWS-0178; checkov CKV2_AWS_11",
-    check=_flow_logs,
+    check=needs_referrer("vpcId", [FLOW_LOG], "no FlowLog points at this VPC"),
 )
 
 
