@@ -212,6 +212,9 @@ data_exfiltration = resource_rule(
 )
 
 
+# --- rules whose enforcement depends on whose policy it is ------------------------------------------
+
+
 def _scoped_check(problem_finder: Any, *, ci_roles: bool) -> Any:
     """Run a per-document check on carriers attached to CI roles or to every other principal."""
 
