@@ -4,6 +4,7 @@
 #               replacements, deployments, hazards (items separated by ';', JSON for lists;
 #               CHANGE=app/ for an edit under app/); docs/changes.md has one per setting
 #   make changes-doc          regenerate docs/changes.md
+#   make config-block         regenerate Pulumi.yaml's config block from components/config/
 #   make plan-bench           make plan's time beside the import floor (issue 13: at most 2.0x)
 #   make test                 lint, types, unit tests under mocks, policy pack, app, workflows
 STACK ?= dev
@@ -37,6 +38,12 @@ endif
 RUNS ?= 5
 plan-bench: $(STAMP)
 	@$(PY) tools/plan_bench.py --runs $(RUNS)
+
+# Pulumi.yaml's config block from the setting declarations in components/config/ (and the
+# bootstrap's); tests/tools/test_config_block.py fails when a committed block falls behind.
+.PHONY: config-block
+config-block: $(STAMP)
+	$(PY) -m tools.settings
 
 # What each config key's change does on the next `up` (tests/tools/test_day2_impact.py keeps it
 # current).

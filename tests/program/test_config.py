@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 import pytest
-import yaml
 
 from components.config import (
-    SECTIONS,
     ConfigError,
     ServiceConfig,
-    camel,
-    declared_keys,
     parse_stack_config,
 )
 from tests.support.graphs import PlanVariant, config_with
@@ -23,27 +18,6 @@ from tests.support.paths import REPO_ROOT
 
 def parse(stack: str = "dev", **overrides: Any):
     return parse_stack_config(config_with(stack, overrides), stack=stack)
-
-
-def test_every_pulumi_yaml_default_equals_the_dataclass_default() -> None:
-    declared = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
-    defaults = declared_keys()
-    for key, declaration in declared.items():
-        expected = defaults[key]
-        expected = list(expected) if isinstance(expected, tuple) else expected
-        assert declaration["default"] == expected, key
-
-
-def test_every_scalar_setting_is_declared_in_pulumi_yaml_with_type_and_description() -> None:
-    declared = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
-    structured = {"capacityProviderStrategy", "nightSchedule", "slo"}
-    for section in SECTIONS:
-        for f in dataclasses.fields(section):
-            key = camel(f.name)
-            if key in structured:
-                continue
-            assert key in declared, f"{key} is read by config.py but not declared in Pulumi.yaml"
-            assert {"type", "description", "default"} <= set(declared[key]), key
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
