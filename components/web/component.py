@@ -20,6 +20,7 @@ from components.task_definition import (
     container_definitions,
     task_volumes,
 )
+from components.web.iam import task_roles
 from components.web.image import APP_DIR, app_image, app_repository
 from components.web.scope import Scope
 
@@ -188,8 +189,16 @@ class WebService(pulumi.ComponentResource):
         )
         self.image_uri = image.uri
         self.log_group = self._log(f"{name}-app", retention=self._general.log_retention_days)
-        execution_role, execution_policy = self._execution_role(image.pull_repository_arn)
-        task_role, task_policies = self._task_role(account_id)
+        roles = task_roles(
+            self._scope,
+            pull_repository_arn=image.pull_repository_arn,
+            log_group=self.log_group,
+            execute_command=svc.enable_execute_command,
+            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
+            partition=self._partition,
+            region=cfg.region,
+            account_id=account_id,
+        )
 
         alb_sg, task_sg = self._security_groups()
         self.alb_security_group_id = alb_sg.id
@@ -229,7 +238,7 @@ class WebService(pulumi.ComponentResource):
         )
 
         task_definition = self._task_definition(
-            execution_role, task_role, role_policies=[execution_policy, *task_policies]
+            roles.execution_role, roles.task_role, role_policies=roles.policies
         )
         self.task_definition_arn = task_definition.arn
         self.deployment_alarms = self._deployment_alarms()
@@ -238,8 +247,7 @@ class WebService(pulumi.ComponentResource):
             forwarding,  # pitfall: service-needs-listener
             capacity_providers,  # the strategy names providers the cluster must already have
             self.log_group,  # pitfall: awslogs-config
-            execution_policy,  # pitfall: iam-propagation
-            *task_policies,
+            *roles.policies,  # pitfall: iam-propagation
             *self._network.interface_endpoints,  # image pulls and logs go through them
         ]
         load_balancer: aws.ecs.ServiceLoadBalancerArgsDict = {
@@ -365,58 +373,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _execution_role(
-        self, pull_repository_arn: pulumi.Input[str]
-    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        """Pull this repository's images and write this log group; the equivalent of
-        AmazonECSTaskExecutionRolePolicy scoped to our resources (pitfall: exec-role)."""
-        name = self._name
-        role = service_role(
-            f"{name}-execution",
-            service="ecs-tasks.amazonaws.com",
-            description="ECS agent: pull the app image and write its logs",
-            permissions_boundary_arn=self._general.permissions_boundary_arn,
-            opts=self._child(),
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-execution",
-            role=role.id,
-            policy=pulumi.Output.all(pull_repository_arn, self.log_group.arn).apply(
-                lambda arns: json.dumps(execution_policy(arns[0], arns[1]))
-            ),
-            opts=self._child(),
-        )
-        return role, policy
-
-    def _task_role(self, account_id: str) -> tuple[aws.iam.Role, list[aws.iam.RolePolicy]]:
-        """The app's own permissions: none (static nginx); ECS Exec adds its channels."""
-        name = self._name
-        role = service_role(
-            f"{name}-task",
-            service="ecs-tasks.amazonaws.com",
-            description="The app container's AWS permissions",
-            permissions_boundary_arn=self._general.permissions_boundary_arn,
-            opts=self._child(),
-        )
-        if not self._service.enable_execute_command:
-            return role, []
-        policy = aws.iam.RolePolicy(
-            f"{name}-task-exec",
-            role=role.id,
-            policy=self.log_group.arn.apply(
-                lambda arn: json.dumps(
-                    execute_command_policy(
-                        arn,
-                        partition=self._partition,
-                        region=self._region,
-                        account_id=account_id,
-                    )
-                )
-            ),
-            opts=self._child(),
-        )
-        return role, [policy]
 
     def _security_groups(self) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
         """internet -> ALB :80/:443 -> tasks :port -> endpoints :443 and S3 :443. Nothing else;
@@ -1036,67 +992,6 @@ class WebService(pulumi.ComponentResource):
 # --------------------------------------------------------------------------------------------
 # Policy documents (plain dicts: the tests and the policy pack read exactly these).
 # --------------------------------------------------------------------------------------------
-
-
-def execution_policy(repository_arn: str, log_group_arn: str) -> dict[str, Any]:
-    return policy_document(
-        {
-            "Sid": "PullAppImage",
-            "Effect": "Allow",
-            "Action": [
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:GetDownloadUrlForLayer",
-            ],
-            "Resource": repository_arn,
-        },
-        {
-            # AWS allows no narrower resource for the registry token (pitfall: ecr-auth-star).
-            "Sid": "RegistryToken",
-            "Effect": "Allow",
-            "Action": "ecr:GetAuthorizationToken",
-            "Resource": "*",
-        },
-        {
-            "Sid": "WriteAppLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": [log_group_arn, f"{log_group_arn}:*"],
-        },
-    )
-
-
-def execute_command_policy(
-    log_group_arn: str, *, partition: str, region: str, account_id: str
-) -> dict[str, Any]:
-    """Task-role permissions for ECS Exec: the SSM channels and session logs."""
-    return policy_document(
-        {
-            # The Session Manager channel actions support no resource-level scoping.
-            "Sid": "ExecChannels",
-            "Effect": "Allow",
-            "Action": [
-                "ssmmessages:CreateControlChannel",
-                "ssmmessages:CreateDataChannel",
-                "ssmmessages:OpenControlChannel",
-                "ssmmessages:OpenDataChannel",
-            ],
-            "Resource": "*",
-        },
-        {
-            # logging DEFAULT sends session output through the task's awslogs settings.
-            "Sid": "ExecSessionLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            "Resource": [log_group_arn, f"{log_group_arn}:*"],
-        },
-        {
-            "Sid": "ExecFindLogGroup",
-            "Effect": "Allow",
-            "Action": "logs:DescribeLogGroups",
-            "Resource": f"arn:{partition}:logs:{region}:{account_id}:log-group:*",
-        },
-    )
 
 
 def access_log_bucket_policy(bucket_arn: str, *, region: str, account_id: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.service import execute_command_policy
+from components.web.iam import execute_command_policy
 from tests.support.graphs import PlanVariant, config_with
 from tests.support.service import (
     LOG_GROUP,
