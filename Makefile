@@ -5,6 +5,7 @@
 #               CHANGE=app/ for an edit under app/); docs/changes.md has one per setting
 #   make changes-doc          regenerate docs/changes.md
 #   make config-block         regenerate Pulumi.yaml's config block from components/config/
+#   make docs                 rewrite every figure README.md quotes (tools/docs/)
 #   make plan-bench           make plan's time beside the import floor (issue 13: at most 2.0x)
 #   make test                 lint, types, unit tests under mocks, policy pack, app, workflows
 STACK ?= dev
@@ -59,11 +60,18 @@ cost: graph
 compare: graph
 	$(PY) -m tools.cost --stack $(STACK) --compare
 
-# The README's cost table (tests/docs/test_readme.py keeps the README in step with it).
+# The README's cost table on its own (`make docs` writes it into README.md).
 cost-table: $(STAMP)
 	@$(PY) tools/plan.py --stack dev --quiet >/dev/null
 	@$(PY) tools/plan.py --stack prod --quiet >/dev/null
 	@$(PY) -m tools.cost --stack dev --stack prod --portfolio --markdown
+
+# Every figure README.md quotes, from the tools that compute it (tools/docs/): the cost table, the
+# stacks' resource, alarm and policy-gate counts, the budget, the night schedule. Each sits in a
+# `<!-- make docs: NAME -->` region; tests/docs/test_docs.py fails when one is stale.
+.PHONY: docs
+docs: $(STAMP)
+	$(PY) -m tools.docs
 
 # Refactor guard (tools/graph_guard.py): keep every graph the test suite renders, then compare.
 #   make graph-baseline GRAPHS=/tmp/graphs   on the commit before a refactor
