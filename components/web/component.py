@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.config import ServiceConfig, StackConfig
+from components.config import StackConfig
 from components.iam import policy_document, service_role
 from components.slo import ALB_NAMESPACE, error_ratio_queries
 from components.task_definition import (
@@ -22,9 +22,10 @@ from components.task_definition import (
 )
 from components.web.iam import task_roles
 from components.web.image import APP_DIR, app_image, app_repository
+from components.web.load_balancer import HTTP, HTTPS, listener_ports, serves_https
 from components.web.scope import Scope
+from components.web.security_groups import security_groups
 
-HTTP, HTTPS = 80, 443
 # TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ACCESS_LOG_PREFIX = "alb"
@@ -82,11 +83,6 @@ WAF_MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
 )
-
-
-def serves_https(service: ServiceConfig) -> bool:
-    """A domain (config requires its hosted zone with it) puts HTTPS in front of the service."""
-    return bool(service.domain_name and service.hosted_zone_id)
 
 
 class ServiceNetwork(Protocol):
@@ -200,7 +196,16 @@ class WebService(pulumi.ComponentResource):
             account_id=account_id,
         )
 
-        alb_sg, task_sg = self._security_groups()
+        groups = security_groups(
+            self._scope,
+            vpc_id=network.vpc_id,
+            container_port=svc.container_port,
+            listener_ports=listener_ports(svc),
+            client_cidrs=svc.alb_ingress_cidrs,
+            endpoint_security_group_id=network.endpoint_security_group_id,
+            s3_prefix_list_id=network.s3_prefix_list_id,
+        )
+        alb_sg, task_sg = groups.alb, groups.task
         self.alb_security_group_id = alb_sg.id
         self.task_security_group_id = task_sg.id
 
@@ -373,92 +378,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _security_groups(self) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
-        """internet -> ALB :80/:443 -> tasks :port -> endpoints :443 and S3 :443. Nothing else;
-        standalone rules only (no inline rules to fight over)."""
-        name, svc = self._name, self._service
-        port = svc.container_port
-        alb_sg = aws.ec2.SecurityGroup(
-            f"{name}-alb-sg",
-            vpc_id=self._network.vpc_id,
-            description="ALB: HTTP/HTTPS from the allowed CIDRs, to the tasks only",
-            tags={"Name": f"{name}-alb-sg"},
-            opts=self._child(),
-        )
-        task_sg = aws.ec2.SecurityGroup(
-            f"{name}-task-sg",
-            vpc_id=self._network.vpc_id,
-            description="Tasks: the app port from the ALB; HTTPS to the VPC endpoints and S3",
-            tags={"Name": f"{name}-task-sg"},
-            opts=self._child(),
-        )
-        listener_ports = (HTTP, HTTPS) if serves_https(svc) else (HTTP,)
-        for i, cidr in enumerate(svc.alb_ingress_cidrs):
-            for listener_port in listener_ports:
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-alb-{listener_port}-from-{i}",
-                    security_group_id=alb_sg.id,
-                    description=f"clients -> ALB :{listener_port}",
-                    ip_protocol="tcp",
-                    from_port=listener_port,
-                    to_port=listener_port,
-                    cidr_ipv4=cidr,
-                    opts=self._child(),
-                )
-        # pitfall: alb-task-sg
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-alb-to-tasks",
-            security_group_id=alb_sg.id,
-            description=f"ALB -> tasks :{port}",
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            referenced_security_group_id=task_sg.id,
-            opts=self._child(),
-        )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-tasks-from-alb",
-            security_group_id=task_sg.id,
-            description=f"ALB -> tasks :{port}",
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            referenced_security_group_id=alb_sg.id,
-            opts=self._child(),
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-tasks-to-endpoints",
-            security_group_id=task_sg.id,
-            description="tasks -> interface endpoints (ECR, Logs) :443",
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            referenced_security_group_id=self._network.endpoint_security_group_id,
-            opts=self._child(),
-        )
-        # Image layers come from S3 through the gateway endpoint (pitfall: s3-gateway-path).
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-tasks-to-s3",
-            security_group_id=task_sg.id,
-            description="tasks -> S3 gateway (image layers) :443",
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            prefix_list_id=self._network.s3_prefix_list_id,
-            opts=self._child(),
-        )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-endpoints-from-tasks",
-            security_group_id=self._network.endpoint_security_group_id,
-            description="tasks -> interface endpoints :443",
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            referenced_security_group_id=task_sg.id,
-            opts=self._child(),
-        )
-        return alb_sg, task_sg
 
     def _access_log_bucket(self, account_id: str) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         name = self._name
