@@ -1,22 +1,26 @@
 """The SDK's ContainerDefinition, as Go's encoding/json sees it: its shape and a decoder.
 
-Shapes from the ECS API model (botocore data/ecs/2014-11-13/service-2.json, the same Smithy model
-aws-sdk-go-v2 service/ecs/types is generated from): `Boxed*` members and strings become pointers
-(absent = nil), `Integer` members with a default (cpu, ulimit limits, tmpfs size) and enums are
-values (absent = 0 or ""), lists are slices, maps are map[string]string, nested structures are
-pointers, and list elements are values.
+The shape is declared in container_definition.toml beside this module, as Go declares it (from the
+ECS API model): `Boxed*` members and strings become pointers (absent = nil), `Integer` members with
+a default (cpu, ulimit limits, tmpfs size) and enums are values (absent = 0 or ""), lists are
+slices, maps are map[string]string, nested structures are pointers, and list elements are values.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, cast
+
+GoScalar = Literal["string", "int32", "bool"]
+_SCALARS: tuple[GoScalar, ...] = ("string", "int32", "bool")
 
 
 @dataclass(frozen=True)
 class Scalar:
-    go: Literal["string", "int32", "bool"]
+    go: GoScalar
     pointer: bool
 
     @property
@@ -44,102 +48,31 @@ class Struct:
 
 Kind = Scalar | Slice | StringMap | Struct
 
-STRING = Scalar("string", pointer=True)  # *string
-INT = Scalar("int32", pointer=True)  # *int32 (BoxedInteger)
-BOOL = Scalar("bool", pointer=True)  # *bool (BoxedBoolean)
-INT_VALUE = Scalar("int32", pointer=False)  # int32 with default 0
 ENUM = Scalar("string", pointer=False)  # a string enum type: "" when absent
-STRINGS = Slice(Scalar("string", pointer=False))  # []string
 MAP = StringMap()
 
 
-def _struct(type_name: str, /, **fields: Kind) -> Struct:
-    return Struct(type_name, fields)
+def _kind(go_type: str, structs: Mapping[str, Mapping[str, str]]) -> Kind:
+    """The Kind of a Go type as container_definition.toml writes it ("*string", "[]PortMapping")."""
+    if go_type.startswith("[]"):
+        return Slice(_kind(go_type.removeprefix("[]"), structs))
+    if go_type == "map[string]string":
+        return MAP
+    name = go_type.removeprefix("*")
+    for scalar in _SCALARS:
+        if name == scalar:
+            return Scalar(scalar, pointer=go_type.startswith("*"))
+    # A nested structure is a pointer, a slice element a value: _decode_element tells them apart.
+    fields = {field: _kind(type_, structs) for field, type_ in structs[name].items()}
+    return Struct(name, fields)
 
 
-_KEY_VALUE = _struct("KeyValuePair", name=STRING, value=STRING)
-_SECRET = _struct("Secret", name=STRING, valueFrom=STRING)
-CONTAINER_DEFINITION = _struct(
-    "ContainerDefinition",
-    name=STRING,
-    image=STRING,
-    repositoryCredentials=_struct("RepositoryCredentials", credentialsParameter=STRING),
-    cpu=INT_VALUE,
-    memory=INT,
-    memoryReservation=INT,
-    links=STRINGS,
-    portMappings=Slice(
-        _struct(
-            "PortMapping",
-            containerPort=INT,
-            hostPort=INT,
-            protocol=ENUM,
-            name=STRING,
-            appProtocol=ENUM,
-            containerPortRange=STRING,
-        )
+CONTAINER_DEFINITION = cast(
+    Struct,
+    _kind(
+        "ContainerDefinition",
+        tomllib.loads((Path(__file__).parent / "container_definition.toml").read_text()),
     ),
-    essential=BOOL,
-    restartPolicy=_struct(
-        "ContainerRestartPolicy",
-        enabled=BOOL,
-        ignoredExitCodes=Slice(INT_VALUE),
-        restartAttemptPeriod=INT,
-    ),
-    entryPoint=STRINGS,
-    command=STRINGS,
-    environment=Slice(_KEY_VALUE),
-    environmentFiles=Slice(_struct("EnvironmentFile", value=STRING, type=ENUM)),
-    mountPoints=Slice(
-        _struct("MountPoint", sourceVolume=STRING, containerPath=STRING, readOnly=BOOL)
-    ),
-    volumesFrom=Slice(_struct("VolumeFrom", sourceContainer=STRING, readOnly=BOOL)),
-    linuxParameters=_struct(
-        "LinuxParameters",
-        capabilities=_struct("KernelCapabilities", add=STRINGS, drop=STRINGS),
-        devices=Slice(
-            _struct("Device", hostPath=STRING, containerPath=STRING, permissions=Slice(ENUM))
-        ),
-        initProcessEnabled=BOOL,
-        sharedMemorySize=INT,
-        tmpfs=Slice(_struct("Tmpfs", containerPath=STRING, size=INT_VALUE, mountOptions=STRINGS)),
-        maxSwap=INT,
-        swappiness=INT,
-    ),
-    secrets=Slice(_SECRET),
-    dependsOn=Slice(_struct("ContainerDependency", containerName=STRING, condition=ENUM)),
-    startTimeout=INT,
-    stopTimeout=INT,
-    versionConsistency=ENUM,
-    hostname=STRING,
-    user=STRING,
-    workingDirectory=STRING,
-    disableNetworking=BOOL,
-    privileged=BOOL,
-    readonlyRootFilesystem=BOOL,
-    dnsServers=STRINGS,
-    dnsSearchDomains=STRINGS,
-    extraHosts=Slice(_struct("HostEntry", hostname=STRING, ipAddress=STRING)),
-    dockerSecurityOptions=STRINGS,
-    interactive=BOOL,
-    pseudoTerminal=BOOL,
-    dockerLabels=MAP,
-    ulimits=Slice(_struct("Ulimit", name=ENUM, softLimit=INT_VALUE, hardLimit=INT_VALUE)),
-    logConfiguration=_struct(
-        "LogConfiguration", logDriver=ENUM, options=MAP, secretOptions=Slice(_SECRET)
-    ),
-    healthCheck=_struct(
-        "HealthCheck",
-        command=STRINGS,
-        interval=INT,
-        timeout=INT,
-        retries=INT,
-        startPeriod=INT,
-    ),
-    systemControls=Slice(_struct("SystemControl", namespace=STRING, value=STRING)),
-    resourceRequirements=Slice(_struct("ResourceRequirement", value=STRING, type=ENUM)),
-    firelensConfiguration=_struct("FirelensConfiguration", type=ENUM, options=MAP),
-    credentialSpecs=STRINGS,
 )
 CONTAINER_DEFINITIONS = Slice(CONTAINER_DEFINITION)
 
