@@ -3,8 +3,8 @@ properties, how Pulumi orders a replacement, whether it interrupts traffic, and 
 changes of the ECS service start a new deployment.
 
 One table, the single source for ``make plan CHANGE=...`` (tools/day2/impact.py), docs/changes.md
-and tests/tools/test_day2_impact.py, kept in one module per group of services and assembled here
-(``ROWS``, ``TABLE``, ``row_for``).
+and tests/tools/test_day2_impact.py, kept in one TOML file per group of services (network.toml, ecs.toml, ...)
+and assembled here (``ROWS``, ``TABLE``, ``row_for``).
 
 Where the facts come from:
 
@@ -33,23 +33,14 @@ Where the facts come from:
 
 from __future__ import annotations
 
-from tools.day2.replacements.ecs import (
-    ECS_ROWS,
+from tools.day2.replacements.examples import CHANGE_EXAMPLES, ChangeExample
+from tools.day2.replacements.image import (
     IMAGE_BUILD_INPUTS,
     IMAGE_RETAINING_TRANSFORMS,
     IMAGE_ROW,
     IMAGE_TYPE,
-    SERVICE_DEPLOYMENT_PROPS,
-    SERVICE_NEEDS_FORCE_NEW_DEPLOYMENT,
 )
-from tools.day2.replacements.examples import CHANGE_EXAMPLES, ChangeExample
-from tools.day2.replacements.iam import IAM_ROWS
-from tools.day2.replacements.load_balancing import LOAD_BALANCING_ROWS
-from tools.day2.replacements.monitoring import MONITORING_ROWS
-from tools.day2.replacements.network import NETWORK_ROWS
-from tools.day2.replacements.row import TypeRow
-from tools.day2.replacements.scaling import SCALING_ROWS
-from tools.day2.replacements.storage import STORAGE_ROWS
+from tools.day2.replacements.row import TypeRow, load_rows
 
 __all__ = [
     "CHANGE_EXAMPLES",
@@ -58,7 +49,6 @@ __all__ = [
     "IMAGE_TYPE",
     "OWN_COMPONENT_PREFIX",
     "ROWS",
-    "SERVICE_DEPLOYMENT_PROPS",
     "SERVICE_NEEDS_FORCE_NEW_DEPLOYMENT",
     "TABLE",
     "ChangeExample",
@@ -66,15 +56,13 @@ __all__ = [
     "row_for",
 ]
 
-ROWS: tuple[TypeRow, ...] = (
-    *NETWORK_ROWS,
-    *LOAD_BALANCING_ROWS,
-    *ECS_ROWS,
-    *IAM_ROWS,
-    *MONITORING_ROWS,
-    *SCALING_ROWS,
-    *STORAGE_ROWS,
-)
+# One TOML file of rows per group of services, beside this module.
+GROUPS = ("network", "load_balancing", "ecs", "iam", "monitoring", "scaling", "storage")
+ROWS: tuple[TypeRow, ...] = tuple(row for group in GROUPS for row in load_rows(group))
+
+# The ECS service inputs (of its row's deployment_props) that UpdateService accepts only with
+# forceNewDeployment (terraform-provider-aws#43533 and the provider's plan-time check).
+SERVICE_NEEDS_FORCE_NEW_DEPLOYMENT = ("capacityProviderStrategies",)
 
 TABLE: dict[str, TypeRow] = {row.type: row for row in (*ROWS, IMAGE_ROW)}
 

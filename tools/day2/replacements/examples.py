@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
 class ChangeExample:
+    """One row of docs/changes.md: a setting and a change of it that shows what it does."""
+
     key: str
     change: str
     """CHANGE text, as ``make plan CHANGE=...`` takes it."""
-    stack: str = "dev"
+    stack: Literal["dev", "prod"] = "dev"
     note: str = ""
+    """Said beside the change in the table (what it stands for, what to expect)."""
 
 
 STAGING_TAGS = json.dumps(
@@ -25,7 +29,7 @@ NIGHT = json.dumps(
     {"scaleInCron": "cron(0 21 ? * MON-FRI *)", "scaleOutCron": "cron(0 8 ? * MON-FRI *)",
      "timezone": "Asia/Tokyo"}
 )  # fmt: skip
-# A VPC change replaces the ALB with the VPC (components/service.py, replace_with).
+# A VPC change replaces the ALB with the VPC (components/web, replace_with).
 VPC_OUTAGE = (
     "a full outage: a new ALB with a new DNS name (albDnsName); with a domain the alias record "
     "follows it, without one clients must move to the new name"

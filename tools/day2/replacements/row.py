@@ -1,9 +1,11 @@
 """One row of the replace-forcing table: what a change does to one resource type (the
-package docstring says where the facts come from)."""
+package docstring says where the facts come from), and the reader of the rows' TOML files."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 TF = "hashicorp/terraform-provider-aws internal/service/"
@@ -41,11 +43,20 @@ class TypeRow:
     """Rough time AWS takes to create one (0 = seconds); not measured, see docs/changes.md."""
 
 
-def type_row(type_: str, tf_file: str, doc: str, *force_new: str, **kwargs: Any) -> TypeRow:
+def load_rows(group: str) -> tuple[TypeRow, ...]:
+    """The rows of ``<group>.toml`` beside this module (its header says how a row is written)."""
+    document = tomllib.loads((Path(__file__).parent / f"{group}.toml").read_text())
+    return tuple(_row(entry) for entry in document["row"])
+
+
+def _row(entry: dict[str, Any]) -> TypeRow:
+    fields: dict[str, Any] = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()
+    }
+    if "autoname" in fields:
+        fields["autoname"] = fields["autoname"] or None  # TOML has no null: "" says none
     return TypeRow(
-        type=type_,
-        force_new=force_new,
-        source=TF + tf_file,
-        docs=REGISTRY + doc,
-        **kwargs,
+        source=TF + fields.pop("provider_file"),
+        docs=REGISTRY + fields.pop("registry_page"),
+        **fields,
     )
