@@ -107,9 +107,10 @@ class ServiceConfig:
         8080,
         doc="port nginx listens on in the container (non-root: 1024 or above)",
         affects=(
-            *on(SECURITY_GROUP_INGRESS_RULE, "fromPort", "toPort"),
-            *on(SECURITY_GROUP_EGRESS_RULE, "fromPort", "toPort"),
+            *on(SECURITY_GROUP_INGRESS_RULE, "fromPort", "toPort", "description"),
+            *on(SECURITY_GROUP_EGRESS_RULE, "fromPort", "toPort", "description"),
             *on(TARGET_GROUP, "port"),
+            *on(ECS_SERVICE, "loadBalancers"),
         ),
         # Valid only with an app/runtime-contract.json that listens there (the reachability
         # test renders it with such a contract).
@@ -183,10 +184,12 @@ class ServiceConfig:
         affects=(
             *on(ECS_CLUSTER, "configuration"),
             *on(ECS_SERVICE, "enableExecuteCommand"),
+            # The task definition waits for the task role's ECS Exec permissions.
             *on(
                 TASK_DEFINITION,
                 "containerDefinitions.linuxParameters",
                 "containerDefinitions.readonlyRootFilesystem",
+                "dependsOn",
             ),
             *on(IAM_ROLE_POLICY, APPEARS),
         ),
@@ -217,6 +220,7 @@ class ServiceConfig:
                 "deploymentMaximumPercent",
                 "deploymentMinimumHealthyPercent",
                 "loadBalancers",
+                "dependsOn",
             ),
             *on(TARGET_GROUP, APPEARS),
             *on(LISTENER, "defaultActions"),
@@ -259,8 +263,9 @@ class ServiceConfig:
     alb_access_logs: bool = setting(
         True,
         doc="ALB access logs to an SSE-S3 bucket",
+        # The ALB waits for the bucket policy that lets it write.
         affects=(
-            *on(LOAD_BALANCER, "accessLogs"),
+            *on(LOAD_BALANCER, "accessLogs", "dependsOn"),
             *on(S3_BUCKET, APPEARS),
             *on(S3_BUCKET_ENCRYPTION, APPEARS),
             *on(S3_BUCKET_LIFECYCLE, APPEARS),

@@ -6,19 +6,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tools.graph import Graph
-from tools.offline import stack_config_map
+from tools.offline import REPO_ROOT, stack_config_map
 
 PlanVariant = Callable[..., Graph]
 """The ``plan_variant`` fixture: plan a stack with some config keys changed."""
 
 
-def config_with(stack: str, overrides: Mapping[str, Any]) -> dict[str, str]:
+def config_with(
+    stack: str, overrides: Mapping[str, Any], project_dir: Path = REPO_ROOT
+) -> dict[str, str]:
     """The stack's merged config with ``overrides`` (short keys mean the project namespace,
     ``None`` removes a key)."""
-    config = stack_config_map(stack)
+    config = stack_config_map(stack, project_dir)
     for key, value in overrides.items():
         full_key = key if ":" in key else f"ecs-fargate:{key}"
         if value is None:
