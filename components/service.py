@@ -1,7 +1,8 @@
 """Where the WebService lived before it became the components.web package; kept for the names
 the README and docs link to."""
 
-from components.web.component import WebService, access_log_bucket_policy
+from components.web import WebService
+from components.web.access_logs import access_log_bucket_policy
 from components.web.iam import execute_command_policy
 from components.web.image import DOCKER_BUILD_IMAGE, retain_pushed_image
 

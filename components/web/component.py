@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
-from components.iam import policy_document, service_role
+from components.iam import service_role
 from components.slo import ALB_NAMESPACE, error_ratio_queries
 from components.task_definition import (
     CONTAINER_NAME,
@@ -20,52 +20,22 @@ from components.task_definition import (
     container_definitions,
     task_volumes,
 )
+from components.web.access_logs import access_log_bucket
 from components.web.iam import task_roles
 from components.web.image import APP_DIR, app_image, app_repository
-from components.web.load_balancer import HTTP, HTTPS, listener_ports, serves_https
+from components.web.load_balancer import (
+    HTTP,
+    HTTPS,
+    application_load_balancer,
+    listener_ports,
+    serves_https,
+    target_group,
+)
 from components.web.scope import Scope
 from components.web.security_groups import security_groups
 
 # TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-ACCESS_LOG_PREFIX = "alb"
-# Expired or deleted access-log versions stay recoverable this long.
-NONCURRENT_LOG_DAYS = 7
-# In regions that opened before August 2022, ALB log delivery writes as the region's ELB account;
-# newer regions use the logdelivery service principal, which the policy always grants as well. A
-# region missing here would get only the principal, and the ALB would reject the bucket ("Access
-# Denied for bucket"). AWS ELB guide, "Enable access logs"; the provider's aws.elb.getServiceAccount.
-LEGACY_ELB_LOG_ACCOUNTS = {
-    "af-south-1": "098369216593",
-    "ap-east-1": "754344448648",
-    "ap-northeast-1": "582318560864",
-    "ap-northeast-2": "600734575887",
-    "ap-northeast-3": "383597477331",
-    "ap-south-1": "718504428378",
-    "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266",
-    "ap-southeast-3": "589379963580",
-    "ca-central-1": "985666609251",
-    "eu-central-1": "054676820928",
-    "eu-north-1": "897822967062",
-    "eu-south-1": "635631232127",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-west-3": "009996457667",
-    "me-south-1": "076674570225",
-    "sa-east-1": "507241528517",
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-}
-# Target group health check: 2 passes 10 s apart make a new task healthy in ~20 s, and 15 s of
-# draining replaces the default 300 s (pitfall: dereg-delay; docs/deploy-timing.md).
-HEALTH_CHECK_INTERVAL = 10
-HEALTH_CHECK_TIMEOUT = 5
-HEALTHY_THRESHOLD = 2
-UNHEALTHY_THRESHOLD = 3
-DEREGISTRATION_DELAY = 15
 # Deployment alarms: 3 one-minute periods, all breaching (docs/deploy-timing.md: bake time).
 DEPLOY_ALARM_PERIOD = 60
 DEPLOY_ALARM_PERIODS = 3
@@ -209,12 +179,44 @@ class WebService(pulumi.ComponentResource):
         self.alb_security_group_id = alb_sg.id
         self.task_security_group_id = task_sg.id
 
-        self.load_balancer = self._load_balancer(alb_sg, account_id)
-        self.target_group = self._target_group(f"{name}-tg")
+        access_logs = (
+            access_log_bucket(
+                self._scope,
+                retention_days=cfg.general.log_retention_days,
+                region=cfg.region,
+                account_id=account_id,
+            )
+            if svc.alb_access_logs
+            else None
+        )
+        self.load_balancer = application_load_balancer(
+            self._scope,
+            svc,
+            security_group=alb_sg,
+            subnet_ids=network.public_subnet_ids,
+            vpc=network.vpc,
+            internet_route=network.internet_route,
+            access_logs=access_logs,
+        )
+        self.target_group = target_group(
+            self._scope,
+            "tg",
+            port=svc.container_port,
+            vpc_id=network.vpc_id,
+            health_path=self._contract.health_path,
+        )
         # The alternate target group of ECS native blue/green; the name stays within
         # 24 characters so auto-naming keeps it under 32 (pitfall: lb-name-length).
         alternate_tg = (
-            self._target_group(f"{name}-alt") if svc.deployment_strategy == "blue_green" else None
+            target_group(
+                self._scope,
+                "alt",
+                port=svc.container_port,
+                vpc_id=network.vpc_id,
+                health_path=self._contract.health_path,
+            )
+            if svc.deployment_strategy == "blue_green"
+            else None
         )
         self.alternate_target_group = alternate_tg
         forwarding, production_rule = self._listeners(alternate_tg)
@@ -378,129 +380,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _access_log_bucket(self, account_id: str) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
-        name = self._name
-        bucket = aws.s3.Bucket(
-            f"{name}-alb-logs",
-            force_destroy=not self._general.protect_stateful_resources,
-            opts=self._scope.stateful(),
-        )
-        # ALB log delivery supports SSE-S3 only, not KMS (pitfall: alb-access-logs).
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-alb-logs",
-            bucket=bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-            opts=self._child(),
-        )
-        public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-alb-logs",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self._child(),
-        )
-        # ACLs off: log delivery needs none, and a BucketAcl would fail on this bucket.
-        aws.s3.BucketOwnershipControls(
-            f"{name}-alb-logs",
-            bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=self._child(),
-        )
-        # Versioned, so a deleted or overwritten log file stays recoverable for a while (S3-07).
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-alb-logs",
-            bucket=bucket.id,
-            versioning_configuration={"status": "Enabled"},
-            opts=self._child(),
-        )
-        lifecycle_rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
-            "id": "expire-access-logs",
-            "status": "Enabled",
-            "filter": {"prefix": f"{ACCESS_LOG_PREFIX}/"},
-            "expiration": {"days": self._general.log_retention_days},
-            "noncurrent_version_expiration": {"noncurrent_days": NONCURRENT_LOG_DAYS},
-            "abort_incomplete_multipart_upload": {"days_after_initiation": 1},
-        }
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-alb-logs",
-            bucket=bucket.id,
-            rules=[lifecycle_rule],
-            opts=self._child(depends_on=[versioning]),
-        )
-        policy = aws.s3.BucketPolicy(
-            f"{name}-alb-logs",
-            bucket=bucket.id,
-            policy=bucket.arn.apply(
-                lambda arn: json.dumps(
-                    access_log_bucket_policy(arn, region=self._region, account_id=account_id)
-                )
-            ),
-            # S3 rejects a policy while the public access block is being written.
-            opts=self._child(depends_on=[public_access_block]),
-        )
-        return bucket, policy
-
-    def _load_balancer(self, alb_sg: aws.ec2.SecurityGroup, account_id: str) -> aws.lb.LoadBalancer:
-        name, svc = self._name, self._service
-        depends_on: list[pulumi.Resource] = [self._network.internet_route]  # pitfall: alb-igw-route
-        access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
-        if svc.alb_access_logs:
-            bucket, bucket_policy = self._access_log_bucket(account_id)
-            access_logs = {"bucket": bucket.bucket, "prefix": ACCESS_LOG_PREFIX, "enabled": True}
-            depends_on.append(bucket_policy)  # pitfall: alb-access-logs
-        # ELB keeps a load balancer in the VPC it was created in: SetSubnets/SetSecurityGroups
-        # with a new VPC's subnets and groups, and a listener forwarding to its target group, fail
-        # with InvalidConfigurationRequest ("Target group ... is in a different VPC than load
-        # balancer", kubernetes-sigs/aws-load-balancer-controller#1045; AWS ELB API reference,
-        # SetSubnets). The provider plans a change of an ALB's `subnets` in place (no ForceNew in
-        # terraform-provider-aws elbv2/load_balancer.go@00edc94b customizeDiffLoadBalancerALB),
-        # so the up would fail half-way through a VPC change. replace_with (engine support since
-        # CLI 3.207.0, pulumi/pulumi#20693; the SDK refuses to run on a CLI without it, and the
-        # pin is 3.272.0) replaces the ALB with its VPC instead: a new ALB and DNS name, created
-        # before the old one goes (auto-named), its listeners, alias record, WAF association and
-        # alarm dimensions following. A full outage: docs/changes.md.
-        # Logical name + 8 auto-naming characters stays within 32 (pitfall: lb-name-length).
-        return aws.lb.LoadBalancer(
-            f"{name}-alb",
-            load_balancer_type="application",
-            internal=False,
-            subnets=self._network.public_subnet_ids,
-            security_groups=[alb_sg.id],
-            drop_invalid_header_fields=True,
-            enable_deletion_protection=svc.alb_deletion_protection,
-            idle_timeout=svc.alb_idle_timeout_seconds,
-            access_logs=access_logs,
-            opts=self._child(depends_on=depends_on, replace_with=[self._network.vpc]),
-        )
-
-    def _target_group(self, logical_name: str) -> aws.lb.TargetGroup:
-        svc = self._service
-        health_check: aws.lb.TargetGroupHealthCheckArgsDict = {
-            "enabled": True,
-            "path": self._contract.health_path,  # pitfall: healthcheck-path
-            "port": "traffic-port",
-            "protocol": "HTTP",
-            "matcher": "200",
-            "interval": HEALTH_CHECK_INTERVAL,
-            "timeout": HEALTH_CHECK_TIMEOUT,
-            "healthy_threshold": HEALTHY_THRESHOLD,
-            "unhealthy_threshold": UNHEALTHY_THRESHOLD,
-        }
-        # No fixed name: a replacement would collide with the group in use (pitfall:
-        # tg-replace-in-use). Type ip for awsvpc tasks (pitfall: tg-target-type-ip).
-        return aws.lb.TargetGroup(
-            logical_name,
-            target_type="ip",
-            port=svc.container_port,
-            protocol="HTTP",
-            vpc_id=self._network.vpc_id,
-            health_check=health_check,
-            deregistration_delay=DEREGISTRATION_DELAY,  # pitfall: dereg-delay
-            opts=self._child(),
-        )
 
     def _listeners(
         self, alternate_tg: aws.lb.TargetGroup | None
@@ -911,40 +790,3 @@ class WebService(pulumi.ComponentResource):
 # --------------------------------------------------------------------------------------------
 # Policy documents (plain dicts: the tests and the policy pack read exactly these).
 # --------------------------------------------------------------------------------------------
-
-
-def access_log_bucket_policy(bucket_arn: str, *, region: str, account_id: str) -> dict[str, Any]:
-    """ALB log delivery may write under <prefix>/AWSLogs/<account>/; nothing over plain HTTP."""
-    log_objects = f"{bucket_arn}/{ACCESS_LOG_PREFIX}/AWSLogs/{account_id}/*"
-    principals: dict[str, str] = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "AlbLogDelivery",
-            "Effect": "Allow",
-            "Principal": principals,
-            "Action": "s3:PutObject",
-            "Resource": log_objects,
-        }
-    ]
-    legacy_account = LEGACY_ELB_LOG_ACCOUNTS.get(region)
-    if legacy_account:
-        statements.append(
-            {
-                "Sid": "AlbLogDeliveryRegionalAccount",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{legacy_account}:root"},
-                "Action": "s3:PutObject",
-                "Resource": log_objects,
-            }
-        )
-    statements.append(
-        {
-            "Sid": "DenyPlainHttp",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [bucket_arn, f"{bucket_arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-    )
-    return policy_document(*statements)

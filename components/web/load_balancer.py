@@ -3,9 +3,21 @@ target groups and DNS alias."""
 
 from __future__ import annotations
 
+import pulumi
+import pulumi_aws as aws
+
 from components.config import ServiceConfig
+from components.web.access_logs import ACCESS_LOG_PREFIX, AccessLogBucket
+from components.web.scope import Scope
 
 HTTP, HTTPS = 80, 443
+# Target group health check: 2 passes 10 s apart make a new task healthy in ~20 s, and 15 s of
+# draining replaces the default 300 s (pitfall: dereg-delay; docs/deploy-timing.md).
+HEALTH_CHECK_INTERVAL = 10
+HEALTH_CHECK_TIMEOUT = 5
+HEALTHY_THRESHOLD = 2
+UNHEALTHY_THRESHOLD = 3
+DEREGISTRATION_DELAY = 15
 
 
 def serves_https(service: ServiceConfig) -> bool:
@@ -16,3 +28,77 @@ def serves_https(service: ServiceConfig) -> bool:
 def listener_ports(service: ServiceConfig) -> tuple[int, ...]:
     """The ports clients reach: with HTTPS, port 80 only redirects to 443."""
     return (HTTP, HTTPS) if serves_https(service) else (HTTP,)
+
+
+def application_load_balancer(
+    scope: Scope,
+    service: ServiceConfig,
+    *,
+    security_group: aws.ec2.SecurityGroup,
+    subnet_ids: pulumi.Input[list[str]],
+    vpc: aws.ec2.Vpc,
+    internet_route: aws.ec2.Route,
+    access_logs: AccessLogBucket | None,
+) -> aws.lb.LoadBalancer:
+    """Internet-facing, in the public subnets; replaced with its VPC (see below)."""
+    depends_on: list[pulumi.Resource] = [internet_route]  # pitfall: alb-igw-route
+    access_log_settings: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
+    if access_logs is not None:
+        access_log_settings = {
+            "bucket": access_logs.bucket.bucket,
+            "prefix": ACCESS_LOG_PREFIX,
+            "enabled": True,
+        }
+        depends_on.append(access_logs.policy)  # pitfall: alb-access-logs
+    # ELB keeps a load balancer in the VPC it was created in: SetSubnets/SetSecurityGroups
+    # with a new VPC's subnets and groups, and a listener forwarding to its target group, fail
+    # with InvalidConfigurationRequest ("Target group ... is in a different VPC than load
+    # balancer", kubernetes-sigs/aws-load-balancer-controller#1045; AWS ELB API reference,
+    # SetSubnets). The provider plans a change of an ALB's `subnets` in place (no ForceNew in
+    # terraform-provider-aws elbv2/load_balancer.go@00edc94b customizeDiffLoadBalancerALB),
+    # so the up would fail half-way through a VPC change. replace_with (engine support since
+    # CLI 3.207.0, pulumi/pulumi#20693; the SDK refuses to run on a CLI without it, and the
+    # pin is 3.272.0) replaces the ALB with its VPC instead: a new ALB and DNS name, created
+    # before the old one goes (auto-named), its listeners, alias record, WAF association and
+    # alarm dimensions following. A full outage: docs/changes.md.
+    # Logical name + 8 auto-naming characters stays within 32 (pitfall: lb-name-length).
+    return aws.lb.LoadBalancer(
+        scope.named("alb"),
+        load_balancer_type="application",
+        internal=False,
+        subnets=subnet_ids,
+        security_groups=[security_group.id],
+        drop_invalid_header_fields=True,
+        enable_deletion_protection=service.alb_deletion_protection,
+        idle_timeout=service.alb_idle_timeout_seconds,
+        access_logs=access_log_settings,
+        opts=scope.child(depends_on=depends_on, replace_with=[vpc]),
+    )
+
+
+def target_group(
+    scope: Scope, suffix: str, *, port: int, vpc_id: pulumi.Input[str], health_path: str
+) -> aws.lb.TargetGroup:
+    health_check: aws.lb.TargetGroupHealthCheckArgsDict = {
+        "enabled": True,
+        "path": health_path,  # pitfall: healthcheck-path
+        "port": "traffic-port",
+        "protocol": "HTTP",
+        "matcher": "200",
+        "interval": HEALTH_CHECK_INTERVAL,
+        "timeout": HEALTH_CHECK_TIMEOUT,
+        "healthy_threshold": HEALTHY_THRESHOLD,
+        "unhealthy_threshold": UNHEALTHY_THRESHOLD,
+    }
+    # No fixed name: a replacement would collide with the group in use (pitfall:
+    # tg-replace-in-use). Type ip for awsvpc tasks (pitfall: tg-target-type-ip).
+    return aws.lb.TargetGroup(
+        scope.named(suffix),
+        target_type="ip",
+        port=port,
+        protocol="HTTP",
+        vpc_id=vpc_id,
+        health_check=health_check,
+        deregistration_delay=DEREGISTRATION_DELAY,  # pitfall: dereg-delay
+        opts=scope.child(),
+    )

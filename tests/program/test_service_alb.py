@@ -7,7 +7,7 @@ import re
 import pytest
 
 from components.config import MAX_STACK_NAME_LENGTH
-from components.service import access_log_bucket_policy
+from components.web.access_logs import access_log_bucket_policy
 from tests.support.graphs import PlanVariant, config_with
 from tests.support.service import (
     BUCKET_POLICY,
