@@ -4,7 +4,7 @@ import pulumi
 
 from components.config import load_stack_config
 from components.network import Network, NetworkArgs, choose_availability_zones
-from components.observability import Observability, ObservabilityArgs
+from components.observability import Observability, WatchedService
 from components.web import WebService
 
 # Every config mistake stops here, before any resource is registered.
@@ -24,7 +24,7 @@ network = Network(
 web = WebService(cfg.name_prefix, cfg, network=network)
 
 # SLO burn-rate, health and log alarms -> SNS topic (e-mail, optional Slack); dashboard
-observability = Observability(cfg.name_prefix, ObservabilityArgs.from_config(cfg, service=web))
+observability = Observability(cfg.name_prefix, cfg, service=WatchedService.of(web))
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("privateSubnetIds", network.private_subnet_ids)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.dashboard import DashboardTargets, dashboard_body
+from components.observability.dashboard import DashboardTargets, dashboard_body
 from components.slo import (
     FAST_BURN,
     SLOW_BURN,

@@ -1,25 +1,35 @@
 """The Golden Signals dashboard body, built from data (one spec per widget) into CloudWatch's JSON.
 
-Pure: takes plain values (the arn suffixes and names already resolved), so tests parse the body
-without Pulumi. Widget layout is a two-column grid in the order the specs are listed.
+dashboard_body is pure: it takes plain values (the arn suffixes and names already resolved), so
+tests parse the body without Pulumi; golden_signals_dashboard resolves them and creates the
+dashboard. Widget layout is a two-column grid in the order the specs are listed.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
+import pulumi_aws as aws
+
+from components.config import ObservabilityConfig
+from components.observability.logs import LOG_METRICS
+from components.observability.metrics import CONTAINER_INSIGHTS, ECS
+from components.observability.scope import Scope
+from components.observability.watched import WatchedService
 from components.slo import (
     ALB_NAMESPACE,
+    BURN_RATE_ALERTS,
     ERROR_RATIO_INPUTS,
     REQUEST_QUERIES,
+    error_budget,
     error_ratio_expression,
     filled_sum,
 )
 
-ECS = "AWS/ECS"
-CONTAINER_INSIGHTS = "ECS/ContainerInsights"
 WIDGET_WIDTH = 12
 WIDGET_HEIGHT = 6
 COLUMNS = 2
@@ -244,3 +254,48 @@ def dashboard_body(t: DashboardTargets) -> dict[str, Any]:
         }
     )
     return {"start": "-PT6H", "periodOverride": "inherit", "widgets": widgets}
+
+
+def golden_signals_dashboard(
+    scope: Scope,
+    observability: ObservabilityConfig,
+    *,
+    service: WatchedService,
+    container_insights: bool,
+    log_namespace: str,
+    alarm_arns: Sequence[pulumi.Input[str]],
+) -> aws.cloudwatch.Dashboard:
+    slo = observability.slo
+    body = pulumi.Output.all(
+        load_balancer=service.load_balancer_arn_suffix,
+        target_groups=pulumi.Output.all(*service.target_group_arn_suffixes),
+        cluster=service.cluster_name,
+        service=service.service_name,
+        alarm_arns=pulumi.Output.all(*alarm_arns),
+    ).apply(
+        lambda values: json.dumps(
+            dashboard_body(
+                DashboardTargets(
+                    region=scope.region,
+                    load_balancer=values["load_balancer"],
+                    target_groups=values["target_groups"],
+                    cluster=values["cluster"],
+                    service=values["service"],
+                    latency_slo_seconds=slo.latency_p99_seconds,
+                    error_budget=error_budget(slo.availability_percent),
+                    burn_rate_min_requests=observability.burn_rate_min_requests,
+                    burn_rates=[alert.burn_rate(slo.window_days) for alert in BURN_RATE_ALERTS],
+                    container_insights=container_insights,
+                    log_namespace=log_namespace,
+                    log_metric_names=LOG_METRICS,
+                    alarm_arns=values["alarm_arns"],
+                )
+            )
+        )
+    )
+    return aws.cloudwatch.Dashboard(
+        f"{scope.name}-golden-signals",
+        dashboard_name=f"{scope.name}-golden-signals",
+        dashboard_body=body,
+        opts=scope.child(),
+    )
