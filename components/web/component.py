@@ -12,10 +12,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
-from components.iam import service_role
 from components.slo import ALB_NAMESPACE, error_ratio_queries
 from components.task_definition import (
-    CONTAINER_NAME,
     RuntimeContract,
     container_definitions,
     task_volumes,
@@ -24,24 +22,21 @@ from components.web.access_logs import access_log_bucket
 from components.web.iam import task_roles
 from components.web.image import APP_DIR, app_image, app_repository
 from components.web.load_balancer import (
-    HTTP,
-    HTTPS,
     application_load_balancer,
     listener_ports,
     serves_https,
+    serving_listener,
     target_group,
 )
+from components.web.rollout import rollout_for
 from components.web.scope import Scope
 from components.web.security_groups import security_groups
 
-# TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
-TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # Deployment alarms: 3 one-minute periods, all breaching (docs/deploy-timing.md: bake time).
 DEPLOY_ALARM_PERIOD = 60
 DEPLOY_ALARM_PERIODS = 3
 DEPLOY_5XX_PERCENT = 5.0
 DEPLOY_5XX_MIN_REQUESTS = 10
-BLUE_GREEN_BAKE_MINUTES = 5
 # Target tracking: scale out before a 0.25 vCPU task saturates.
 CPU_TARGET_PERCENT = 60.0
 MEMORY_TARGET_PERCENT = 70.0
@@ -198,28 +193,31 @@ class WebService(pulumi.ComponentResource):
             internet_route=network.internet_route,
             access_logs=access_logs,
         )
-        self.target_group = target_group(
+        rollout = rollout_for(
             self._scope,
-            "tg",
-            port=svc.container_port,
-            vpc_id=network.vpc_id,
-            health_path=self._contract.health_path,
-        )
-        # The alternate target group of ECS native blue/green; the name stays within
-        # 24 characters so auto-naming keeps it under 32 (pitfall: lb-name-length).
-        alternate_tg = (
-            target_group(
+            svc,
+            new_target_group=lambda suffix: target_group(
                 self._scope,
-                "alt",
+                suffix,
                 port=svc.container_port,
                 vpc_id=network.vpc_id,
                 health_path=self._contract.health_path,
-            )
-            if svc.deployment_strategy == "blue_green"
-            else None
+            ),
+            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
+            partition=self._partition,
         )
-        self.alternate_target_group = alternate_tg
-        forwarding, production_rule = self._listeners(alternate_tg)
+        self._rollout = rollout
+        self.target_group = rollout.target_group
+        self.alternate_target_group = rollout.alternate_target_group
+        routing = rollout.route(
+            serving_listener(
+                self._scope,
+                svc,
+                load_balancer=self.load_balancer,
+                default_action=rollout.listener_action(),
+            ),
+            container_port=svc.container_port,
+        )
 
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster",
@@ -251,43 +249,20 @@ class WebService(pulumi.ComponentResource):
         self.deployment_alarms = self._deployment_alarms()
 
         service_dependencies: list[pulumi.Resource] = [
-            forwarding,  # pitfall: service-needs-listener
+            *routing.dependencies,  # pitfall: service-needs-listener
             capacity_providers,  # the strategy names providers the cluster must already have
             self.log_group,  # pitfall: awslogs-config
             *roles.policies,  # pitfall: iam-propagation
             *self._network.interface_endpoints,  # image pulls and logs go through them
         ]
-        load_balancer: aws.ecs.ServiceLoadBalancerArgsDict = {
-            "target_group_arn": self.target_group.arn,
-            "container_name": CONTAINER_NAME,
-            "container_port": svc.container_port,
-        }
-        # Rolling: never below the desired count, up to double while a deploy runs. The circuit
-        # breaker rolls back tasks that never get healthy; it works with the ECS controller's
-        # rolling and native blue/green strategies alike (not with CODE_DEPLOY, pitfall:
-        # circuit-breaker). Without it a blue/green image that never gets healthy relaunches
-        # forever: no production traffic reaches it, so no deployment alarm fires.
-        deployment: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": "ROLLING"}
+        # The circuit breaker rolls back tasks that never get healthy; it works with the ECS
+        # controller's rolling and native blue/green strategies alike (not with CODE_DEPLOY,
+        # pitfall: circuit-breaker). Without it a blue/green image that never gets healthy
+        # relaunches forever: no production traffic reaches it, so no deployment alarm fires.
         circuit_breaker: aws.ecs.ServiceDeploymentCircuitBreakerArgsDict = {
             "enable": True,
             "rollback": True,
         }
-        minimum_healthy_percent: int | None = 100
-        maximum_percent: int | None = 200
-        if alternate_tg is not None and production_rule is not None:
-            lb_role, lb_role_attachment = self._blue_green_role()
-            service_dependencies += [production_rule, lb_role_attachment]
-            load_balancer["advanced_configuration"] = {
-                "alternate_target_group_arn": alternate_tg.arn,
-                "production_listener_rule": production_rule.arn,
-                "role_arn": lb_role.arn,
-            }
-            # The deployment alarms judge the production traffic during the bake time.
-            deployment = {
-                "strategy": "BLUE_GREEN",
-                "bake_time_in_minutes": str(BLUE_GREEN_BAKE_MINUTES),
-            }
-            minimum_healthy_percent = maximum_percent = None
         capacity_strategy: list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] = [
             {"capacity_provider": s.capacity_provider, "weight": s.weight, "base": s.base}
             for s in svc.capacity_provider_strategy
@@ -311,7 +286,7 @@ class WebService(pulumi.ComponentResource):
             # launchtype-vs-cps). No platform_version: Fargate LATEST (ECS-11).
             capacity_provider_strategies=capacity_strategy,
             network_configuration=task_network,
-            load_balancers=[load_balancer],
+            load_balancers=[routing.load_balancer],
             health_check_grace_period_seconds=svc.health_check_grace_period_seconds,
             deployment_controller={"type": "ECS"},
             alarms=alarms,
@@ -331,10 +306,10 @@ class WebService(pulumi.ComponentResource):
             # first adds it rolls every task once, and every later in-place service change
             # (desired count aside, which is ignored) rolls them too.
             force_new_deployment=True,
-            deployment_configuration=deployment,
+            deployment_configuration=routing.deployment,
             deployment_circuit_breaker=circuit_breaker,
-            deployment_minimum_healthy_percent=minimum_healthy_percent,
-            deployment_maximum_percent=maximum_percent,
+            deployment_minimum_healthy_percent=routing.minimum_healthy_percent,
+            deployment_maximum_percent=routing.maximum_percent,
             opts=self._child(
                 depends_on=service_dependencies,
                 # Autoscaling owns the running count (pitfall: desired-count-drift).
@@ -380,135 +355,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _listeners(
-        self, alternate_tg: aws.lb.TargetGroup | None
-    ) -> tuple[pulumi.Resource, aws.lb.ListenerRule | None]:
-        """The listener whose traffic reaches the service, and (blue/green) its production rule.
-
-        Without a domain: HTTP forwards. With one: HTTPS on the validated certificate forwards
-        and HTTP redirects to it (pitfalls: https-cert, redirect-listener-tg).
-        """
-        name, svc = self._name, self._service
-        alb = self.load_balancer
-        forward: aws.lb.ListenerDefaultActionArgsDict = {
-            "type": "forward",
-            "target_group_arn": self.target_group.arn,
-        }
-        if alternate_tg is not None:
-            # Blue/green: traffic goes through the production rule that ECS rewrites.
-            forward = {
-                "type": "fixed-response",
-                "fixed_response": {
-                    "content_type": "application/json",
-                    "message_body": '{"status":"no_route"}',
-                    "status_code": "404",
-                },
-            }
-        if serves_https(svc):
-            certificate_arn = self._certificate()
-            serving = aws.lb.Listener(
-                f"{name}-https",
-                load_balancer_arn=alb.arn,
-                port=HTTPS,
-                protocol="HTTPS",
-                ssl_policy=TLS_POLICY,
-                certificate_arn=certificate_arn,
-                default_actions=[forward],
-                opts=self._child(),
-            )
-            aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=alb.arn,
-                port=HTTP,
-                protocol="HTTP",
-                default_actions=[
-                    {
-                        "type": "redirect",
-                        "redirect": {
-                            "protocol": "HTTPS",
-                            "port": str(HTTPS),
-                            "status_code": "HTTP_301",
-                        },
-                    }
-                ],
-                opts=self._child(),
-            )
-            aws.route53.Record(
-                f"{name}-alias",
-                zone_id=svc.hosted_zone_id,
-                name=svc.domain_name,
-                type="A",
-                aliases=[
-                    {
-                        "name": alb.dns_name,
-                        "zone_id": alb.zone_id,
-                        "evaluate_target_health": True,
-                    }
-                ],
-                opts=self._child(),
-            )
-        else:
-            serving = aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=alb.arn,
-                port=HTTP,
-                protocol="HTTP",
-                default_actions=[forward],
-                opts=self._child(),
-            )
-        if alternate_tg is None:
-            return serving, None
-        # ECS shifts traffic by rewriting this rule's weights: ignore them (pitfall:
-        # ecs-native-bg). Both groups must be on the rule from the start.
-        rule = aws.lb.ListenerRule(
-            f"{name}-production",
-            listener_arn=serving.arn,
-            priority=1,
-            conditions=[{"path_pattern": {"values": ["/*"]}}],
-            actions=[
-                {
-                    "type": "forward",
-                    "forward": {
-                        "target_groups": [
-                            {"arn": self.target_group.arn, "weight": 100},
-                            {"arn": alternate_tg.arn, "weight": 0},
-                        ]
-                    },
-                }
-            ],
-            opts=self._child(ignore_changes=["actions"]),
-        )
-        return serving, rule
-
-    def _certificate(self) -> pulumi.Output[str]:
-        """The ARN of an issued certificate: only CertificateValidation waits for ISSUED."""
-        name, svc = self._name, self._service
-        certificate = aws.acm.Certificate(
-            f"{name}-cert",
-            domain_name=svc.domain_name,
-            validation_method="DNS",
-            opts=self._child(),
-        )
-        option = certificate.domain_validation_options[0]
-        record = aws.route53.Record(
-            f"{name}-cert-validation",
-            zone_id=svc.hosted_zone_id,
-            name=option.resource_record_name,
-            type=option.resource_record_type,
-            records=[option.resource_record_value],
-            ttl=60,
-            # A previous stack or a re-created certificate may have left the same record.
-            allow_overwrite=True,
-            opts=self._child(),
-        )
-        validation = aws.acm.CertificateValidation(
-            f"{name}-cert",
-            certificate_arn=certificate.arn,
-            validation_record_fqdns=[record.fqdn],
-            opts=self._child(),
-        )
-        return validation.certificate_arn
 
     def _task_definition(
         self,
@@ -613,27 +459,6 @@ class WebService(pulumi.ComponentResource):
             opts=self._child(),
         )
         return [errors, latency]
-
-    def _blue_green_role(self) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
-        """Lets ECS move listener-rule weights during a native blue/green deploy."""
-        name = self._name
-        role = service_role(
-            f"{name}-ecs-lb",
-            service="ecs.amazonaws.com",
-            description="ECS blue/green: shift ALB listener-rule traffic between target groups",
-            permissions_boundary_arn=self._general.permissions_boundary_arn,
-            opts=self._child(),
-        )
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{name}-ecs-lb",
-            role=role.name,
-            policy_arn=(
-                f"arn:{self._partition}:iam::aws:policy/"
-                "AmazonECSInfrastructureRolePolicyForLoadBalancers"
-            ),
-            opts=self._child(),
-        )
-        return role, attachment
 
     def _autoscaling(self) -> None:
         name, svc = self._name, self._service

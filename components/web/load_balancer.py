@@ -11,6 +11,8 @@ from components.web.access_logs import ACCESS_LOG_PREFIX, AccessLogBucket
 from components.web.scope import Scope
 
 HTTP, HTTPS = 80, 443
+# TLS 1.3 with TLS 1.2 fallback, the newest policy every current client supports (ALB-04).
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 # Target group health check: 2 passes 10 s apart make a new task healthy in ~20 s, and 15 s of
 # draining replaces the default 300 s (pitfall: dereg-delay; docs/deploy-timing.md).
 HEALTH_CHECK_INTERVAL = 10
@@ -102,3 +104,93 @@ def target_group(
         deregistration_delay=DEREGISTRATION_DELAY,  # pitfall: dereg-delay
         opts=scope.child(),
     )
+
+
+def serving_listener(
+    scope: Scope,
+    service: ServiceConfig,
+    *,
+    load_balancer: aws.lb.LoadBalancer,
+    default_action: aws.lb.ListenerDefaultActionArgsDict,
+) -> aws.lb.Listener:
+    """The listener whose traffic reaches the service.
+
+    Without a domain: HTTP. With one: HTTPS on the validated certificate, HTTP redirecting to
+    it, and the domain's alias record (pitfalls: https-cert, redirect-listener-tg).
+    """
+    if not serves_https(service):
+        return aws.lb.Listener(
+            scope.named("http"),
+            load_balancer_arn=load_balancer.arn,
+            port=HTTP,
+            protocol="HTTP",
+            default_actions=[default_action],
+            opts=scope.child(),
+        )
+    serving = aws.lb.Listener(
+        scope.named("https"),
+        load_balancer_arn=load_balancer.arn,
+        port=HTTPS,
+        protocol="HTTPS",
+        ssl_policy=TLS_POLICY,
+        certificate_arn=validated_certificate_arn(scope, service),
+        default_actions=[default_action],
+        opts=scope.child(),
+    )
+    aws.lb.Listener(
+        scope.named("http"),
+        load_balancer_arn=load_balancer.arn,
+        port=HTTP,
+        protocol="HTTP",
+        default_actions=[
+            {
+                "type": "redirect",
+                "redirect": {"protocol": "HTTPS", "port": str(HTTPS), "status_code": "HTTP_301"},
+            }
+        ],
+        opts=scope.child(),
+    )
+    aws.route53.Record(
+        scope.named("alias"),
+        zone_id=service.hosted_zone_id,
+        name=service.domain_name,
+        type="A",
+        aliases=[
+            {
+                "name": load_balancer.dns_name,
+                "zone_id": load_balancer.zone_id,
+                "evaluate_target_health": True,
+            }
+        ],
+        opts=scope.child(),
+    )
+    return serving
+
+
+def validated_certificate_arn(scope: Scope, service: ServiceConfig) -> pulumi.Output[str]:
+    """The ARN of an issued certificate: only CertificateValidation waits for ISSUED."""
+    certificate = aws.acm.Certificate(
+        scope.named("cert"),
+        domain_name=service.domain_name,
+        validation_method="DNS",
+        opts=scope.child(),
+    )
+    option = certificate.domain_validation_options[0]
+    record = aws.route53.Record(
+        scope.named("cert-validation"),
+        zone_id=service.hosted_zone_id,
+        name=option.resource_record_name,
+        type=option.resource_record_type,
+        records=[option.resource_record_value],
+        ttl=60,
+        # A previous stack or a re-created certificate may have left the same record.
+        allow_overwrite=True,
+        opts=scope.child(),
+    )
+    validation = aws.acm.CertificateValidation(
+        scope.named("cert"),
+        certificate_arn=certificate.arn,
+        validation_record_fqdns=[record.fqdn],
+        opts=scope.child(),
+    )
+    return validation.certificate_arn
