@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from components.config import ObservabilityConfig
 from components.slo import cron_minutes_later, error_ratio_expression
-from tests.support.observability import SCHEDULE, schedules_by_action
+from tests.support.observability import SCHEDULE, schedules_by_action, table_alarms
 from tests.support.paths import FIXTURES, REPO_ROOT
 from tools.graph import Graph, Resource, json_input
 from tools.offline import run_program
@@ -158,18 +159,24 @@ def test_every_notifying_alarm_sends_alarm_and_ok_to_the_topic(
         assert resource["inputs"]["okActions"] == [topic_arn], resource["name"]
 
 
-def test_alarm_counts_by_kind(full: Graph, plain: Graph) -> None:
-    assert (len(full.of_type(ALARM)), len(full.of_type(COMPOSITE)), len(notifying(full))) == (
-        13,
-        2,
-        11,
-    )
-    # plain: no running-tasks alarm (no Container Insights)
-    assert (len(plain.of_type(ALARM)), len(plain.of_type(COMPOSITE)), len(notifying(plain))) == (
-        12,
-        2,
-        10,
-    )
+def names(resources: list[Resource]) -> set[str]:
+    return {resource["name"] for resource in resources}
+
+
+def test_full_renders_every_alarm_of_the_spec_table(full: Graph) -> None:
+    # full turns every feature flag on.
+    expected = table_alarms("solo", ObservabilityConfig())
+    assert names(full.of_type(ALARM)) == expected.metric
+    assert names(full.of_type(COMPOSITE)) == expected.composite
+    assert names(notifying(full)) == expected.notifying
+
+
+def test_plain_leaves_out_exactly_the_alarms_its_flags_turn_off(plain: Graph) -> None:
+    # plain turns runningTasksAlarm off and leaves the other flags at their defaults.
+    expected = table_alarms("solo", ObservabilityConfig(running_tasks_alarm=False))
+    assert names(plain.of_type(ALARM)) == expected.metric
+    assert names(plain.of_type(COMPOSITE)) == expected.composite
+    assert names(notifying(plain)) == expected.notifying
 
 
 def test_topic_policy_lets_only_this_accounts_alarms_publish(full: Graph) -> None:

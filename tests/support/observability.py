@@ -1,9 +1,13 @@
-"""Read helpers over the Observability part of a graph."""
+"""Read helpers over the Observability part of a graph, and what the alarm-spec table says a
+stack's graph must hold (so no test types in an alarm count)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from components.config import ObservabilityConfig, parse_stack_config
+from components.observability.alarms import ALARMS, COMPOSITE_ALARMS
 from tools.graph import Graph
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -16,3 +20,28 @@ def schedules_by_action(graph: Graph) -> dict[str, list[dict[str, Any]]]:
         action = schedule["inputs"]["target"]["arn"].rsplit(":", 1)[-1]
         found.setdefault(action, []).append(schedule["inputs"])
     return found
+
+
+@dataclass(frozen=True)
+class TableAlarms:
+    """Physical names of the alarms the spec table gives a component."""
+
+    metric: frozenset[str]
+    composite: frozenset[str]
+    notifying: frozenset[str]
+
+
+def table_alarms(name: str, observability: ObservabilityConfig) -> TableAlarms:
+    enabled = [spec for spec in ALARMS if spec.enabled(observability)]
+    composite = frozenset(f"{name}-{spec.alarm_id}" for spec in COMPOSITE_ALARMS)
+    return TableAlarms(
+        metric=frozenset(f"{name}-{spec.alarm_id}" for spec in enabled),
+        composite=composite,
+        notifying=composite | {f"{name}-{spec.alarm_id}" for spec in enabled if spec.notify},
+    )
+
+
+def stack_table_alarms(graph: Graph) -> TableAlarms:
+    """The table's alarms for the stack config the graph was planned with."""
+    cfg = parse_stack_config(graph.data["config"], stack=graph.data["stack"])
+    return table_alarms(cfg.name_prefix, cfg.observability)
