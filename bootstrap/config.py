@@ -1,19 +1,44 @@
 """Typed, validated config of the bootstrap project (namespace ``ecs-fargate-bootstrap``).
 
-A bad value stops the program before any resource is registered, with a ``pulumi.RunError``
-naming the key, the value and what is allowed. GitHub names are validated strictly because they
+Each setting is declared once, as a field of GitHubRepository or BootstrapConfig, the way the main
+project declares its settings (components/config/settings.py): bootstrap/Pulumi.yaml's config
+block is generated from these declarations (``make config-block``) and the config reachability
+test renders each example. The same parser reads them; a bad value stops the program before any
+resource is registered, with a ``pulumi.RunError`` naming the key, the value and what is allowed. GitHub names are validated strictly because they
 end up in OIDC trust policies: a wildcard there would let other repositories or branches deploy.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from components.config import config_error, raw_stack_config
+from components.config.parse import (
+    parse_region,
+    parse_section,
+    parse_settings,
+    reject_undeclared,
+    require_range,
+)
+from components.config.resource_types import (
+    IAM_OPENID_CONNECT_PROVIDER,
+    IAM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    KMS_ALIAS,
+    S3_BUCKET,
+    S3_BUCKET_ENCRYPTION,
+    S3_BUCKET_LIFECYCLE,
+    S3_BUCKET_OWNERSHIP,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_VERSIONING,
+)
+from components.config.settings import APPEARS, on, required_setting, setting
 
 PROJECT = "ecs-fargate-bootstrap"
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
@@ -56,17 +81,65 @@ _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 _ALIAS = re.compile(r"[A-Za-z0-9/_-]{1,250}")
 
 
+# The CI roles trust the repository's OIDC subjects (the drift role, the preview role and one
+# deploy role per environment).
+_TRUST = on(IAM_ROLE, "assumeRolePolicy")
+# Every part of the state bucket names it; the bucket policy and the deploy roles' policies name
+# its ARN.
+_STATE_BUCKET_NAME = (
+    *on(S3_BUCKET, "bucket"),
+    *on(S3_BUCKET_LIFECYCLE, "bucket"),
+    *on(S3_BUCKET_OWNERSHIP, "bucket"),
+    *on(S3_BUCKET_POLICY, "bucket", "policy"),
+    *on(S3_BUCKET_PUBLIC_ACCESS_BLOCK, "bucket"),
+    *on(S3_BUCKET_ENCRYPTION, "bucket"),
+    *on(S3_BUCKET_VERSIONING, "bucket"),
+)
+
+
 def key(name: str) -> str:
     return f"{PROJECT}:{name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GitHubRepository:
-    owner: str
-    name: str
-    subject_format: str = "legacy"
-    owner_id: str = ""
-    repository_id: str = ""
+    owner: str = required_setting(
+        key="githubOwner",
+        doc="GitHub user or organisation that owns the repository (no wildcards).",
+        affects=_TRUST,
+        example="other-org",
+    )
+    name: str = required_setting(
+        key="githubRepository",
+        doc="Repository name without the owner (no wildcards).",
+        affects=_TRUST,
+        example="other-repository",
+    )
+    subject_format: str = setting(
+        "legacy",
+        key="githubSubjectFormat",
+        doc="legacy (sub = repo:OWNER/REPO:...) or immutable (repo:OWNER@ID/REPO@ID:..., "
+        "repositories created after 2026-07-15 or opted in).",
+        affects=_TRUST,
+        example="immutable",
+        example_with={"githubOwnerId": "1", "githubRepositoryId": "2"},
+    )
+    owner_id: str = setting(
+        "",
+        key="githubOwnerId",
+        doc="Numeric owner id, required with githubSubjectFormat immutable.",
+        affects=_TRUST,
+        example="1",
+        example_with={"githubSubjectFormat": "immutable", "githubRepositoryId": "2"},
+    )
+    repository_id: str = setting(
+        "",
+        key="githubRepositoryId",
+        doc="Numeric repository id, required with githubSubjectFormat immutable.",
+        affects=_TRUST,
+        example="2",
+        example_with={"githubSubjectFormat": "immutable", "githubOwnerId": "1"},
+    )
 
     @property
     def subject_prefix(self) -> str:
@@ -83,72 +156,65 @@ class GitHubRepository:
         return f"{self.subject_prefix}:environment:{environment}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BootstrapConfig:
     region: str
     github: GitHubRepository
-    environments: tuple[str, ...] = ("dev", "prod")
-    existing_oidc_provider_arn: str = ""
-    state_bucket_name: str = ""
-    noncurrent_version_days: int = 90
-    noncurrent_versions_kept: int = 10
-    secrets_key_alias: str = "ecs-fargate-secrets"
-    passed_to_services: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    environments: tuple[str, ...] = setting(
+        ("dev", "prod"),
+        doc="Stacks of the ecs-fargate project that get a deploy role and a secrets context.",
+        affects=(
+            *on(IAM_ROLE, APPEARS),
+            *on(IAM_POLICY, APPEARS, "policy"),
+            *on(IAM_ROLE_POLICY_ATTACHMENT, APPEARS),
+        ),
+        example=["dev", "staging", "prod"],
+    )
+    existing_oidc_provider_arn: str = setting(
+        "",
+        doc="ARN of the account's GitHub OIDC provider if it exists already (one per account).",
+        affects=on(IAM_OPENID_CONNECT_PROVIDER, APPEARS),
+        example=f"arn:aws:iam::123456789012:oidc-provider/{GITHUB_OIDC_HOST}",
+    )
+    state_bucket_name: str = setting(
+        "",
+        doc="State bucket name; empty means ecs-fargate-state-<account>-<region>.",
+        affects=(*on(IAM_POLICY, "policy"), *_STATE_BUCKET_NAME),
+        example="acme-pulumi-state",
+    )
+    noncurrent_version_days: int = setting(
+        90,
+        doc="Days after which a noncurrent state object version expires.",
+        affects=on(S3_BUCKET_LIFECYCLE, "rules"),
+        example=30,
+    )
+    noncurrent_versions_kept: int = setting(
+        10,
+        doc="Newest noncurrent versions of each state object kept regardless of age.",
+        affects=on(S3_BUCKET_LIFECYCLE, "rules"),
+        example=5,
+    )
+    secrets_key_alias: str = setting(
+        "ecs-fargate-secrets",
+        doc="KMS alias (without alias/) of the stacks' secrets provider key.",
+        affects=on(KMS_ALIAS, "name"),
+        example="acme-pulumi-secrets",
+    )
+    passed_to_services: Mapping[str, tuple[str, ...]] = setting(
+        {},
+        doc="per environment, the AWS service principals its deploy role may pass the stack's "
+        "roles to: ecs-tasks.amazonaws.com and one per stack feature that needs it "
+        "(docs/deploy.md); an environment left out gets what the repository's stack files need",
+        affects=on(IAM_POLICY, "policy"),
+        example={"dev": ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com"]},
+    )
 
     def stack_prefix(self, environment: str) -> str:
         """Every physical name of that stack starts with this (the lead's naming rule)."""
         return f"ecs-fargate-{environment}"
 
 
-DECLARED_KEYS = (
-    "githubOwner",
-    "githubRepository",
-    "githubSubjectFormat",
-    "githubOwnerId",
-    "githubRepositoryId",
-    "environments",
-    "existingOidcProviderArn",
-    "stateBucketName",
-    "noncurrentVersionDays",
-    "noncurrentVersionsKept",
-    "secretsKeyAlias",
-    "passedToServices",
-)
-
-
-def _string(raw: Mapping[str, Any], name: str, default: str = "") -> str:
-    value = raw.get(key(name), default)
-    if not isinstance(value, str):
-        raise config_error(key(name), value, "expected a string")
-    return value
-
-
-def _required(raw: Mapping[str, Any], name: str, allowed: str) -> str:
-    value = _string(raw, name)
-    if not value:
-        raise config_error(key(name), value, f"required: {allowed}")
-    return value
-
-
-def _integer(raw: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
-    value = raw.get(key(name), default)
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise config_error(key(name), value, f"a whole number from {low} to {high}")
-    return value
-
-
-def _structured(raw: Mapping[str, Any], name: str, default: Any) -> Any:
-    value = raw.get(key(name))
-    if value is None:
-        return default
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            raise config_error(key(name), value, "expected a YAML list or object") from None
-    return value
+SECTIONS: tuple[type, ...] = (GitHubRepository, BootstrapConfig)
 
 
 def _no_wildcard(name: str, value: str) -> None:
@@ -161,36 +227,31 @@ def _no_wildcard(name: str, value: str) -> None:
         )
 
 
-def _github(raw: Mapping[str, Any]) -> GitHubRepository:
-    owner = _required(raw, "githubOwner", "the GitHub user or organisation owning the repo")
-    _no_wildcard("githubOwner", owner)
-    if not _OWNER.fullmatch(owner):
+def _validate_github(github: GitHubRepository) -> None:
+    _no_wildcard("githubOwner", github.owner)
+    if not _OWNER.fullmatch(github.owner):
         raise config_error(
             key("githubOwner"),
-            owner,
+            github.owner,
             "a GitHub owner: 1-39 letters, digits or single inner hyphens (no slash)",
         )
-    name = _required(raw, "githubRepository", "the repository name without the owner")
-    _no_wildcard("githubRepository", name)
-    if not _REPO.fullmatch(name) or name in (".", ".."):
+    _no_wildcard("githubRepository", github.name)
+    if not _REPO.fullmatch(github.name) or github.name in (".", ".."):
         raise config_error(
             key("githubRepository"),
-            name,
+            github.name,
             "a repository name: 1-100 letters, digits, '.', '_' or '-' (no owner, no slash)",
         )
-    subject_format = _string(raw, "githubSubjectFormat", "legacy")
-    if subject_format not in SUBJECT_FORMATS:
+    if github.subject_format not in SUBJECT_FORMATS:
         raise config_error(
             key("githubSubjectFormat"),
-            subject_format,
+            github.subject_format,
             f"allowed values: {', '.join(SUBJECT_FORMATS)}",
         )
-    owner_id = _string(raw, "githubOwnerId")
-    repository_id = _string(raw, "githubRepositoryId")
-    if subject_format == "immutable":
+    if github.subject_format == "immutable":
         for id_name, id_value in (
-            ("githubOwnerId", owner_id),
-            ("githubRepositoryId", repository_id),
+            ("githubOwnerId", github.owner_id),
+            ("githubRepositoryId", github.repository_id),
         ):
             _no_wildcard(id_name, id_value)
             if not _NUMERIC_ID.fullmatch(id_value):
@@ -200,30 +261,28 @@ def _github(raw: Mapping[str, Any]) -> GitHubRepository:
                     "the numeric id GitHub puts in immutable subjects (required when "
                     "githubSubjectFormat is immutable; see docs/deploy.md)",
                 )
-    elif owner_id or repository_id:
+    elif github.owner_id or github.repository_id:
         raise config_error(
-            key("githubOwnerId" if owner_id else "githubRepositoryId"),
-            owner_id or repository_id,
+            key("githubOwnerId" if github.owner_id else "githubRepositoryId"),
+            github.owner_id or github.repository_id,
             "only used with githubSubjectFormat: immutable",
         )
-    return GitHubRepository(owner, name, subject_format, owner_id, repository_id)
 
 
-def _environments(raw: Mapping[str, Any]) -> tuple[str, ...]:
-    value = _structured(raw, "environments", ["dev", "prod"])
-    if not isinstance(value, list) or not value:
-        raise config_error(key("environments"), value, "a non-empty list of stack names")
-    for environment in value:
-        if not isinstance(environment, str) or not _ENVIRONMENT.fullmatch(environment):
+def _validate_environments(environments: tuple[str, ...]) -> None:
+    if not environments:
+        raise config_error(key("environments"), [], "a non-empty list of stack names")
+    for environment in environments:
+        if not _ENVIRONMENT.fullmatch(environment):
             raise config_error(
                 key("environments"),
                 environment,
                 "stack names of the ecs-fargate project: lower-case letters and digits, "
                 "at most 8 characters",
             )
-    if len(set(value)) != len(value):
-        raise config_error(key("environments"), value, "each environment once")
-    if DRIFT_ENVIRONMENT in value:
+    if len(set(environments)) != len(environments):
+        raise config_error(key("environments"), list(environments), "each environment once")
+    if DRIFT_ENVIRONMENT in environments:
         # its deploy role would trust the drift environment's tokens, which a schedule gets
         raise config_error(
             key("environments"),
@@ -231,30 +290,22 @@ def _environments(raw: Mapping[str, Any]) -> tuple[str, ...]:
             f"{DRIFT_ENVIRONMENT!r} is the GitHub environment of the read-only drift role "
             "(drift.yml); name the stack otherwise",
         )
-    return tuple(value)
 
 
 def _passed_to_services(
-    raw: Mapping[str, Any], environments: tuple[str, ...]
+    configured: Mapping[str, tuple[str, ...]], environments: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
-    defaults = {env: list(DEFAULT_PASSED_TO_SERVICES.get(env, ())) for env in environments}
-    value = _structured(raw, "passedToServices", defaults)
-    if not isinstance(value, dict):
-        raise config_error(key("passedToServices"), value, "an object: environment -> services")
-    unknown = sorted(set(value) - set(environments))
+    """Each environment's services: as configured, else the repository's stack files' needs."""
+    unknown = sorted(set(configured) - set(environments))
     if unknown:
         raise config_error(
             f"{key('passedToServices')}.{unknown[0]}",
-            value[unknown[0]],
+            list(configured[unknown[0]]),
             f"not one of environments ({', '.join(environments)})",
         )
     result: dict[str, tuple[str, ...]] = {}
     for environment in environments:
-        services = value.get(environment, defaults[environment])
-        if not isinstance(services, list):
-            raise config_error(
-                f"{key('passedToServices')}.{environment}", services, "a list of service principals"
-            )
+        services = configured.get(environment, DEFAULT_PASSED_TO_SERVICES.get(environment, ()))
         for service in services:
             if service not in PASSABLE_SERVICES:
                 raise config_error(
@@ -266,32 +317,15 @@ def _passed_to_services(
     return result
 
 
-def _reject_undeclared(raw: Mapping[str, Any]) -> None:
-    for full_key in sorted(raw):
-        namespace, _, name = full_key.partition(":")
-        if namespace == PROJECT and name not in DECLARED_KEYS:
-            raise config_error(
-                full_key,
-                raw[full_key],
-                f"unknown setting; allowed: {', '.join(DECLARED_KEYS)}",
-            )
-
-
-def parse_config(raw: Mapping[str, Any]) -> BootstrapConfig:
-    _reject_undeclared(raw)
-    region = raw.get("aws:region")
-    if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
-        raise config_error("aws:region", region or "", "an AWS region such as ap-northeast-1")
-    github = _github(raw)
-    environments = _environments(raw)
-    provider_arn = _string(raw, "existingOidcProviderArn")
+def _validate_backend_names(cfg: BootstrapConfig) -> None:
+    provider_arn = cfg.existing_oidc_provider_arn
     if provider_arn and not _OIDC_PROVIDER_ARN.fullmatch(provider_arn):
         raise config_error(
             key("existingOidcProviderArn"),
             provider_arn,
             f"empty (create the provider) or arn:aws:iam::<account>:oidc-provider/{GITHUB_OIDC_HOST}",
         )
-    bucket = _string(raw, "stateBucketName")
+    bucket = cfg.state_bucket_name
     if bucket and (not _BUCKET_NAME.fullmatch(bucket) or "--" in bucket):
         raise config_error(
             key("stateBucketName"),
@@ -299,13 +333,13 @@ def parse_config(raw: Mapping[str, Any]) -> BootstrapConfig:
             "empty (ecs-fargate-state-<account>-<region>) or a DNS-compliant bucket name: "
             "3-63 lower-case letters, digits and hyphens, no dots (policy rule S3-14)",
         )
-    alias = _string(raw, "secretsKeyAlias", "ecs-fargate-secrets")
+    alias = cfg.secrets_key_alias
     if not _ALIAS.fullmatch(alias) or alias.startswith("aws/"):
         raise config_error(
             key("secretsKeyAlias"), alias, "an alias name without 'alias/', not under 'aws/'"
         )
     # The deploy roles manage everything named ecs-fargate-<env>-*: the backend must not be in reach.
-    for environment in environments:
+    for environment in cfg.environments:
         prefix = f"ecs-fargate-{environment}-"
         for name, value in (("stateBucketName", bucket), ("secretsKeyAlias", alias)):
             if value.startswith(prefix):
@@ -315,17 +349,25 @@ def parse_config(raw: Mapping[str, Any]) -> BootstrapConfig:
                     f"must not start with {prefix!r}: the {environment} deploy role manages "
                     "every resource named so, and could delete the backend",
                 )
-    return BootstrapConfig(
-        region=region,
-        github=github,
-        environments=environments,
-        existing_oidc_provider_arn=provider_arn,
-        state_bucket_name=bucket,
-        noncurrent_version_days=_integer(raw, "noncurrentVersionDays", 90, 1, 3650),
-        noncurrent_versions_kept=_integer(raw, "noncurrentVersionsKept", 10, 1, 100),
-        secrets_key_alias=alias,
-        passed_to_services=_passed_to_services(raw, environments),
+    require_range(key("noncurrentVersionDays"), cfg.noncurrent_version_days, 1, 3650)
+    require_range(key("noncurrentVersionsKept"), cfg.noncurrent_versions_kept, 1, 100)
+
+
+def parse_config(raw: Mapping[str, Any]) -> BootstrapConfig:
+    reject_undeclared(raw, PROJECT, SECTIONS)
+    region = parse_region(raw)
+    github = parse_section(GitHubRepository, raw, PROJECT)
+    for name, value in (("githubOwner", github.owner), ("githubRepository", github.name)):
+        if not value:
+            raise config_error(key(name), value, "required: the GitHub owner and repository")
+    _validate_github(github)
+    cfg = BootstrapConfig(
+        region=region, github=github, **parse_settings(BootstrapConfig, raw, PROJECT)
     )
+    _validate_environments(cfg.environments)
+    _validate_backend_names(cfg)
+    passed = _passed_to_services(cfg.passed_to_services, cfg.environments)
+    return dataclasses.replace(cfg, passed_to_services=passed)
 
 
 def load_config() -> BootstrapConfig:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bootstrap.config import SECTIONS as BOOTSTRAP_SECTIONS
 from components.config import SECTIONS as STACK_SECTIONS
 from components.config.settings import DeclaredSetting, config_value, settings_of
 
@@ -43,7 +44,10 @@ class Project:
     """Where the declarations live, named in the generated comment."""
 
 
-PROJECTS = (Project(REPO_ROOT / "Pulumi.yaml", STACK_SECTIONS, "components/config/"),)
+PROJECTS = (
+    Project(REPO_ROOT / "Pulumi.yaml", STACK_SECTIONS, "components/config/"),
+    Project(REPO_ROOT / "bootstrap" / "Pulumi.yaml", BOOTSTRAP_SECTIONS, "bootstrap/config.py"),
+)
 
 
 def _comment(text: str, indent: str = "", hang: str = "") -> list[str]:
@@ -72,13 +76,19 @@ def _list_item_type(annotation: Any) -> str | None:
     return _scalar_type(typing.get_args(annotation)[0])
 
 
-def _structured_lines(declared: DeclaredSetting, structure: type) -> list[str]:
+def _is_typed(declared: DeclaredSetting) -> bool:
+    """Whether the config block can declare the setting (a scalar, or a list of scalars)."""
+    annotation = declared.annotation
+    return _scalar_type(annotation) is not None or _list_item_type(annotation) is not None
+
+
+def _structured_lines(declared: DeclaredSetting) -> list[str]:
     text = f"{declared.key}: {declared.declaration.doc}"
     # An object's default is its fields' defaults, listed below; a list's is its entries.
     if isinstance(declared.default, tuple):
         text += f"; default {_json(declared.default)}"
     lines = _comment(text, "  ", "  ")
-    for inner in settings_of(structure):
+    for inner in settings_of(declared.structure) if declared.structure else ():
         lines += _comment(
             f"{inner.key}: {inner.declaration.doc} (default {_json(inner.default)})", "    ", "  "
         )
@@ -88,8 +98,6 @@ def _structured_lines(declared: DeclaredSetting, structure: type) -> list[str]:
 def _declaration_lines(declared: DeclaredSetting) -> list[str]:
     scalar = _scalar_type(declared.annotation)
     item = _list_item_type(declared.annotation)
-    if scalar is None and item is None:
-        raise TypeError(f"{declared.key}: no config block type for {declared.annotation!r}")
     lines = [f"  {declared.key}:", f"    type: {scalar or 'array'}"]
     if item is not None:
         lines += ["    items:", f"      type: {item}"]
@@ -107,17 +115,17 @@ def config_block(project: Project) -> str:
         "(edit those, not this block): every setting of the project namespace with its default. "
         "The program validates every value before any resource exists."
     )
-    structured = [d for d in settings if d.structure is not None]
+    structured = [d for d in settings if not _is_typed(d)]
     if structured:
         lines += _comment(
             "Structured settings (objects, which the config block cannot type), parsed and "
             "validated there too:"
         )
         for declared in structured:
-            lines += _structured_lines(declared, typing.cast(type, declared.structure))
+            lines += _structured_lines(declared)
     lines.append("config:")
     for declared in settings:
-        if declared.structure is None:
+        if _is_typed(declared):
             lines += _declaration_lines(declared)
     return "\n".join(lines) + "\n"
 

@@ -4,7 +4,6 @@ checked by every rule before any resource is registered."""
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +16,7 @@ from components.config.general import GeneralConfig
 from components.config.limits import MAX_STACK_NAME_LENGTH, REQUIRED_DEFAULT_TAGS
 from components.config.network import NetworkConfig
 from components.config.observability import ObservabilityConfig
-from components.config.parse import decode_json, parse_section
+from components.config.parse import decode_json, parse_region, parse_section, reject_undeclared
 from components.config.rules_network import validate_general, validate_network
 from components.config.rules_observability import validate_observability
 from components.config.rules_service import (
@@ -28,7 +27,7 @@ from components.config.rules_service import (
 )
 from components.config.service import ServiceConfig
 from components.config.settings import ConfigError, config_error
-from components.config.stack import PROJECT, StackConfig, config_key, declared_keys
+from components.config.stack import PROJECT, SECTIONS, StackConfig, config_key
 
 
 def _validate_stack_name(stack: str) -> None:
@@ -38,17 +37,6 @@ def _validate_stack_name(stack: str) -> None:
             f"at most {MAX_STACK_NAME_LENGTH} "
             "characters (it is part of every resource name; an ALB name is at most 32 characters)"
         )
-
-
-def _validate_region(raw_config: Mapping[str, Any]) -> str:
-    region = raw_config.get("aws:region")
-    if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
-        raise config_error(
-            "aws:region",
-            region or "",
-            "an AWS region such as ap-northeast-1 (set it in Pulumi.<stack>.yaml)",
-        )
-    return region
 
 
 def _validate_default_tags(raw_config: Mapping[str, Any], environment: str) -> dict[str, str]:
@@ -76,25 +64,11 @@ def _validate_default_tags(raw_config: Mapping[str, Any], environment: str) -> d
     return {str(k): str(v) for k, v in tags.items()}
 
 
-def _reject_undeclared_keys(raw_config: Mapping[str, Any]) -> None:
-    declared = set(declared_keys())
-    for full_key in sorted(raw_config):
-        namespace, _, name = full_key.partition(":")
-        if namespace == PROJECT and name not in declared:
-            close = difflib.get_close_matches(name, sorted(declared), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise config_error(
-                full_key,
-                raw_config[full_key],
-                f"unknown setting{hint}; see the config block of Pulumi.yaml",
-            )
-
-
 def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackConfig:
     """Turn the raw config map (``namespace:key`` -> string) into a validated StackConfig."""
     _validate_stack_name(stack)
-    _reject_undeclared_keys(raw_config)
-    region = _validate_region(raw_config)
+    reject_undeclared(raw_config, PROJECT, SECTIONS)
+    region = parse_region(raw_config)
     general = parse_section(GeneralConfig, raw_config, PROJECT)
     network = parse_section(NetworkConfig, raw_config, PROJECT)
     service = parse_section(ServiceConfig, raw_config, PROJECT)

@@ -5,12 +5,14 @@ the main project and the bootstrap parse with the same functions."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import ipaddress
 import json
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections import abc
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from components.config.settings import config_error, setting_key, settings_of
@@ -77,6 +79,15 @@ def parse_value(key: str, annotation: Any, raw: Any) -> Any:
         if not isinstance(items, list):
             raise config_error(key, raw, "expected a list")
         return tuple(parse_value(f"{key}[{i}]", item_type, item) for i, item in enumerate(items))
+    if origin in (dict, Mapping, abc.Mapping):
+        value_type = typing.get_args(annotation)[1]
+        entries = decode_json(key, raw)
+        if not isinstance(entries, dict):
+            raise config_error(key, raw, "expected an object")
+        return {
+            str(name): parse_value(f"{key}.{name}", value_type, entry)
+            for name, entry in entries.items()
+        }
     if origin in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         return parse_value(key, inner, raw)
@@ -110,15 +121,51 @@ def _field_keys(cls: type) -> str:
     return ", ".join(setting_key(f) for f in dataclasses.fields(cls))
 
 
-def parse_section(cls: type, raw_config: Mapping[str, Any], namespace: str) -> Any:
-    """The section ``cls`` from the ``namespace:key`` entries of the raw config map; a key the
-    map lacks keeps its declared default."""
+def parse_settings(cls: type, raw_config: Mapping[str, Any], namespace: str) -> dict[str, Any]:
+    """The settings ``cls`` declares, by field name, from the ``namespace:key`` entries of the raw
+    config map; a key the map lacks is left out (it keeps its default), unless it has none."""
     values: dict[str, Any] = {}
     for declared in settings_of(cls):
         key = f"{namespace}:{declared.key}"
         if key in raw_config:
             values[declared.field.name] = parse_value(key, declared.annotation, raw_config[key])
-    return cls(**values)
+        elif declared.required:
+            raise config_error(key, "", f"required: {declared.declaration.doc}")
+    return values
+
+
+def parse_section(cls: type, raw_config: Mapping[str, Any], namespace: str) -> Any:
+    """The section ``cls`` (every field a setting) from the raw config map."""
+    return cls(**parse_settings(cls, raw_config, namespace))
+
+
+def reject_undeclared(
+    raw_config: Mapping[str, Any], namespace: str, sections: Iterable[type]
+) -> None:
+    """A key of ``namespace`` that no section declares is a typo or a stale setting: it must not
+    be ignored."""
+    declared = sorted(d.key for section in sections for d in settings_of(section))
+    for full_key in sorted(raw_config):
+        key_namespace, _, name = full_key.partition(":")
+        if key_namespace == namespace and name not in declared:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise config_error(
+                full_key,
+                raw_config[full_key],
+                f"unknown setting{hint}; see the config block of Pulumi.yaml",
+            )
+
+
+def parse_region(raw_config: Mapping[str, Any]) -> str:
+    region = raw_config.get("aws:region")
+    if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
+        raise config_error(
+            "aws:region",
+            region or "",
+            "an AWS region such as ap-northeast-1 (set it in Pulumi.<stack>.yaml)",
+        )
+    return region
 
 
 def require_choice(key: str, value: str, allowed: tuple[str, ...]) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -64,8 +64,9 @@ class Setting:
     example_with: Mapping[str, Any] = field(default_factory=dict)
     """Other keys the example is only valid with (``domainName`` needs ``hostedZoneId``); the
     change then reaches this setting's pairs and theirs."""
-    example_stack: str = "prod"
-    """The stack the example changes (prod has most features on, so most pairs show there)."""
+    example_stack: str | None = None
+    """The stack the example changes; None: the project's usual one (the main project's prod,
+    where most features are on, so most pairs show)."""
     key: str | None = None
     """The config key when it is not the camelCase field name."""
 
@@ -77,7 +78,7 @@ def setting(
     affects: tuple[Affected, ...],
     example: Any,
     example_with: Mapping[str, Any] | None = None,
-    example_stack: str = "prod",
+    example_stack: str | None = None,
     key: str | None = None,
 ) -> T:
     """A section field declaring one setting (module docstring)."""
@@ -89,7 +90,11 @@ def setting(
         example_stack=example_stack,
         key=key,
     )
-    return field(default=default, metadata={_METADATA_KEY: declared})
+    metadata = {_METADATA_KEY: declared}
+    if isinstance(default, dict):  # a mutable default: each instance gets its own copy
+        copy = typing.cast(Callable[[], T], lambda: dict(typing.cast(dict[str, Any], default)))
+        return field(default_factory=copy, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 def required_setting(
@@ -98,7 +103,7 @@ def required_setting(
     affects: tuple[Affected, ...],
     example: Any,
     example_with: Mapping[str, Any] | None = None,
-    example_stack: str = "prod",
+    example_stack: str | None = None,
     key: str | None = None,
 ) -> Any:
     """A setting without a default: the stack file must set it."""
@@ -136,6 +141,8 @@ class DeclaredSetting:
 
     @property
     def default(self) -> Any:
+        if self.field.default_factory is not dataclasses.MISSING:
+            return self.field.default_factory()
         return self.field.default
 
     @property

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bootstrap import config as bootstrap_config
+from bootstrap import plan as bootstrap_plan
 from components.config import PROJECT, SECTIONS, rules_service
 from components.config.settings import DeclaredSetting, settings_of
 from tests.support.config_reachability import (
@@ -36,9 +38,19 @@ class Project:
     namespace: str
     directory: Path
     sections: tuple[type, ...]
+    default_stack: str
+    """The stack an example changes unless it names its own."""
 
 
-PROJECTS = (Project(PROJECT, REPO_ROOT, SECTIONS),)
+PROJECTS = (
+    Project(PROJECT, REPO_ROOT, SECTIONS, "prod"),
+    Project(
+        bootstrap_config.PROJECT,
+        bootstrap_plan.PROJECT_DIR,
+        bootstrap_config.SECTIONS,
+        bootstrap_plan.EXAMPLE_STACK,
+    ),
+)
 
 # Keys whose only valid value is the one app/runtime-contract.json names (the task runs that
 # contract): their example renders with a contract that agrees with it.
@@ -56,12 +68,12 @@ def _settings(project: Project) -> Iterator[DeclaredSetting]:
 def _cases() -> list[tuple[Project, ReachabilityCase]]:
     found = []
     for project in PROJECTS:
-        stacks = {s.declaration.example_stack for s in _settings(project)}
+        stacks = {s.declaration.example_stack or project.default_stack for s in _settings(project)}
         configs = {stack: stack_config_map(stack, project.directory) for stack in stacks}
-        found += [
-            (project, case)
-            for case in reachability_cases(project.sections, project.namespace, configs)
-        ]
+        cases = reachability_cases(
+            project.sections, project.namespace, configs, project.default_stack
+        )
+        found += [(project, case) for case in cases]
     return found
 
 

@@ -82,7 +82,11 @@ class ReachabilityCase:
 
 
 def _nested_cases(
-    parent: DeclaredSetting, structure: type, stack_config: Mapping[str, Any], namespace: str
+    parent: DeclaredSetting,
+    structure: type,
+    stack: str,
+    stack_config: Mapping[str, Any],
+    namespace: str,
 ) -> Iterator[ReachabilityCase]:
     declaration = parent.declaration
     if parent.default is None:
@@ -100,7 +104,7 @@ def _nested_cases(
         pairs = frozenset(inner.declaration.affects)
         yield ReachabilityCase(
             key=f"{parent.key}.{inner.key}",
-            stack=declaration.example_stack,
+            stack=stack,
             change=_full_keys(namespace, {parent.key: value}),
             own=pairs,
             allowed=pairs,
@@ -117,20 +121,23 @@ def reachability_cases(
     sections: Iterable[type],
     namespace: str,
     stack_config: Mapping[str, Mapping[str, Any]],
+    default_stack: str,
 ) -> list[ReachabilityCase]:
     """Every setting of ``sections`` and every field of a structured one, as a case;
-    ``stack_config`` is each example stack's merged config (to see what a stack sets)."""
+    ``stack_config`` is each example stack's merged config (to see what a stack sets), and an
+    example names no stack of its own changes ``default_stack``."""
     declared = [d for section in sections for d in settings_of(section)]
     affects = {d.key: frozenset(d.declaration.affects) for d in declared}
     cases: list[ReachabilityCase] = []
     for setting in declared:
         declaration = setting.declaration
+        stack = declaration.example_stack or default_stack
         own = affects[setting.key]
         companions = {pair for key in declaration.example_with for pair in affects.get(key, ())}
         cases.append(
             ReachabilityCase(
                 key=setting.key,
-                stack=declaration.example_stack,
+                stack=stack,
                 change=_full_keys(
                     namespace, {setting.key: declaration.example, **declaration.example_with}
                 ),
@@ -140,10 +147,7 @@ def reachability_cases(
         )
         if setting.structure is not None:
             cases += _nested_cases(
-                setting,
-                setting.structure,
-                stack_config[declaration.example_stack],
-                namespace,
+                setting, setting.structure, stack, stack_config[stack], namespace
             )
     return cases
 
