@@ -3,22 +3,15 @@
 import pulumi
 
 from components.config import load_stack_config
-from components.network import Network, NetworkArgs, choose_availability_zones
+from components.network import Network
 from components.observability import Observability, WatchedService
 from components.web import WebService
 
 # Every config mistake stops here, before any resource is registered.
 cfg = load_stack_config()
 
-network = Network(
-    cfg.name_prefix,
-    NetworkArgs.from_config(
-        cfg,
-        availability_zones=choose_availability_zones(cfg.network),
-        # The WebService admits its task security group to the endpoints, and nothing else.
-        task_security_group=True,
-    ),
-)
+# The WebService admits its task security group to the endpoints, and nothing else.
+network = Network(cfg.name_prefix, cfg, endpoint_clients_from_vpc_cidr=False)
 
 # internet -> ALB -> Fargate tasks in private subnets -> VPC endpoints (ECR, Logs, S3)
 web = WebService(cfg.name_prefix, cfg, network=network)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -56,45 +54,6 @@ def s3_gateway_policy(region: str) -> dict[str, object]:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class NetworkArgs:
-    region: str
-    vpc_cidr: str
-    availability_zones: Sequence[str]
-    public_subnet_cidrs: Sequence[str]
-    private_subnet_cidrs: Sequence[str]
-    endpoint_placement: str = "every-az"
-    """every-az, or one-az: interface endpoints bill per AZ-hour (cost_model.md)."""
-    extra_endpoint_services: Sequence[str] = ()
-    endpoint_clients_from_vpc_cidr: bool = True
-    """Admit 443 to the endpoints from the whole VPC. Turn off when a task security group will be
-    attached (WebService adds its own rule), so only the tasks reach the endpoints."""
-    flow_logs: bool = False
-    flow_log_retention_days: int = 14
-    permissions_boundary_arn: str = ""
-    protect_logs: bool = True
-
-    @classmethod
-    def from_config(
-        cls, cfg: StackConfig, *, availability_zones: Sequence[str], task_security_group: bool
-    ) -> NetworkArgs:
-        net = cfg.network
-        return cls(
-            region=cfg.region,
-            vpc_cidr=net.vpc_cidr,
-            availability_zones=availability_zones,
-            public_subnet_cidrs=net.public_subnet_cidrs,
-            private_subnet_cidrs=net.private_subnet_cidrs,
-            endpoint_placement=net.endpoint_placement,
-            extra_endpoint_services=net.extra_endpoint_services,
-            endpoint_clients_from_vpc_cidr=not task_security_group,
-            flow_logs=net.flow_logs,
-            flow_log_retention_days=net.flow_log_retention_days,
-            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
-            protect_logs=cfg.general.protect_stateful_resources,
-        )
-
-
 class Network(pulumi.ComponentResource):
     """VPC with one public and one private subnet per AZ; private subnets have no internet route
     and reach ECR, S3 and CloudWatch Logs through endpoints."""
@@ -116,16 +75,27 @@ class Network(pulumi.ComponentResource):
     """The flow logs' group when flow logs are on (tools/verify.py checks its retention)."""
 
     def __init__(
-        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        cfg: StackConfig,
+        *,
+        endpoint_clients_from_vpc_cidr: bool,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """``endpoint_clients_from_vpc_cidr`` admits 443 to the endpoints from the whole VPC.
+        Leave it off when a task security group will be attached (WebService adds its own
+        rule), so only the tasks reach the endpoints."""
+        net = cfg.network
+        # Looked up first: too few available AZs is a config error, raised before any resource.
+        availability_zones = choose_availability_zones(net)
         super().__init__("ecs-fargate:index:Network", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.vpc_cidr = args.vpc_cidr
-        self.availability_zones = list(args.availability_zones)
+        self.vpc_cidr = net.vpc_cidr
+        self.availability_zones = availability_zones
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
-            cidr_block=args.vpc_cidr,
+            cidr_block=net.vpc_cidr,
             # Private DNS on interface endpoints needs both (pitfall: vpc-dns-attrs).
             enable_dns_support=True,
             enable_dns_hostnames=True,
@@ -144,9 +114,9 @@ class Network(pulumi.ComponentResource):
         public_subnets: list[aws.ec2.Subnet] = []
         private_subnets: list[aws.ec2.Subnet] = []
         for az, public_cidr, private_cidr in zip(
-            args.availability_zones,
-            args.public_subnet_cidrs,
-            args.private_subnet_cidrs,
+            self.availability_zones,
+            net.public_subnet_cidrs,
+            net.private_subnet_cidrs,
             strict=True,
         ):
             public_subnets.append(
@@ -183,7 +153,7 @@ class Network(pulumi.ComponentResource):
             gateway_id=igw.id,
             opts=child,
         )
-        for az, subnet in zip(args.availability_zones, public_subnets, strict=True):
+        for az, subnet in zip(self.availability_zones, public_subnets, strict=True):
             aws.ec2.RouteTableAssociation(
                 f"{name}-public-{az}",
                 subnet_id=subnet.id,
@@ -194,7 +164,7 @@ class Network(pulumi.ComponentResource):
         # One private table per AZ, none with a route to the internet: the tasks' only way out
         # is the endpoints below.
         private_route_tables: list[aws.ec2.RouteTable] = []
-        for az, subnet in zip(args.availability_zones, private_subnets, strict=True):
+        for az, subnet in zip(self.availability_zones, private_subnets, strict=True):
             table = aws.ec2.RouteTable(
                 f"{name}-private-rt-{az}",
                 vpc_id=vpc.id,
@@ -211,13 +181,13 @@ class Network(pulumi.ComponentResource):
         s3_gateway = aws.ec2.VpcEndpoint(
             f"{name}-s3-gateway",
             vpc_id=vpc.id,
-            service_name=f"com.amazonaws.{args.region}.s3",
+            service_name=f"com.amazonaws.{cfg.region}.s3",
             vpc_endpoint_type="Gateway",  # pitfall: endpoint-type
             route_table_ids=[table.id for table in private_route_tables],
             # Only ECR's layer bucket: the tasks read image layers and nothing else from S3, so
             # a compromised task cannot use the endpoint to reach other buckets (policy VPC-09).
             # An endpoint policy must keep an Allow (pitfall: endpoint-access).
-            policy=json.dumps(s3_gateway_policy(args.region)),
+            policy=json.dumps(s3_gateway_policy(cfg.region)),
             tags={"Name": f"{name}-s3-gateway"},
             opts=child,
         )
@@ -231,7 +201,7 @@ class Network(pulumi.ComponentResource):
             tags={"Name": f"{name}-endpoints-sg"},
             opts=child,
         )
-        if args.endpoint_clients_from_vpc_cidr:
+        if endpoint_clients_from_vpc_cidr:
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-endpoints-https-from-vpc",
                 security_group_id=endpoint_security_group.id,
@@ -239,20 +209,20 @@ class Network(pulumi.ComponentResource):
                 ip_protocol="tcp",
                 from_port=HTTPS,
                 to_port=HTTPS,
-                cidr_ipv4=args.vpc_cidr,
+                cidr_ipv4=net.vpc_cidr,
                 opts=child,
             )
 
         # One AZ halves or thirds the endpoint bill; tasks in other AZs then cross AZs to reach
         # them and lose image pulls and log shipping if that AZ fails (README: endpoint placement).
         endpoint_subnets = (
-            private_subnets if args.endpoint_placement == "every-az" else private_subnets[:1]
+            private_subnets if net.endpoint_placement == "every-az" else private_subnets[:1]
         )
         self.interface_endpoints = [
             aws.ec2.VpcEndpoint(
                 f"{name}-{service.replace('.', '-')}-endpoint",
                 vpc_id=vpc.id,
-                service_name=f"com.amazonaws.{args.region}.{service}",
+                service_name=f"com.amazonaws.{cfg.region}.{service}",
                 vpc_endpoint_type="Interface",  # pitfall: endpoint-type
                 # Without private DNS the SDKs resolve the public endpoints and time out
                 # (pitfall: endpoint-private-dns).
@@ -262,10 +232,10 @@ class Network(pulumi.ComponentResource):
                 tags={"Name": f"{name}-{service}"},
                 opts=child,
             )
-            for service in (*REQUIRED_INTERFACE_ENDPOINTS, *args.extra_endpoint_services)
+            for service in (*REQUIRED_INTERFACE_ENDPOINTS, *net.extra_endpoint_services)
         ]
 
-        self.log_groups = [self._flow_logs(name, args, vpc)] if args.flow_logs else []
+        self.log_groups = [self._flow_logs(name, cfg, vpc)] if net.flow_logs else []
 
         self.vpc = vpc
         self.vpc_id = vpc.id
@@ -287,21 +257,23 @@ class Network(pulumi.ComponentResource):
             }
         )
 
-    def _flow_logs(self, name: str, args: NetworkArgs, vpc: aws.ec2.Vpc) -> aws.cloudwatch.LogGroup:
+    def _flow_logs(self, name: str, cfg: StackConfig, vpc: aws.ec2.Vpc) -> aws.cloudwatch.LogGroup:
         """REJECT-only flow logs: the denied traffic is what an investigation needs, at a
         fraction of the ingestion cost of ALL."""
         child = pulumi.ResourceOptions(parent=self)
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            retention_in_days=args.flow_log_retention_days,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.protect_logs),
+            retention_in_days=cfg.network.flow_log_retention_days,
+            opts=pulumi.ResourceOptions(
+                parent=self, retain_on_delete=cfg.general.protect_stateful_resources
+            ),
         )
         account_id = aws.get_caller_identity().account_id
         role = service_role(
             f"{name}-flow-logs",
             service="vpc-flow-logs.amazonaws.com",
             description="VPC Flow Logs delivery to CloudWatch Logs",
-            permissions_boundary_arn=args.permissions_boundary_arn,
+            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
             source_account=account_id,
             opts=child,
         )
