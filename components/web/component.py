@@ -3,7 +3,6 @@ internet-facing ALB, least-privilege IAM, deployment alarms, autoscaling and an 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,10 +14,9 @@ from components.config import StackConfig
 from components.slo import ALB_NAMESPACE, error_ratio_queries
 from components.task_definition import (
     RuntimeContract,
-    container_definitions,
-    task_volumes,
 )
 from components.web.access_logs import access_log_bucket
+from components.web.ecs import app_task_definition, fargate_cluster, fargate_service
 from components.web.iam import task_roles
 from components.web.image import APP_DIR, app_image, app_repository
 from components.web.load_balancer import (
@@ -219,102 +217,31 @@ class WebService(pulumi.ComponentResource):
             container_port=svc.container_port,
         )
 
-        self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster",
-            settings=[
-                {
-                    "name": "containerInsights",
-                    "value": "enabled" if svc.container_insights else "disabled",
-                }
-            ],
-            configuration=(
-                # ECS Exec sessions are logged through the task's awslogs settings (ECS-12).
-                {"execute_command_configuration": {"logging": "DEFAULT"}}
-                if svc.enable_execute_command
-                else None
-            ),
-            opts=self._child(),
-        )
-        capacity_providers = aws.ecs.ClusterCapacityProviders(
-            f"{name}-capacity-providers",
-            cluster_name=self.cluster.name,
-            capacity_providers=["FARGATE", "FARGATE_SPOT"],
-            opts=self._child(),
-        )
-
-        task_definition = self._task_definition(
-            roles.execution_role, roles.task_role, role_policies=roles.policies
+        cluster = fargate_cluster(self._scope, svc)
+        self.cluster = cluster.cluster
+        task_definition = app_task_definition(
+            self._scope,
+            svc,
+            contract=self._contract,
+            image_uri=self.image_uri,
+            log_group=self.log_group,
+            roles=roles,
+            region=cfg.region,
         )
         self.task_definition_arn = task_definition.arn
         self.deployment_alarms = self._deployment_alarms()
-
-        service_dependencies: list[pulumi.Resource] = [
-            *routing.dependencies,  # pitfall: service-needs-listener
-            capacity_providers,  # the strategy names providers the cluster must already have
-            self.log_group,  # pitfall: awslogs-config
-            *roles.policies,  # pitfall: iam-propagation
-            *self._network.interface_endpoints,  # image pulls and logs go through them
-        ]
-        # The circuit breaker rolls back tasks that never get healthy; it works with the ECS
-        # controller's rolling and native blue/green strategies alike (not with CODE_DEPLOY,
-        # pitfall: circuit-breaker). Without it a blue/green image that never gets healthy
-        # relaunches forever: no production traffic reaches it, so no deployment alarm fires.
-        circuit_breaker: aws.ecs.ServiceDeploymentCircuitBreakerArgsDict = {
-            "enable": True,
-            "rollback": True,
-        }
-        capacity_strategy: list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] = [
-            {"capacity_provider": s.capacity_provider, "weight": s.weight, "base": s.base}
-            for s in svc.capacity_provider_strategy
-        ]
-        task_network: aws.ecs.ServiceNetworkConfigurationArgsDict = {
-            "subnets": self._network.private_subnet_ids,
-            "security_groups": [task_sg.id],
-            "assign_public_ip": False,
-        }
-        alarms: aws.ecs.ServiceAlarmsArgsDict = {
-            "alarm_names": [alarm.name for alarm in self.deployment_alarms],
-            "enable": True,
-            "rollback": True,
-        }
-        self.service = aws.ecs.Service(
-            f"{name}-service",
-            cluster=self.cluster.arn,
-            task_definition=task_definition.arn,
-            desired_count=svc.desired_count,
-            # No launch_type: it excludes a capacity-provider strategy (pitfall:
-            # launchtype-vs-cps). No platform_version: Fargate LATEST (ECS-11).
-            capacity_provider_strategies=capacity_strategy,
-            network_configuration=task_network,
-            load_balancers=[routing.load_balancer],
-            health_check_grace_period_seconds=svc.health_check_grace_period_seconds,
-            deployment_controller={"type": "ECS"},
-            alarms=alarms,
-            availability_zone_rebalancing="ENABLED",
-            enable_execute_command=svc.enable_execute_command,
-            enable_ecs_managed_tags=True,
-            propagate_tags="SERVICE",
-            # `pulumi up` returns only once the new tasks are healthy, or fails.
-            wait_for_steady_state=True,
-            # Set for good, never per change: the provider's plan rejects a changed
-            # capacity_provider_strategy unless this is true (capacityProviderStrategyCustomizeDiff,
-            # terraform-provider-aws#43533), and turning it off in the same update as a strategy
-            # change fails as well. It costs nothing on an unchanged `up`: resourceServiceUpdate
-            # calls UpdateService (with ForceNewDeployment from this flag) only when some other
-            # argument changed (d.HasChangesExcept(force_delete, tags, tags_all);
-            # internal/service/ecs/service.go). Side effects (docs/runbook.md): the `up` that
-            # first adds it rolls every task once, and every later in-place service change
-            # (desired count aside, which is ignored) rolls them too.
-            force_new_deployment=True,
-            deployment_configuration=routing.deployment,
-            deployment_circuit_breaker=circuit_breaker,
-            deployment_minimum_healthy_percent=routing.minimum_healthy_percent,
-            deployment_maximum_percent=routing.maximum_percent,
-            opts=self._child(
-                depends_on=service_dependencies,
-                # Autoscaling owns the running count (pitfall: desired-count-drift).
-                ignore_changes=["desiredCount"],
-            ),
+        self.service = fargate_service(
+            self._scope,
+            svc,
+            cluster=cluster,
+            task_definition=task_definition,
+            routing=routing,
+            subnet_ids=network.private_subnet_ids,
+            security_group=task_sg,
+            deploy_alarm_names=[alarm.name for alarm in self.deployment_alarms],
+            log_group=self.log_group,
+            role_policies=roles.policies,
+            interface_endpoints=network.interface_endpoints,
         )
         self._autoscaling()
         if svc.waf:
@@ -355,51 +282,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _task_definition(
-        self,
-        execution_role: aws.iam.Role,
-        task_role: aws.iam.Role,
-        *,
-        role_policies: list[aws.iam.RolePolicy],
-    ) -> aws.ecs.TaskDefinition:
-        name, svc = self._name, self._service
-        runtime_platform: aws.ecs.TaskDefinitionRuntimePlatformArgsDict = {
-            "cpu_architecture": svc.cpu_architecture,  # pitfall: cpu-arch
-            "operating_system_family": "LINUX",
-        }
-        definitions = pulumi.Output.all(self.image_uri, self.log_group.name).apply(
-            lambda values: json.dumps(
-                container_definitions(
-                    contract=self._contract,
-                    image=values[0],
-                    log_group_name=values[1],
-                    region=self._region,
-                    execute_command=svc.enable_execute_command,
-                )
-            )
-        )
-        return aws.ecs.TaskDefinition(
-            f"{name}-app",
-            family=f"{name}-app",
-            requires_compatibilities=["FARGATE"],
-            network_mode="awsvpc",  # pitfall: fargate-size
-            cpu=str(svc.cpu),
-            memory=str(svc.memory),
-            runtime_platform=runtime_platform,
-            execution_role_arn=execution_role.arn,
-            task_role_arn=task_role.arn,
-            container_definitions=definitions,  # pitfall: containerdefs-json
-            volumes=[{"name": volume["name"]} for volume in task_volumes(self._contract)],
-            # Every image change replaces this resource, and a replaced revision would be
-            # deregistered. ECS refuses to point a service at an INACTIVE revision, which is
-            # what the runbook's stop-gap rollback (Update service to the previous revision)
-            # does; kept revisions cost nothing.
-            skip_destroy=True,
-            # Both roles are passed here: wait for their policies too, as for every role this
-            # stack hands to AWS (pitfall iam-propagation; tests/test_role_propagation.py).
-            opts=self._child(depends_on=role_policies),
-        )
 
     def _deployment_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
         """Short-window alarms that fail and roll back a deploy; they page no one."""
