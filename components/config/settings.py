@@ -22,7 +22,7 @@ import json
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import pulumi
 
@@ -71,25 +71,24 @@ class Setting:
     """The config key when it is not the camelCase field name."""
 
 
+class _Optional(TypedDict, total=False):
+    """The declaration's optional parts (Setting's attributes of the same names)."""
+
+    example_with: Mapping[str, Any]
+    example_stack: str | None
+    key: str | None
+
+
 def setting(
     default: T,
     *,
     doc: str,
     affects: tuple[Affected, ...],
     example: Any,
-    example_with: Mapping[str, Any] | None = None,
-    example_stack: str | None = None,
-    key: str | None = None,
+    **optional: Unpack[_Optional],
 ) -> T:
     """A section field declaring one setting (module docstring)."""
-    declared = Setting(
-        doc=doc,
-        affects=affects,
-        example=example,
-        example_with=dict(example_with or {}),
-        example_stack=example_stack,
-        key=key,
-    )
+    declared = Setting(doc=doc, affects=affects, example=example, **optional)
     metadata = {_METADATA_KEY: declared}
     if isinstance(default, dict):  # a mutable default: each instance gets its own copy
         copy = typing.cast(Callable[[], T], lambda: dict(typing.cast(dict[str, Any], default)))
@@ -98,23 +97,10 @@ def setting(
 
 
 def required_setting(
-    *,
-    doc: str,
-    affects: tuple[Affected, ...],
-    example: Any,
-    example_with: Mapping[str, Any] | None = None,
-    example_stack: str | None = None,
-    key: str | None = None,
+    *, doc: str, affects: tuple[Affected, ...], example: Any, **optional: Unpack[_Optional]
 ) -> Any:
     """A setting without a default: the stack file must set it."""
-    declared = Setting(
-        doc=doc,
-        affects=affects,
-        example=example,
-        example_with=dict(example_with or {}),
-        example_stack=example_stack,
-        key=key,
-    )
+    declared = Setting(doc=doc, affects=affects, example=example, **optional)
     return field(metadata={_METADATA_KEY: declared})
 
 
