@@ -61,6 +61,7 @@ from components.config.stack import (
     config_key,
     declared_keys,
     declared_settings,
+    setting_affects,
 )
 
 __all__ = [
@@ -102,6 +103,7 @@ __all__ = [
     "parse_stack_config",
     "raw_stack_config",
     "secret_input",
+    "setting_affects",
     "settings_of",
     "validate_image_pull",
 ]

@@ -10,7 +10,7 @@ from components.config.general import GeneralConfig
 from components.config.network import NetworkConfig
 from components.config.observability import ObservabilityConfig
 from components.config.service import ServiceConfig
-from components.config.settings import DeclaredSetting, settings_of
+from components.config.settings import Affected, DeclaredSetting, settings_of
 
 PROJECT = "ecs-fargate"
 
@@ -56,3 +56,19 @@ def declared_settings() -> list[DeclaredSetting]:
 def declared_keys() -> dict[str, Any]:
     """Every project-namespace key the program reads, with its default."""
     return {declared.key: declared.default for declared in declared_settings()}
+
+
+def setting_affects(key: str) -> tuple[Affected, ...]:
+    """The (resource type, property path) pairs a change of ``key`` affects, as declared:
+    ``cpu``, or a field of a structured setting such as ``slo.latencyP99Seconds``."""
+    name, _, field_key = key.partition(".")
+    for declared in declared_settings():
+        if declared.key != name:
+            continue
+        if not field_key:
+            return declared.declaration.affects
+        if declared.structure is not None:
+            for inner in settings_of(declared.structure):
+                if inner.key == field_key:
+                    return inner.declaration.affects
+    raise KeyError(f"no setting {key!r} in {PROJECT}")

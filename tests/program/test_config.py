@@ -11,6 +11,7 @@ from components.config import (
     ConfigError,
     ServiceConfig,
     parse_stack_config,
+    setting_affects,
 )
 from tests.support.graphs import PlanVariant, config_with
 from tests.support.paths import REPO_ROOT
@@ -142,3 +143,12 @@ def test_a_boundary_policy_name_resolves_to_its_arn_in_the_deploying_account(
 def test_a_role_arn_is_not_accepted_as_a_permissions_boundary() -> None:
     with pytest.raises(ConfigError, match="permissionsBoundaryArn"):
         parse("dev", permissionsBoundaryArn="arn:aws:iam::123456789012:role/admin")
+
+
+def test_a_settings_declared_pairs_are_readable_by_its_key() -> None:
+    assert setting_affects("cpu") == (("aws:ecs/taskDefinition:TaskDefinition", "cpu"),)
+    assert ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "pattern") in setting_affects(
+        "slo.latencyP99Seconds"
+    )
+    with pytest.raises(KeyError):
+        setting_affects("slo.latency")
