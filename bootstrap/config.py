@@ -357,9 +357,6 @@ def parse_config(raw: Mapping[str, Any]) -> BootstrapConfig:
     reject_undeclared(raw, PROJECT, SECTIONS)
     region = parse_region(raw)
     github = parse_section(GitHubRepository, raw, PROJECT)
-    for name, value in (("githubOwner", github.owner), ("githubRepository", github.name)):
-        if not value:
-            raise config_error(key(name), value, "required: the GitHub owner and repository")
     _validate_github(github)
     cfg = BootstrapConfig(
         region=region, github=github, **parse_settings(BootstrapConfig, raw, PROJECT)

@@ -127,10 +127,10 @@ def parse_settings(cls: type, raw_config: Mapping[str, Any], namespace: str) -> 
     values: dict[str, Any] = {}
     for declared in settings_of(cls):
         key = f"{namespace}:{declared.key}"
+        if declared.required and raw_config.get(key) in (None, ""):
+            raise config_error(key, "", f"required: {declared.declaration.doc}")
         if key in raw_config:
             values[declared.field.name] = parse_value(key, declared.annotation, raw_config[key])
-        elif declared.required:
-            raise config_error(key, "", f"required: {declared.declaration.doc}")
     return values
 
 

@@ -85,3 +85,12 @@ def test_an_invalid_oidc_provider_arn_is_rejected() -> None:
 def test_valid_immutable_config_parses() -> None:
     cfg = parse(githubSubjectFormat="immutable", githubOwnerId="1", githubRepositoryId="2")
     assert cfg.github.subject_prefix == "repo:example-org@1/ecs-fargate-pulumi@2"
+
+
+@pytest.mark.parametrize("name", ["githubOwner", "githubRepository"])
+def test_an_empty_or_missing_repository_name_is_rejected_as_required(name: str) -> None:
+    with pytest.raises(pulumi.RunError, match=f"ecs-fargate-bootstrap:{name} = '': required"):
+        parse(**{name: ""})
+    without = {k: v for k, v in BASE.items() if k != f"ecs-fargate-bootstrap:{name}"}
+    with pytest.raises(pulumi.RunError, match=f"ecs-fargate-bootstrap:{name} = '': required"):
+        parse_config(without)
