@@ -11,11 +11,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
-from components.slo import ALB_NAMESPACE, error_ratio_queries
 from components.task_definition import (
     RuntimeContract,
 )
 from components.web.access_logs import access_log_bucket
+from components.web.deploy_guards import deploy_guard_alarms
 from components.web.ecs import app_task_definition, fargate_cluster, fargate_service
 from components.web.iam import task_roles
 from components.web.image import APP_DIR, app_image, app_repository
@@ -30,11 +30,6 @@ from components.web.rollout import rollout_for
 from components.web.scope import Scope
 from components.web.security_groups import security_groups
 
-# Deployment alarms: 3 one-minute periods, all breaching (docs/deploy-timing.md: bake time).
-DEPLOY_ALARM_PERIOD = 60
-DEPLOY_ALARM_PERIODS = 3
-DEPLOY_5XX_PERCENT = 5.0
-DEPLOY_5XX_MIN_REQUESTS = 10
 # Target tracking: scale out before a 0.25 vCPU task saturates.
 CPU_TARGET_PERCENT = 60.0
 MEMORY_TARGET_PERCENT = 70.0
@@ -125,7 +120,6 @@ class WebService(pulumi.ComponentResource):
         self._region = cfg.region
         self._network = network
         self._contract = RuntimeContract.load(app_dir / "runtime-contract.json")
-        self._latency_slo_seconds = cfg.observability.slo.latency_p99_seconds
         self._scope = Scope(
             name=name,
             component=self,
@@ -229,7 +223,12 @@ class WebService(pulumi.ComponentResource):
             region=cfg.region,
         )
         self.task_definition_arn = task_definition.arn
-        self.deployment_alarms = self._deployment_alarms()
+        self.deployment_alarms = deploy_guard_alarms(
+            self._scope,
+            load_balancer=self.load_balancer,
+            target_groups=rollout.target_groups,
+            latency_p99_seconds=cfg.observability.slo.latency_p99_seconds,
+        )
         self.service = fargate_service(
             self._scope,
             svc,
@@ -282,65 +281,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _deployment_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
-        """Short-window alarms that fail and roll back a deploy; they page no one."""
-        name = self._name
-        # The p99 alarm's: arn_suffix, never the name or ARN (pitfall: alarm-alb-dimensions).
-        dimensions: dict[str, pulumi.Input[str]] = {"LoadBalancer": self.load_balancer.arn_suffix}
-        if self.alternate_target_group is None:
-            dimensions["TargetGroup"] = self.target_group.arn_suffix
-        # Blue/green: ECS shifts production traffic to whichever group holds the new revision,
-        # so a TargetGroup dimension would watch an empty group after every other deploy. This
-        # ALB serves only this service, so its LoadBalancer-level metrics cover both groups.
-
-        # The availability SLI's ratio over one-minute periods, in percent: load-balancer 5xx
-        # count (a new revision that resets connections gives ELB 502s, not target 5xx), and so
-        # do 503s with no registered target. The ELB counts exist only per LoadBalancer, so this
-        # alarm reads the whole ALB in both strategies (components/slo.py).
-        errors = aws.cloudwatch.MetricAlarm(
-            f"{name}-deploy-5xx",
-            alarm_description=(
-                f"Deployment guard: over {DEPLOY_5XX_PERCENT:g} % of requests got a 5xx (target "
-                f"or load balancer) in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the "
-                "deploy back."
-            ),
-            comparison_operator="GreaterThanThreshold",
-            threshold=DEPLOY_5XX_PERCENT,
-            evaluation_periods=DEPLOY_ALARM_PERIODS,
-            datapoints_to_alarm=DEPLOY_ALARM_PERIODS,
-            # A handful of requests makes any ratio noise.
-            metric_queries=error_ratio_queries(
-                self.load_balancer.arn_suffix,
-                period=DEPLOY_ALARM_PERIOD,
-                min_requests=DEPLOY_5XX_MIN_REQUESTS,
-                scale=100,
-                label="5xx percent",
-            ),
-            # No traffic publishes no datapoints (pitfall: alarm-missing-data).
-            treat_missing_data="notBreaching",
-            opts=self._child(),
-        )
-        latency = aws.cloudwatch.MetricAlarm(
-            f"{name}-deploy-p99",
-            alarm_description=(
-                f"Deployment guard: target p99 latency above the {self._latency_slo_seconds:g} s "
-                f"SLO in {DEPLOY_ALARM_PERIODS} consecutive minutes. Rolls the deploy back."
-            ),
-            namespace=ALB_NAMESPACE,
-            metric_name="TargetResponseTime",
-            dimensions=dimensions,
-            # Percentiles only in extended_statistic (pitfall: alarm-percentile).
-            extended_statistic="p99",
-            period=DEPLOY_ALARM_PERIOD,
-            comparison_operator="GreaterThanThreshold",
-            threshold=self._latency_slo_seconds,
-            evaluation_periods=DEPLOY_ALARM_PERIODS,
-            datapoints_to_alarm=DEPLOY_ALARM_PERIODS,
-            treat_missing_data="notBreaching",
-            opts=self._child(),
-        )
-        return [errors, latency]
 
     def _autoscaling(self) -> None:
         name, svc = self._name, self._service

@@ -1,6 +1,6 @@
 """Everything a rolling deploy and an ECS native blue/green deploy do differently, in one place:
 which target groups exist, what the serving listener does by default, the production listener
-rule and the role ECS shifts it with, the service's deployment settings, and which target group
+rule and the role ECS shifts it with, the service's deployment settings, and which target groups
 the deploy alarms and request scaling may watch. ``rollout_for()`` is the only branch on
 deploymentStrategy."""
 
@@ -43,16 +43,18 @@ class Rollout(Protocol):
         ``target_group``, so either may be the one serving."""
         ...
 
+    @property
+    def target_groups(self) -> list[aws.lb.TargetGroup]:
+        """Every group the service's tasks may serve from (the deploy guards' p99 reads one
+        group's, or with two the whole ALB's)."""
+        ...
+
     def listener_action(self) -> aws.lb.ListenerDefaultActionArgsDict:
         """The serving listener's default action."""
         ...
 
     def route(self, listener: aws.lb.Listener, *, container_port: int) -> ServiceRouting:
         """Connect the service to ``listener``, creating what the strategy needs on it."""
-        ...
-
-    def target_group_dimensions(self) -> dict[str, pulumi.Input[str]]:
-        """The ``TargetGroup`` dimension of a metric that follows the serving tasks, if any."""
         ...
 
     def request_count_label(self, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str] | None:
@@ -112,8 +114,9 @@ class Rolling:
             dependencies=[listener],
         )
 
-    def target_group_dimensions(self) -> dict[str, pulumi.Input[str]]:
-        return {"TargetGroup": self.target_group.arn_suffix}
+    @property
+    def target_groups(self) -> list[aws.lb.TargetGroup]:
+        return [self.target_group]
 
     def request_count_label(self, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str] | None:
         # pitfall: alb-request-label
@@ -195,11 +198,9 @@ class BlueGreen:
             dependencies=[listener, production_rule, role_attachment],
         )
 
-    def target_group_dimensions(self) -> dict[str, pulumi.Input[str]]:
-        # ECS shifts production traffic to whichever group holds the new revision, so a
-        # TargetGroup dimension would watch an empty group after every other deploy. This ALB
-        # serves only this service, so its LoadBalancer-level metrics cover both groups.
-        return {}
+    @property
+    def target_groups(self) -> list[aws.lb.TargetGroup]:
+        return [self.target_group, self.alternate_target_group]
 
     def request_count_label(self, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str] | None:
         # A label names one target group; every other deploy moves the traffic to the other
