@@ -23,7 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import NightSchedule
-from components.iam import policy_document, service_role
+from components.iam import policy_document
 from components.observability.scope import Scope
 from components.slo import (
     ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
@@ -56,13 +56,10 @@ def pause_at_night(
     )
     # components/config rejects a scale-out cron these shifts cannot move.
     assert alarms_back_cron is not None and recheck_cron is not None
-    role = service_role(
-        f"{name}-alarm-schedule",
+    role = scope.service_role(
+        "alarm-schedule",
         service="scheduler.amazonaws.com",
         description="Pauses the availability alarms' actions during the night schedule",
-        permissions_boundary_arn=scope.permissions_boundary_arn,
-        source_account=scope.account_id,
-        opts=scope.child(),
     )
     schedule_policy = aws.iam.RolePolicy(
         f"{name}-alarm-schedule",

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi_aws as aws
 
 from components.config import ObservabilityConfig, secret_input
-from components.iam import policy_document, service_role
+from components.iam import policy_document
 from components.observability.scope import Scope
 
 # Amazon Q Developer in chat applications (AWS Chatbot) serves its API from these regions only
@@ -143,13 +143,10 @@ def slack_channel(
     """
     name = scope.name
     read_only = f"arn:{scope.partition}:{CHATBOT_READ_ONLY_POLICY}"
-    role = service_role(
-        f"{name}-chatbot",
+    role = scope.service_role(
+        "chatbot",
         service="chatbot.amazonaws.com",
         description="Slack channel of the alarm topic: read-only CloudWatch",
-        permissions_boundary_arn=scope.permissions_boundary_arn,
-        source_account=scope.account_id,
-        opts=scope.child(),
     )
     read_only_attachment = aws.iam.RolePolicyAttachment(
         f"{name}-chatbot-read-only",

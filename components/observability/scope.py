@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
+
+from components.iam import service_role
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,3 +26,14 @@ class Scope:
 
     def child(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.component, **options)
+
+    def service_role(self, suffix: str, *, service: str, description: str) -> aws.iam.Role:
+        """A role for an AWS service acting for this account, under the stack's boundary."""
+        return service_role(
+            f"{self.name}-{suffix}",
+            service=service,
+            description=description,
+            permissions_boundary_arn=self.permissions_boundary_arn,
+            source_account=self.account_id,
+            opts=self.child(),
+        )
