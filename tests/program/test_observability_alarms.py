@@ -1,32 +1,29 @@
-"""The Observability component on its own (tests/fixtures/observability_only): alarms, topic,
-Slack, night pause, runbook links. Stack ``full`` has every option on, ``plain`` every option off."""
+"""The Observability component's alarms on its own (tests/fixtures/observability_only): burn-rate
+windows and composites, service and log alarms as the spec table renders them, what CloudWatch
+accepts, runbook links. Stack ``full`` has every option on, ``plain`` every option off."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import pytest
 
 from components.config import ObservabilityConfig
-from components.slo import cron_minutes_later, error_ratio_expression
-from tests.support.observability import SCHEDULE, schedules_by_action, table_alarms
-from tests.support.paths import FIXTURES, REPO_ROOT
-from tools.graph import Graph, Resource, json_input
-from tools.offline import run_program
+from components.slo import error_ratio_expression
+from tests.support.observability import (
+    all_alarms,
+    notifying,
+    observability_only,
+    solo_alarm,
+    table_alarms,
+)
+from tests.support.paths import REPO_ROOT
+from tools.graph import Graph, Resource
 
-FIXTURE = FIXTURES / "observability_only"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
-TOPIC = "aws:sns/topic:Topic"
-KEY = "aws:kms/key:Key"
-SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-SLACK = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 RUNBOOK = REPO_ROOT / "docs/runbook.md"
-README = REPO_ROOT / "README.md"
 RUNBOOK_PARTS = ("What it means", "First three things to look at", "How to recover")
 WINDOW_ALARMS = {
     "availability-fast-burn-1h": (3600, 0.0144),
@@ -38,24 +35,12 @@ WINDOW_ALARMS = {
 
 @pytest.fixture(scope="module")
 def full() -> Graph:
-    return Graph(run_program("full", project_dir=FIXTURE))
+    return observability_only("full")
 
 
 @pytest.fixture(scope="module")
 def plain() -> Graph:
-    return Graph(run_program("plain", project_dir=FIXTURE))
-
-
-def alarm(graph: Graph, alarm_id: str) -> dict[str, Any]:
-    return graph.named(f"solo-{alarm_id}")["inputs"]
-
-
-def all_alarms(graph: Graph) -> list[Resource]:
-    return graph.of_type(ALARM) + graph.of_type(COMPOSITE)
-
-
-def notifying(graph: Graph) -> list[Resource]:
-    return [a for a in all_alarms(graph) if a["inputs"].get("alarmActions")]
+    return observability_only("plain")
 
 
 def queries_by_id(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -70,7 +55,7 @@ def test_burn_rate_window_threshold_is_burn_rate_times_error_budget(
     full: Graph, alarm_id: str
 ) -> None:
     _, threshold = WINDOW_ALARMS[alarm_id]
-    inputs = alarm(full, alarm_id)
+    inputs = solo_alarm(full, alarm_id)
     assert inputs["threshold"] == pytest.approx(threshold, rel=1e-9)
     assert inputs["comparisonOperator"] == "GreaterThanThreshold"
 
@@ -80,7 +65,7 @@ def test_burn_rate_window_is_one_datapoint_of_a_window_long_period(
     full: Graph, alarm_id: str
 ) -> None:
     window, _ = WINDOW_ALARMS[alarm_id]
-    inputs = alarm(full, alarm_id)
+    inputs = solo_alarm(full, alarm_id)
     assert inputs["evaluationPeriods"] == inputs["datapointsToAlarm"] == 1
     metrics = [q["metric"] for q in inputs["metricQueries"] if "metric" in q]
     assert {m["period"] for m in metrics} == {window}
@@ -91,7 +76,7 @@ def test_burn_rate_window_divides_all_alb_5xx_by_requests_of_this_load_balancer(
     full: Graph, alarm_id: str
 ) -> None:
     # The expression's arithmetic is evaluated in test_observability_error_ratio_series.py.
-    inputs = alarm(full, alarm_id)
+    inputs = solo_alarm(full, alarm_id)
     queries = queries_by_id(inputs)
     metrics = {qid: q["metric"] for qid, q in queries.items() if "metric" in q}
     assert {qid: m["metricName"] for qid, m in metrics.items()} == {
@@ -114,7 +99,7 @@ def test_burn_rate_window_divides_all_alb_5xx_by_requests_of_this_load_balancer(
 
 @pytest.mark.parametrize("alarm_id", sorted(WINDOW_ALARMS))
 def test_burn_rate_windows_never_notify_on_their_own(full: Graph, alarm_id: str) -> None:
-    inputs = alarm(full, alarm_id)
+    inputs = solo_alarm(full, alarm_id)
     assert not inputs.get("alarmActions")
     assert not inputs.get("okActions")
     assert not inputs.get("insufficientDataActions")
@@ -130,7 +115,7 @@ def test_burn_rate_windows_never_notify_on_their_own(full: Graph, alarm_id: str)
 def test_composite_requires_its_long_and_short_window_in_alarm(
     full: Graph, composite_id: str, long_window: str, short_window: str
 ) -> None:
-    rule = alarm(full, composite_id)["alarmRule"]
+    rule = solo_alarm(full, composite_id)["alarmRule"]
     long_name = full.named(f"solo-{long_window}")["outputs"]["name"]
     short_name = full.named(f"solo-{short_window}")["outputs"]["name"]
     assert rule == f'ALARM("{long_name}") AND ALARM("{short_name}")'
@@ -145,18 +130,7 @@ def test_only_the_composites_notify_among_the_availability_alarms(full: Graph) -
     assert all(a["type"] == COMPOSITE for a in availability if a["inputs"].get("alarmActions"))
 
 
-# --- notification ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("stack", ["full", "plain"])
-def test_every_notifying_alarm_sends_alarm_and_ok_to_the_topic(
-    full: Graph, plain: Graph, stack: str
-) -> None:
-    graph = full if stack == "full" else plain
-    topic_arn = graph.one(TOPIC)["outputs"]["arn"]
-    for resource in notifying(graph):
-        assert resource["inputs"]["alarmActions"] == [topic_arn], resource["name"]
-        assert resource["inputs"]["okActions"] == [topic_arn], resource["name"]
+# --- what the spec table renders ------------------------------------------------------------
 
 
 def names(resources: list[Resource]) -> set[str]:
@@ -179,98 +153,13 @@ def test_plain_leaves_out_exactly_the_alarms_its_flags_turn_off(plain: Graph) ->
     assert names(notifying(plain)) == expected.notifying
 
 
-def test_topic_policy_lets_only_this_accounts_alarms_publish(full: Graph) -> None:
-    topic = full.one(TOPIC)
-    statements = json_input(topic, "policy")["Statement"]
-    (cloudwatch,) = [
-        s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    ]
-    assert cloudwatch["Action"] == "sns:Publish"
-    assert cloudwatch["Resource"] == topic["outputs"]["arn"]
-    assert cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": full.data["account"]}
-    assert all(s["Principal"] != "*" for s in statements)
-
-
-def test_cmk_topic_key_rotates_and_lets_cloudwatch_use_it(full: Graph) -> None:
-    key = full.one(KEY)
-    assert key["inputs"]["enableKeyRotation"] is True
-    assert full.one(TOPIC)["inputs"]["kmsMasterKeyId"] == key["outputs"]["arn"]
-    statements = json_input(key, "policy")["Statement"]
-    (cloudwatch,) = [
-        s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    ]
-    assert set(cloudwatch["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
-    root = f"arn:aws:iam::{full.data['account']}:root"
-    assert any(s["Principal"] == {"AWS": root} and s["Action"] == "kms:*" for s in statements)
-
-
-def test_topic_without_cmk_is_unencrypted_and_never_uses_the_aws_managed_key(
-    plain: Graph,
-) -> None:
-    assert not plain.of_type(KEY)
-    assert not plain.one(TOPIC)["inputs"].get("kmsMasterKeyId")
-
-
-def test_each_alarm_email_is_an_email_subscription_of_the_topic(full: Graph) -> None:
-    topic_arn = full.one(TOPIC)["outputs"]["arn"]
-    subscriptions = full.of_type(SUBSCRIPTION)
-    # Pending until confirmed (pitfall sns-email-pending): only the request is asserted.
-    assert sorted(s["inputs"]["endpoint"] for s in subscriptions) == [
-        "oncall@example.com",
-        "team+alerts@example.org",
-    ]
-    assert {(s["inputs"]["protocol"], s["inputs"]["topic"]) for s in subscriptions} == {
-        ("email", topic_arn)
-    }
-
-
-def test_readme_deploy_steps_say_to_confirm_each_alarm_email() -> None:
-    # The subscription stays PendingConfirmation until a human clicks (pitfall sns-email-pending).
-    step = re.search(
-        r"^\d+\. \*\*Confirm the e-mail subscription\.\*\*(.+?)^\d+\. ",
-        README.read_text(),
-        flags=re.M | re.S,
-    )
-    assert step, "README's deploy steps lost the confirm-subscription step"
-    assert "alarmEmails" in step[1] and "pending" in step[1]
-
-
-def test_slack_channel_subscribes_the_topic_from_a_chatbot_region(full: Graph) -> None:
-    slack = full.one(SLACK)["inputs"]
-    assert slack["slackTeamId"] == "T0123ABCDEF"
-    assert slack["slackChannelId"] == "C0123ABCDEF"
-    assert slack["snsTopicArns"] == [full.one(TOPIC)["outputs"]["arn"]]
-    # ap-northeast-1 hosts no Chatbot API; the nearest region that does.
-    assert slack["region"] == "ap-southeast-1"
-    assert slack["guardrailPolicyArns"] == ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]
-
-
-def test_slack_channel_role_is_read_only_with_the_permissions_boundary(full: Graph) -> None:
-    role = full.resolve(full.one(SLACK)["inputs"]["iamRoleArn"])
-    assert role is not None
-    trust = json_input(role, "assumeRolePolicy")["Statement"]
-    assert [s["Principal"] for s in trust] == [{"Service": "chatbot.amazonaws.com"}]
-    assert role["inputs"]["permissionsBoundary"] == "arn:aws:iam::123456789012:policy/boundary"
-    attachments = [
-        a["inputs"]["policyArn"]
-        for a in full.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-        if a["inputs"]["role"] == role["outputs"]["name"]
-    ]
-    assert attachments == ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]
-
-
-def test_no_slack_resources_without_slack_ids(plain: Graph) -> None:
-    assert not plain.of_type(SLACK)
-    assert not plain.of_type(ROLE)
-
-
 # --- other alarms ---------------------------------------------------------------------------
 
 
 def test_latency_alarm_is_p99_target_response_time_above_the_slo_3_of_5_minutes(
     full: Graph,
 ) -> None:
-    inputs = alarm(full, "latency-p99")
+    inputs = solo_alarm(full, "latency-p99")
     assert (inputs["namespace"], inputs["metricName"]) == (
         "AWS/ApplicationELB",
         "TargetResponseTime",
@@ -290,14 +179,14 @@ def test_latency_alarm_is_p99_target_response_time_above_the_slo_3_of_5_minutes(
 @pytest.mark.parametrize("alarm_id", ["latency-p99", "unhealthy-hosts", "healthy-hosts-low"])
 def test_target_group_alarms_use_both_arn_suffixes(full: Graph, alarm_id: str) -> None:
     outputs = full.data["outputs"]
-    assert alarm(full, alarm_id)["dimensions"] == {
+    assert solo_alarm(full, alarm_id)["dimensions"] == {
         "LoadBalancer": outputs["loadBalancerArnSuffix"],
         "TargetGroup": outputs["targetGroupArnSuffix"],
     }
 
 
 def test_unhealthy_hosts_alarm_fires_on_any_unhealthy_target_for_3_minutes(full: Graph) -> None:
-    inputs = alarm(full, "unhealthy-hosts")
+    inputs = solo_alarm(full, "unhealthy-hosts")
     assert (inputs["metricName"], inputs["statistic"]) == ("UnHealthyHostCount", "Maximum")
     assert (inputs["comparisonOperator"], inputs["threshold"]) == ("GreaterThanThreshold", 0)
     assert (inputs["period"], inputs["evaluationPeriods"], inputs["datapointsToAlarm"]) == (
@@ -311,7 +200,7 @@ def test_unhealthy_hosts_alarm_fires_on_any_unhealthy_target_for_3_minutes(full:
 def test_healthy_hosts_alarm_fires_below_the_autoscaling_minimum_and_on_silence(
     full: Graph,
 ) -> None:
-    inputs = alarm(full, "healthy-hosts-low")
+    inputs = solo_alarm(full, "healthy-hosts-low")
     assert (inputs["metricName"], inputs["statistic"]) == ("HealthyHostCount", "Minimum")
     assert (inputs["comparisonOperator"], inputs["threshold"]) == ("LessThanThreshold", 2)
     assert inputs["evaluationPeriods"] == inputs["datapointsToAlarm"] == 5
@@ -321,7 +210,7 @@ def test_healthy_hosts_alarm_fires_below_the_autoscaling_minimum_and_on_silence(
 def test_running_tasks_alarm_compares_desired_and_running_container_insights_counts(
     full: Graph,
 ) -> None:
-    inputs = alarm(full, "running-tasks-low")
+    inputs = solo_alarm(full, "running-tasks-low")
     queries = queries_by_id(inputs)
     assert {q["metric"]["metricName"] for q in queries.values() if "metric" in q} == {
         "DesiredTaskCount",
@@ -350,7 +239,7 @@ def test_no_running_tasks_alarm_without_container_insights(plain: Graph) -> None
 def test_utilization_alarms_fire_at_80_percent_average_for_5_minutes(
     full: Graph, alarm_id: str, metric_name: str
 ) -> None:
-    inputs = alarm(full, alarm_id)
+    inputs = solo_alarm(full, alarm_id)
     assert (inputs["namespace"], inputs["metricName"], inputs["statistic"]) == (
         "AWS/ECS",
         metric_name,
@@ -496,113 +385,3 @@ def test_runbook_names_the_saved_queries_the_component_creates(full: Graph) -> N
     text = RUNBOOK.read_text()
     for query in full.of_type("aws:cloudwatch/queryDefinition:QueryDefinition"):
         assert query["inputs"]["name"].replace("solo/", "<p>/") in text
-
-
-# --- night schedule -------------------------------------------------------------------------
-
-
-PAUSED = [
-    "solo-availability-fast-burn",
-    "solo-availability-slow-burn",
-    "solo-healthy-hosts-low",
-]
-
-
-def test_night_schedule_disables_the_availability_alarm_actions_at_scale_in(full: Graph) -> None:
-    (off,) = schedules_by_action(full)["disableAlarmActions"]
-    assert off["scheduleExpression"] == "cron(0 21 ? * MON-FRI *)"
-    assert json.loads(off["target"]["input"]) == {"AlarmNames": PAUSED}
-
-
-def test_alarm_actions_return_once_the_30_minute_window_holds_only_daytime_traffic(
-    full: Graph,
-) -> None:
-    # Scale-out at 08:00; the slow burn's 30-minute window plus 5 minutes for tasks to start.
-    (on,) = schedules_by_action(full)["enableAlarmActions"]
-    assert on["scheduleExpression"] == "cron(35 8 ? * MON-FRI *)"
-    assert json.loads(on["target"]["input"]) == {"AlarmNames": PAUSED}
-
-
-def test_alarms_still_in_alarm_after_scale_out_are_set_to_ok_once_so_they_page_again(
-    full: Graph,
-) -> None:
-    # Re-enabled actions fire on the next state change only: without this, a service that did
-    # not come back in the morning would never page.
-    rechecks = schedules_by_action(full)["setAlarmState"]
-    assert {s["scheduleExpression"] for s in rechecks} == {"cron(40 8 ? * MON-FRI *)"}
-    requests = [json.loads(s["target"]["input"]) for s in rechecks]
-    assert {r["StateValue"] for r in requests} == {"OK"}
-    assert sorted(r["AlarmName"] for r in requests) == [
-        "solo-availability-fast-burn-5m",
-        "solo-availability-slow-burn-30m",
-        "solo-healthy-hosts-low",
-    ]
-
-
-def test_each_paused_composite_has_its_short_window_rechecked(full: Graph) -> None:
-    # A composite set to OK itself would wait for a child to change state.
-    rechecked = {
-        json.loads(s["target"]["input"])["AlarmName"]
-        for s in schedules_by_action(full)["setAlarmState"]
-    }
-    for composite_id in ("availability-fast-burn", "availability-slow-burn"):
-        children = re.findall(r'ALARM\("([^"]+)"\)', alarm(full, composite_id)["alarmRule"])
-        assert len(rechecked & set(children)) == 1, composite_id
-
-
-def test_night_schedules_run_exactly_on_time_in_the_scaling_time_zone(full: Graph) -> None:
-    for schedule in full.of_type(SCHEDULE):
-        assert schedule["inputs"]["scheduleExpressionTimezone"] == "Asia/Tokyo"
-        assert schedule["inputs"]["flexibleTimeWindow"] == {"mode": "OFF"}
-
-
-def test_scheduler_role_may_only_toggle_and_recheck_the_night_schedule_alarms(
-    full: Graph,
-) -> None:
-    (schedule, *_) = full.of_type(SCHEDULE)
-    role = full.resolve(schedule["inputs"]["target"]["roleArn"])
-    assert role is not None
-    trust = json_input(role, "assumeRolePolicy")["Statement"]
-    assert [s["Principal"] for s in trust] == [{"Service": "scheduler.amazonaws.com"}]
-    assert role["inputs"]["permissionsBoundary"]
-    (policy,) = [p for p in full.of_type(ROLE_POLICY) if p["inputs"]["role"] == role["id"]]
-    toggle, recheck = json_input(policy, "policy")["Statement"]
-    assert sorted(toggle["Action"]) == [
-        "cloudwatch:DisableAlarmActions",
-        "cloudwatch:EnableAlarmActions",
-    ]
-    assert sorted(toggle["Resource"]) == sorted(
-        full.named(name)["outputs"]["arn"] for name in PAUSED
-    )
-    assert recheck["Action"] == "cloudwatch:SetAlarmState"
-    rechecked = [
-        json.loads(s["target"]["input"])["AlarmName"]
-        for s in schedules_by_action(full)["setAlarmState"]
-    ]
-    assert sorted(recheck["Resource"]) == sorted(
-        full.named(name)["outputs"]["arn"] for name in rechecked
-    )
-
-
-@pytest.mark.parametrize(
-    ("cron", "minutes", "shifted"),
-    [
-        ("cron(0 8 ? * MON-FRI *)", 35, "cron(35 8 ? * MON-FRI *)"),
-        ("cron(45 7 ? * MON-FRI *)", 40, "cron(25 8 ? * MON-FRI *)"),
-        ("cron(25 0 ? * MON-FRI *)", 35, "cron(0 1 ? * MON-FRI *)"),
-        ("cron(30 23 ? * MON-FRI *)", 35, None),
-        # the last minute of the day is still the same day; midnight is the next one
-        ("cron(24 23 ? * MON-FRI *)", 35, "cron(59 23 ? * MON-FRI *)"),
-        ("cron(25 23 ? * MON-FRI *)", 35, None),
-        ("cron(0/15 8 ? * MON-FRI *)", 35, None),
-        ("cron(0 8,9 ? * MON-FRI *)", 35, None),
-    ],
-)
-def test_cron_shift_stays_on_the_same_day_or_gives_up(
-    cron: str, minutes: int, shifted: str | None
-) -> None:
-    assert cron_minutes_later(cron, minutes) == shifted
-
-
-def test_no_schedules_without_a_night_schedule(plain: Graph) -> None:
-    assert not plain.of_type(SCHEDULE)

@@ -16,19 +16,18 @@ from components.log_patterns import (
     parse,
 )
 from components.observability.logs import LOG_METRICS
+from tests.support.observability import observability_only
 from tests.support.paths import FIXTURES
 from tools.graph import Graph
-from tools.offline import run_program
 
 LINES = json.loads((FIXTURES / "nginx_log_lines.json").read_text())
-FIXTURE = FIXTURES / "observability_only"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 ERROR_TERMS = ("[error]", "[crit]", "[alert]", "[emerg]")
 
 
 @pytest.fixture(scope="module")
 def full() -> Graph:
-    return Graph(run_program("full", project_dir=FIXTURE))
+    return observability_only("full")
 
 
 def access_line(status: int) -> str:

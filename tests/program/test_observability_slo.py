@@ -17,11 +17,7 @@ from components.slo import (
     error_ratio_threshold,
     window_label,
 )
-from tests.support.paths import FIXTURES
-from tools.graph import Graph
-from tools.offline import run_program
-
-FIXTURE = FIXTURES / "observability_only"
+from tests.support.observability import observability_only
 
 
 def test_fast_burn_is_2_percent_of_a_30_day_budget_in_one_hour() -> None:
@@ -225,7 +221,7 @@ def test_dashboard_widgets_do_not_overlap() -> None:
 
 
 def test_component_dashboard_points_at_its_service_and_lists_every_notifying_alarm() -> None:
-    graph = Graph(run_program("full", project_dir=FIXTURE))
+    graph = observability_only("full")
     dashboard = graph.one("aws:cloudwatch/dashboard:Dashboard")
     body = json.loads(dashboard["inputs"]["dashboardBody"])
     lb = graph.data["outputs"]["loadBalancerArnSuffix"]

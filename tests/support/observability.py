@@ -4,13 +4,40 @@ stack's graph must hold (so no test types in an alarm count)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from components.config import ObservabilityConfig, parse_stack_config
 from components.observability.alarms import ALARMS, COMPOSITE_ALARMS
-from tools.graph import Graph
+from tests.support.paths import FIXTURES
+from tools.graph import Graph, Resource
+from tools.offline import run_program
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
+
+OBSERVABILITY_ONLY = FIXTURES / "observability_only"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+
+
+@cache
+def observability_only(stack: str) -> Graph:
+    """The Observability component alone (tests/fixtures/observability_only), rendered once a
+    session: stack ``full`` has every option on, ``plain`` every option off."""
+    return Graph(run_program(stack, project_dir=OBSERVABILITY_ONLY))
+
+
+def solo_alarm(graph: Graph, alarm_id: str) -> dict[str, Any]:
+    """The inputs of the fixture's alarm ``alarm_id``."""
+    return graph.named(f"solo-{alarm_id}")["inputs"]
+
+
+def all_alarms(graph: Graph) -> list[Resource]:
+    return graph.of_type(METRIC_ALARM) + graph.of_type(COMPOSITE_ALARM)
+
+
+def notifying(graph: Graph) -> list[Resource]:
+    return [a for a in all_alarms(graph) if a["inputs"].get("alarmActions")]
 
 
 def schedules_by_action(graph: Graph) -> dict[str, list[dict[str, Any]]]:
