@@ -27,20 +27,10 @@ from components.web.load_balancer import (
     target_group,
 )
 from components.web.rollout import rollout_for
+from components.web.scaling import autoscaling
 from components.web.scope import Scope
 from components.web.security_groups import security_groups
-
-# Target tracking: scale out before a 0.25 vCPU task saturates.
-CPU_TARGET_PERCENT = 60.0
-MEMORY_TARGET_PERCENT = 70.0
-REQUESTS_PER_TARGET = 500.0
-"""ALB requests per task per minute."""
-# Requests from one IP per 5 minutes before WAF blocks it are config (wafRateLimit).
-WAF_MANAGED_RULE_GROUPS = (
-    "AWSManagedRulesAmazonIpReputationList",
-    "AWSManagedRulesCommonRuleSet",
-    "AWSManagedRulesKnownBadInputsRuleSet",
-)
+from components.web.waf import web_acl
 
 
 class ServiceNetwork(Protocol):
@@ -242,9 +232,22 @@ class WebService(pulumi.ComponentResource):
             role_policies=roles.policies,
             interface_endpoints=network.interface_endpoints,
         )
-        self._autoscaling()
+        autoscaling(
+            self._scope,
+            svc,
+            cluster=self.cluster,
+            ecs_service=self.service,
+            request_count_label=rollout.request_count_label(self.load_balancer),
+        )
         if svc.waf:
-            self._waf()
+            self.log_groups.append(
+                web_acl(
+                    self._scope,
+                    load_balancer=self.load_balancer,
+                    rate_limit=svc.waf_rate_limit,
+                    log_retention_days=cfg.general.log_retention_days,
+                )
+            )
 
         self.url = (
             pulumi.Output.from_input(f"https://{svc.domain_name}")
@@ -281,157 +284,6 @@ class WebService(pulumi.ComponentResource):
         )
         self.log_groups.append(log_group)
         return log_group
-
-    def _autoscaling(self) -> None:
-        name, svc = self._name, self._service
-        target = aws.appautoscaling.Target(
-            f"{name}-scaling",
-            service_namespace="ecs",
-            scalable_dimension="ecs:service:DesiredCount",
-            # Names, not ARNs (pitfall: scaling-target-first).
-            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
-            min_capacity=svc.min_capacity,
-            max_capacity=svc.max_capacity,
-            opts=self._child(),
-        )
-        request_label = pulumi.Output.concat(
-            self.load_balancer.arn_suffix, "/", self.target_group.arn_suffix
-        )  # pitfall: alb-request-label
-        targets: list[tuple[str, str, float, pulumi.Input[str] | None]] = [
-            ("cpu", "ECSServiceAverageCPUUtilization", CPU_TARGET_PERCENT, None),
-            ("memory", "ECSServiceAverageMemoryUtilization", MEMORY_TARGET_PERCENT, None),
-        ]
-        # A request-count label names one target group; under blue/green every other deploy
-        # moves the traffic to the alternate group and the policy would track an empty one.
-        if self.alternate_target_group is None:
-            targets.append(
-                ("requests", "ALBRequestCountPerTarget", REQUESTS_PER_TARGET, request_label)
-            )
-        for suffix, metric_type, value, label in targets:
-            metric: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgsDict = {
-                "predefined_metric_type": metric_type
-            }
-            if label is not None:
-                metric["resource_label"] = label
-            tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsDict = {
-                "target_value": value,
-                "predefined_metric_specification": metric,
-                "scale_in_cooldown": 300,
-                "scale_out_cooldown": 60,
-            }
-            # The Target's outputs, not literals: the policy waits for registration.
-            aws.appautoscaling.Policy(
-                f"{name}-scale-{suffix}",
-                policy_type="TargetTrackingScaling",
-                resource_id=target.resource_id,
-                scalable_dimension=target.scalable_dimension,
-                service_namespace=target.service_namespace,
-                target_tracking_scaling_policy_configuration=tracking,
-                opts=self._child(),
-            )
-        schedule = svc.night_schedule
-        if schedule is None:
-            return
-        # While scaled to zero the ALB answers 503 (README: night schedule).
-        night = aws.appautoscaling.ScheduledAction(
-            f"{name}-night-scale-in",
-            service_namespace=target.service_namespace,
-            scalable_dimension=target.scalable_dimension,
-            resource_id=target.resource_id,
-            schedule=schedule.scale_in_cron,
-            timezone=schedule.timezone,
-            scalable_target_action={"min_capacity": 0, "max_capacity": 0},
-            opts=self._child(),
-        )
-        aws.appautoscaling.ScheduledAction(
-            f"{name}-morning-scale-out",
-            service_namespace=target.service_namespace,
-            scalable_dimension=target.scalable_dimension,
-            resource_id=target.resource_id,
-            schedule=schedule.scale_out_cron,
-            timezone=schedule.timezone,
-            scalable_target_action={
-                "min_capacity": svc.min_capacity,
-                "max_capacity": svc.max_capacity,
-            },
-            # Scheduled actions of one target are written one at a time (the API serialises
-            # updates to a scalable target).
-            opts=self._child(depends_on=[night]),
-        )
-
-    def _waf(self) -> None:
-        name, svc = self._name, self._service
-
-        def visibility(metric: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgsDict:
-            return {
-                "cloudwatch_metrics_enabled": True,
-                "metric_name": metric,
-                "sampled_requests_enabled": True,
-            }
-
-        rate_limit: aws.wafv2.WebAclRuleArgsDict = {
-            "name": "rate-limit-per-ip",
-            "priority": 0,
-            "action": {"block": {}},
-            "statement": {
-                "rate_based_statement": {"limit": svc.waf_rate_limit, "aggregate_key_type": "IP"}
-            },
-            "visibility_config": visibility("rate-limit-per-ip"),
-        }
-        # Managed groups take override_action and no action (pitfall: waf-override-action).
-        managed: list[aws.wafv2.WebAclRuleArgsDict] = [
-            {
-                "name": group,
-                "priority": priority,
-                "override_action": {"none": {}},
-                "statement": {
-                    "managed_rule_group_statement": {"vendor_name": "AWS", "name": group}
-                },
-                "visibility_config": visibility(group),
-            }
-            for priority, group in enumerate(WAF_MANAGED_RULE_GROUPS, start=1)
-        ]
-        acl = aws.wafv2.WebAcl(
-            f"{name}-waf",
-            scope="REGIONAL",  # an ALB takes only regional ACLs (pitfall: waf-scope)
-            description="Managed rules and a per-IP rate limit in front of the ALB",
-            default_action={"allow": {}},
-            rules=[rate_limit, *managed],
-            visibility_config={
-                "cloudwatch_metrics_enabled": True,
-                "metric_name": f"{name}-waf",
-                "sampled_requests_enabled": True,
-            },
-            opts=self._child(),
-        )
-        # Both inputs force replacement, and the provider's delete disassociates by ALB ARN alone
-        # (terraform-provider-aws wafv2/web_acl_association.go@011a8eed): created first, a new
-        # association (a new web ACL on the same ALB) would be removed by the old one's delete,
-        # leaving the ALB unprotected. pulumi-aws sets no DeleteBeforeReplace for the type
-        # (provider/resources.go@00ba5ea5), so the program does: the ALB goes without the ACL for
-        # the seconds between the two calls (when the ALB itself is replaced, the old ALB serves
-        # unprotected until the end of that up).
-        aws.wafv2.WebAclAssociation(
-            f"{name}-waf",
-            resource_arn=self.load_balancer.arn,
-            web_acl_arn=acl.arn,
-            opts=self._child(delete_before_replace=True),
-        )
-        # WAF accepts only destinations named aws-waf-logs-*; auto-naming would append to the
-        # logical name and lose the prefix (pitfall: waf-log-prefix). A prefix, not a fixed
-        # name: prod retains this group on destroy, and a fixed name would make the next stack
-        # of that name fail with ResourceAlreadyExistsException.
-        log_group = self._log(
-            f"{name}-waf-logs",
-            name_prefix=f"aws-waf-logs-{name}-",
-            retention=self._general.log_retention_days,
-        )
-        aws.wafv2.WebAclLoggingConfiguration(
-            f"{name}-waf",
-            resource_arn=acl.arn,
-            log_destination_configs=[log_group.arn],
-            opts=self._child(),
-        )
 
 
 # --------------------------------------------------------------------------------------------
