@@ -76,17 +76,13 @@ class Observability(pulumi.ComponentResource):
             },
         }
         metric_filters(
-            name,
+            scope,
             observability,
             log_group_name=service.log_group_name,
             namespace=context.metric_namespace,
-            opts=scope.child(),
         )
         query_definitions(
-            name,
-            observability.error_log_terms,
-            log_group_name=service.log_group_name,
-            opts=scope.child(),
+            scope, observability.error_log_terms, log_group_name=service.log_group_name
         )
         night = cfg.service.night_schedule
         if night is not None:

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ObservabilityConfig
+from components.observability.alarms import SATURATION_PERCENT
 from components.observability.logs import LOG_METRICS
 from components.observability.metrics import CONTAINER_INSIGHTS, ECS
 from components.observability.scope import Scope
@@ -214,7 +215,7 @@ def widget_specs(t: DashboardTargets) -> list[MetricWidget]:
                 [ECS, "CPUUtilization", *ecs, {"label": "CPU %"}],
                 [ECS, "MemoryUtilization", *ecs, {"label": "memory %"}],
             ],
-            annotations=[{"label": "alarm", "value": 80}],
+            annotations=[{"label": "alarm", "value": SATURATION_PERCENT}],
         ),
         MetricWidget(title="Saturation: tasks", stat="Minimum", metrics=tasks),
         MetricWidget(

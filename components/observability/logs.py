@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from components.config import ObservabilityConfig
 from components.log_patterns import any_term, json_numeric_comparison
+from components.observability.scope import Scope
 
 # Log-based metrics (custom metrics, $0.30 each per month: cost_model.md §1b).
 HTTP_5XX_METRIC = "Http5xxResponses"
@@ -30,16 +31,15 @@ def log_filter_patterns(observability: ObservabilityConfig) -> dict[str, str]:
 
 
 def metric_filters(
-    name: str,
+    scope: Scope,
     observability: ObservabilityConfig,
     *,
     log_group_name: pulumi.Input[str],
     namespace: str,
-    opts: pulumi.ResourceOptions,
 ) -> None:
     for metric_name, pattern in log_filter_patterns(observability).items():
         aws.cloudwatch.LogMetricFilter(
-            f"{name}-{metric_name}",
+            f"{scope.name}-{metric_name}",
             log_group_name=log_group_name,
             pattern=pattern,
             metric_transformation={
@@ -51,7 +51,7 @@ def metric_filters(
                 "default_value": "0",
                 "unit": "Count",
             },
-            opts=opts,
+            opts=scope.child(),
         )
 
 
@@ -86,19 +86,15 @@ def saved_queries(name: str, error_log_terms: Sequence[str]) -> dict[str, str]:
 
 
 def query_definitions(
-    name: str,
-    error_log_terms: Sequence[str],
-    *,
-    log_group_name: pulumi.Input[str],
-    opts: pulumi.ResourceOptions,
+    scope: Scope, error_log_terms: Sequence[str], *, log_group_name: pulumi.Input[str]
 ) -> None:
-    for query_name, query in saved_queries(name, error_log_terms).items():
+    for query_name, query in saved_queries(scope.name, error_log_terms).items():
         aws.cloudwatch.QueryDefinition(
-            f"{name}-query-{query_name.rsplit('/', 1)[-1]}",
+            f"{scope.name}-query-{query_name.rsplit('/', 1)[-1]}",
             name=query_name,
             query_string=query,
             log_group_names=[log_group_name],
-            opts=opts,
+            opts=scope.child(),
         )
 
 
