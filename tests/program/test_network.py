@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components.config import parse_stack_config
 from tests.support.graphs import PlanVariant
 from tests.support.paths import FIXTURES, REPO_ROOT
 from tools.graph import Graph, Resource, json_input
@@ -18,7 +19,6 @@ ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-AZ_COUNT = {"dev": 2, "prod": 3}
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +43,14 @@ def interface_endpoints(graph: Graph) -> list[Resource]:
     return [e for e in graph.of_type(ENDPOINT) if e["inputs"]["vpcEndpointType"] == "Interface"]
 
 
-def stack_of(graph: Graph) -> str:
-    return graph.data["stack"]
+def configured_az_count(graph: Graph) -> int:
+    """How many AZs the config the graph was planned with asks for."""
+    network = parse_stack_config(graph.data["config"], stack=graph.data["stack"]).network
+    return len(network.availability_zones) or network.availability_zone_count
 
 
 def test_one_public_and_one_private_subnet_per_az(stack_graph: Graph) -> None:
-    expected = AZ_COUNT[stack_of(stack_graph)]
+    expected = configured_az_count(stack_graph)
     for tier in ("public", "private"):
         zones = [s["inputs"]["availabilityZone"] for s in subnets(stack_graph, tier)]
         assert len(zones) == expected
@@ -89,7 +91,7 @@ def test_public_route_table_sends_the_default_route_to_the_internet_gateway(
 
 def test_private_route_tables_have_no_route_to_the_internet(stack_graph: Graph) -> None:
     private_tables = private_route_table_ids(stack_graph)
-    assert len(private_tables) == AZ_COUNT[stack_of(stack_graph)]
+    assert len(private_tables) == configured_az_count(stack_graph)
     for route in stack_graph.of_type(ROUTE):
         assert route["inputs"]["routeTableId"] not in private_tables, route["name"]
     for table in stack_graph.of_type(ROUTE_TABLE):
