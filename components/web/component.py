@@ -1,19 +1,21 @@
 """WebService: the app image in ECR, an ECS Fargate service in private subnets behind an
-internet-facing ALB, least-privilege IAM, deployment alarms, autoscaling and an optional WAF."""
+internet-facing ALB, least-privilege IAM, deployment guards, autoscaling and an optional WAF.
+
+The one ComponentResource of the package: each concern is a builder in a module of its own that
+registers under it (scope.py), takes what it needs as arguments and returns what others need.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
-from components.task_definition import (
-    RuntimeContract,
-)
+from components.task_definition import RuntimeContract
 from components.web.access_logs import access_log_bucket
 from components.web.deploy_guards import deploy_guard_alarms
 from components.web.ecs import app_task_definition, fargate_cluster, fargate_service
@@ -22,13 +24,13 @@ from components.web.image import APP_DIR, app_image, app_repository
 from components.web.load_balancer import (
     application_load_balancer,
     listener_ports,
-    serves_https,
+    service_url,
     serving_listener,
     target_group,
 )
 from components.web.rollout import rollout_for
 from components.web.scaling import autoscaling
-from components.web.scope import Scope
+from components.web.scope import Scope, log_group
 from components.web.security_groups import security_groups
 from components.web.waf import web_acl
 
@@ -68,7 +70,7 @@ class ServiceNetwork(Protocol):
 
 class WebService(pulumi.ComponentResource):
     """The app behind an ALB: ECR + image, cluster, task definition, service, listeners,
-    security-group chain, deployment alarms, autoscaling and WAF."""
+    security-group chain, deployment guards, autoscaling and WAF."""
 
     load_balancer: aws.lb.LoadBalancer
     target_group: aws.lb.TargetGroup
@@ -80,7 +82,7 @@ class WebService(pulumi.ComponentResource):
     log_group: aws.cloudwatch.LogGroup
     """The app's log group (awslogs)."""
     log_groups: list[aws.cloudwatch.LogGroup]
-    """Every log group this component creates (app, WAF): tools/verify.py checks retention."""
+    """Every log group this component creates (app, WAF): make verify checks retention."""
     url: pulumi.Output[str]
     min_capacity: int
     max_capacity: int
@@ -104,109 +106,100 @@ class WebService(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ecs-fargate:index:WebService", name, None, opts)
-        self._name = name
-        self._service = svc = cfg.service
-        self._general = cfg.general
-        self._region = cfg.region
-        self._network = network
-        self._contract = RuntimeContract.load(app_dir / "runtime-contract.json")
-        self._scope = Scope(
+        service, general = cfg.service, cfg.general
+        scope = Scope(
             name=name,
             component=self,
-            protect_stateful_resources=cfg.general.protect_stateful_resources,
+            protect_stateful_resources=general.protect_stateful_resources,
         )
-        self.min_capacity = svc.min_capacity
-        self.max_capacity = svc.max_capacity
+        contract = RuntimeContract.load(app_dir / "runtime-contract.json")
         account_id = aws.get_caller_identity().account_id
         # GovCloud and China ARNs start arn:aws-us-gov: and arn:aws-cn:, not arn:aws:.
-        self._partition = aws.get_partition().partition
+        partition = aws.get_partition().partition
+        self.min_capacity = service.min_capacity
+        self.max_capacity = service.max_capacity
 
-        self.log_groups = []
-        self.repository = app_repository(self._scope)
+        # image -> repository; the task's roles may pull it and write its logs
+        self.repository = app_repository(scope)
         image = app_image(
-            self._scope,
-            svc,
-            repository=self.repository,
-            partition=self._partition,
-            app_dir=app_dir,
+            scope, service, repository=self.repository, partition=partition, app_dir=app_dir
         )
         self.image_uri = image.uri
-        self.log_group = self._log(f"{name}-app", retention=self._general.log_retention_days)
+        self.log_group = log_group(scope, "app", retention_days=general.log_retention_days)
+        self.log_groups = [self.log_group]
         roles = task_roles(
-            self._scope,
+            scope,
             pull_repository_arn=image.pull_repository_arn,
             log_group=self.log_group,
-            execute_command=svc.enable_execute_command,
-            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
-            partition=self._partition,
+            execute_command=service.enable_execute_command,
+            permissions_boundary_arn=general.permissions_boundary_arn,
+            partition=partition,
             region=cfg.region,
             account_id=account_id,
         )
 
+        # internet -> ALB -> tasks -> endpoints
         groups = security_groups(
-            self._scope,
+            scope,
             vpc_id=network.vpc_id,
-            container_port=svc.container_port,
-            listener_ports=listener_ports(svc),
-            client_cidrs=svc.alb_ingress_cidrs,
+            container_port=service.container_port,
+            listener_ports=listener_ports(service),
+            client_cidrs=service.alb_ingress_cidrs,
             endpoint_security_group_id=network.endpoint_security_group_id,
             s3_prefix_list_id=network.s3_prefix_list_id,
         )
-        alb_sg, task_sg = groups.alb, groups.task
-        self.alb_security_group_id = alb_sg.id
-        self.task_security_group_id = task_sg.id
-
-        access_logs = (
-            access_log_bucket(
-                self._scope,
-                retention_days=cfg.general.log_retention_days,
-                region=cfg.region,
-                account_id=account_id,
-            )
-            if svc.alb_access_logs
-            else None
-        )
+        self.alb_security_group_id = groups.alb.id
+        self.task_security_group_id = groups.task.id
         self.load_balancer = application_load_balancer(
-            self._scope,
-            svc,
-            security_group=alb_sg,
+            scope,
+            service,
+            security_group=groups.alb,
             subnet_ids=network.public_subnet_ids,
             vpc=network.vpc,
             internet_route=network.internet_route,
-            access_logs=access_logs,
-        )
-        rollout = rollout_for(
-            self._scope,
-            svc,
-            new_target_group=lambda suffix: target_group(
-                self._scope,
-                suffix,
-                port=svc.container_port,
-                vpc_id=network.vpc_id,
-                health_path=self._contract.health_path,
+            access_logs=(
+                access_log_bucket(
+                    scope,
+                    retention_days=general.log_retention_days,
+                    region=cfg.region,
+                    account_id=account_id,
+                )
+                if service.alb_access_logs
+                else None
             ),
-            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
-            partition=self._partition,
-        )
-        self._rollout = rollout
-        self.target_group = rollout.target_group
-        self.alternate_target_group = rollout.alternate_target_group
-        routing = rollout.route(
-            serving_listener(
-                self._scope,
-                svc,
-                load_balancer=self.load_balancer,
-                default_action=rollout.listener_action(),
-            ),
-            container_port=svc.container_port,
         )
 
-        cluster = fargate_cluster(self._scope, svc)
+        # rolling or blue/green: target groups, listener, deployment settings
+        rollout = rollout_for(
+            scope,
+            service,
+            new_target_group=lambda suffix: target_group(
+                scope,
+                suffix,
+                port=service.container_port,
+                vpc_id=network.vpc_id,
+                health_path=contract.health_path,
+            ),
+            permissions_boundary_arn=general.permissions_boundary_arn,
+            partition=partition,
+        )
+        self.target_group = rollout.target_group
+        self.alternate_target_group = rollout.alternate_target_group
+        listener = serving_listener(
+            scope,
+            service,
+            load_balancer=self.load_balancer,
+            default_action=rollout.listener_action(),
+        )
+        routing = rollout.route(listener, container_port=service.container_port)
+
+        # cluster -> task definition -> service, rolled back by the deploy guards
+        cluster = fargate_cluster(scope, service)
         self.cluster = cluster.cluster
         task_definition = app_task_definition(
-            self._scope,
-            svc,
-            contract=self._contract,
+            scope,
+            service,
+            contract=contract,
             image_uri=self.image_uri,
             log_group=self.log_group,
             roles=roles,
@@ -214,46 +207,42 @@ class WebService(pulumi.ComponentResource):
         )
         self.task_definition_arn = task_definition.arn
         self.deployment_alarms = deploy_guard_alarms(
-            self._scope,
+            scope,
             load_balancer=self.load_balancer,
             target_groups=rollout.target_groups,
             latency_p99_seconds=cfg.observability.slo.latency_p99_seconds,
         )
         self.service = fargate_service(
-            self._scope,
-            svc,
+            scope,
+            service,
             cluster=cluster,
             task_definition=task_definition,
             routing=routing,
             subnet_ids=network.private_subnet_ids,
-            security_group=task_sg,
+            security_group=groups.task,
             deploy_alarm_names=[alarm.name for alarm in self.deployment_alarms],
             log_group=self.log_group,
             role_policies=roles.policies,
             interface_endpoints=network.interface_endpoints,
         )
         autoscaling(
-            self._scope,
-            svc,
+            scope,
+            service,
             cluster=self.cluster,
             ecs_service=self.service,
             request_count_label=rollout.request_count_label(self.load_balancer),
         )
-        if svc.waf:
-            self.log_groups.append(
-                web_acl(
-                    self._scope,
-                    load_balancer=self.load_balancer,
-                    rate_limit=svc.waf_rate_limit,
-                    log_retention_days=cfg.general.log_retention_days,
-                )
-            )
 
-        self.url = (
-            pulumi.Output.from_input(f"https://{svc.domain_name}")
-            if serves_https(svc)
-            else pulumi.Output.concat("http://", self.load_balancer.dns_name)
-        )
+        if service.waf:
+            waf_logs = web_acl(
+                scope,
+                load_balancer=self.load_balancer,
+                rate_limit=service.waf_rate_limit,
+                log_retention_days=general.log_retention_days,
+            )
+            self.log_groups.append(waf_logs)
+
+        self.url = service_url(service, self.load_balancer)
         self.register_outputs(
             {
                 "url": self.url,
@@ -267,25 +256,3 @@ class WebService(pulumi.ComponentResource):
                 "albSecurityGroupId": self.alb_security_group_id,
             }
         )
-
-    # ----------------------------------------------------------------------------------------
-
-    def _child(self, **options: Any) -> pulumi.ResourceOptions:
-        return self._scope.child(**options)
-
-    def _log(
-        self, logical_name: str, *, retention: int, name_prefix: str | None = None
-    ) -> aws.cloudwatch.LogGroup:
-        log_group = aws.cloudwatch.LogGroup(
-            logical_name,
-            name_prefix=name_prefix,
-            retention_in_days=retention,
-            opts=self._scope.stateful(),
-        )
-        self.log_groups.append(log_group)
-        return log_group
-
-
-# --------------------------------------------------------------------------------------------
-# Policy documents (plain dicts: the tests and the policy pack read exactly these).
-# --------------------------------------------------------------------------------------------

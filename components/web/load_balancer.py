@@ -194,3 +194,9 @@ def validated_certificate_arn(scope: Scope, service: ServiceConfig) -> pulumi.Ou
         opts=scope.child(),
     )
     return validation.certificate_arn
+
+
+def service_url(service: ServiceConfig, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str]:
+    if serves_https(service):
+        return pulumi.Output.from_input(f"https://{service.domain_name}")
+    return pulumi.Output.concat("http://", load_balancer.dns_name)
