@@ -370,7 +370,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         reads=("ec2:DescribeFlowLogs",),
         name_output=None,
     ),
-    # --- load balancer (components/service.py)
+    # --- load balancer (components/web/load_balancer.py)
     "aws:lb/loadBalancer:LoadBalancer": TypePermissions(
         (
             Grant(
@@ -443,7 +443,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         reads=_ELB_READS,
         name_output=None,
     ),
-    # --- compute (components/service.py)
+    # --- compute (components/web/ecs.py)
     "aws:ecs/cluster:Cluster": TypePermissions(
         (
             Grant(
@@ -517,7 +517,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         # the rollout state until the deployment alarms' bake ends
         reads=("ecs:DescribeServices", "ecs:DescribeTaskDefinition"),
     ),
-    # --- registry and image (components/service.py)
+    # --- registry and image (components/web/image.py)
     "aws:ecr/repository:Repository": TypePermissions(
         (
             Grant(
@@ -643,7 +643,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
             ),
         ),
     ),
-    # --- autoscaling (components/service.py)
+    # --- autoscaling (components/web/scaling.py)
     "aws:appautoscaling/target:Target": TypePermissions(
         (
             Grant(
@@ -699,7 +699,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         reads=("application-autoscaling:DescribeScheduledActions",),
         name_output=None,
     ),
-    # --- logs and alarms (components/service.py, components/observability.py)
+    # --- logs and alarms (components/web/, components/observability/)
     "aws:cloudwatch/logGroup:LogGroup": TypePermissions(
         (
             Grant(
@@ -1015,7 +1015,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         ),
         name_output=None,
     ),
-    # --- edge protection (components/service.py, WAF)
+    # --- edge protection (components/web/waf.py)
     "aws:wafv2/webAcl:WebAcl": TypePermissions(
         (
             Grant(
@@ -1062,7 +1062,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         ),
         name_output=None,
     ),
-    # --- HTTPS for prod (components/service.py): certificate validated through DNS
+    # --- HTTPS for prod (components/web/load_balancer.py): certificate validated through DNS
     "aws:acm/certificate:Certificate": TypePermissions(
         (
             Grant(

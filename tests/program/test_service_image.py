@@ -9,7 +9,6 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from components.service import DOCKER_BUILD_IMAGE, retain_pushed_image
 from components.task_definition import (
     IMAGE_TAG_PREFIX,
     KEEP_IMAGES,
@@ -17,6 +16,7 @@ from components.task_definition import (
     ecr_lifecycle_policy,
     repository_arn_of_image,
 )
+from components.web.image import DOCKER_BUILD_IMAGE, retain_pushed_image
 from tests.support.graphs import PlanVariant
 from tests.support.paths import REPO_ROOT
 from tests.support.service import (

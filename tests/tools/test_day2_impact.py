@@ -280,7 +280,7 @@ def test_a_prod_vpc_change_replaces_the_waf_association_delete_first(
     examples: list[ExampleResult],
 ) -> None:
     # The ALB is replaced with the VPC; its association follows, deleted before it is recreated
-    # (components/service.py _waf), so no create-before-delete leaves the new ALB without it.
+    # (components/web/waf.py), so no create-before-delete leaves the new ALB without it.
     impact = example(examples, "vpcCidr", stack="prod")
     (association,) = [r for r in impact.resources if r.type.endswith("WebAclAssociation")]
     assert (association.action, association.order) == ("replace", "delete-before-create")

@@ -63,5 +63,5 @@ class StackOutputs:
 
     @property
     def image_digest(self) -> str:
-        # the task is pinned to <repository>@sha256:<hex> (components/service.py)
+        # the task is pinned to <repository>@sha256:<hex> (components/web/ecs.py)
         return self.image_uri.partition("@")[2]

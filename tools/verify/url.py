@@ -48,7 +48,7 @@ def health_endpoint(url: str, fetch: Fetch = http_get) -> Result:
 
 
 def http_redirects_to_https(url: str, fetch: Fetch = http_get) -> Result:
-    """With a domain, port 80 only redirects (components/service.py, the HTTP listener)."""
+    """With a domain, port 80 only redirects (components/web/load_balancer.py, the HTTP listener)."""
     parts = urlsplit(url)
     plain = f"http://{parts.hostname}/health"
     check = "HTTP redirects to HTTPS"
