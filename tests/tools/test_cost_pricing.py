@@ -6,16 +6,10 @@ from typing import Any
 
 import pytest
 
+from tools.cost.compute import ON_DEMAND, SPOT, fargate_size, split_tasks
+from tools.cost.observability import alarm_metric_count
 from tools.cost.portfolio import hand_graph, hand_resource
-from tools.cost.pricing import (
-    ON_DEMAND,
-    SPOT,
-    Estimate,
-    alarm_metric_count,
-    estimate,
-    fargate_size,
-    split_tasks,
-)
+from tools.cost.pricing import Estimate, estimate
 from tools.cost.tables import NoPriceTable, load_prices, load_usage
 from tools.graph import Graph
 

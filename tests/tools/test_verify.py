@@ -27,25 +27,15 @@ from bootstrap.plan import plan_bootstrap
 from tests.support.iam import allowed
 from tests.support.paths import REPO_ROOT
 from tools.graph import Graph
-from tools.verify import (
-    AWS_CALLS,
-    Clients,
-    Result,
-    StackOutputs,
-    Status,
-    email_subscriptions,
-    health_endpoint,
-    http_get,
-    http_redirects_to_https,
-    main,
-    retention_check,
-    service_deployments,
-    serving_target_groups,
-    target_health,
-    task_images,
-    url_results,
-    verify,
-)
+from tools.verify.aws import AWS_CALLS, Clients
+from tools.verify.cli import main
+from tools.verify.ecs import service_deployments, task_images
+from tools.verify.load_balancer import serving_target_groups, target_health
+from tools.verify.monitoring import email_subscriptions, retention_check
+from tools.verify.results import Result, Status
+from tools.verify.run import verify
+from tools.verify.stack import StackOutputs
+from tools.verify.url import health_endpoint, http_get, http_redirects_to_https, url_results
 
 REGION = "ap-northeast-1"
 ACCOUNT = "123456789012"

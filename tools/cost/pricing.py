@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tools.cost import compute, network, observability, security, storage
-from tools.cost.compute import ON_DEMAND, SPOT, fargate_size, split_tasks
 from tools.cost.ledger import (
     AS_CONFIGURED,
     Design,
@@ -20,7 +19,7 @@ from tools.cost.ledger import (
     format_quantity,
     name_of,
 )
-from tools.cost.observability import VENDED_LOG_USAGE, alarm_metric_count
+from tools.cost.observability import VENDED_LOG_USAGE
 from tools.cost.resource_types import (
     T_ALARM,
     T_ALB,
@@ -44,19 +43,8 @@ from tools.cost.resource_types import (
 from tools.cost.tables import PriceTable, Usage
 from tools.graph import Graph, Resource
 
-# Names other modules and the tests import from here, the cost report's entry point.
-__all__ = [
-    "ON_DEMAND",
-    "SPOT",
-    "Design",
-    "Estimate",
-    "Line",
-    "alarm_metric_count",
-    "estimate",
-    "fargate_size",
-    "format_quantity",
-    "split_tasks",
-]
+# The estimate and what it returns: the names callers of the cost report import from here.
+__all__ = ["Design", "Estimate", "Line", "estimate"]
 
 # Each formula with the resource types it prices, in the report's line order. Services come
 # before Container Insights, which bills the task-hours the Fargate lines counted.
