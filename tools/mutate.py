@@ -4,7 +4,7 @@
 
 The scope (issue 12): the policy rules, config parsing and validation (components/config/:
 parse, rules_*, load), the SLO and alarm math (components/slo.py), the bootstrap's IAM documents
-(bootstrap/iam_documents.py) and the cost formulas (tools/cost/pricing.py).
+(bootstrap/iam_documents/) and the cost formulas (tools/cost/pricing.py).
 .github/workflows/mutate.yml runs it weekly.
 
 cosmic-ray mutates files on disk, so the policy pack that the tests start as a subprocess sees
@@ -87,14 +87,14 @@ def scope() -> dict[str, Target]:
         _tests("tests/tools/test_cost_pricing.py", "tests/tools/test_cost_*.py"), 20.0
     )
     # The bootstrap's IAM documents: CI roles, state access, the policy pack over the bootstrap.
-    modules["bootstrap/iam_documents.py"] = Target(
-        _tests(
-            "tests/bootstrap/test_bootstrap_permissions.py",
-            "tests/bootstrap/test_bootstrap_state_access.py",
-            "tests/bootstrap/test_bootstrap_*.py",
-        ),
-        60.0,
+    iam_tests = _tests(
+        "tests/bootstrap/test_bootstrap_permissions.py",
+        "tests/bootstrap/test_bootstrap_state_access.py",
+        "tests/bootstrap/test_bootstrap_*.py",
     )
+    for document in sorted((REPO / "bootstrap" / "iam_documents").glob("*.py")):
+        if document.name != "__init__.py":
+            modules[f"bootstrap/iam_documents/{document.name}"] = Target(iam_tests, 60.0)
     # Config parsing and validation: every ConfigError, and the programs that read the typed
     # config.
     config_tests = _tests(
