@@ -111,37 +111,26 @@ class Network(pulumi.ComponentResource):
             f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child
         )
 
-        public_subnets: list[aws.ec2.Subnet] = []
-        private_subnets: list[aws.ec2.Subnet] = []
-        for az, public_cidr, private_cidr in zip(
-            self.availability_zones,
-            net.public_subnet_cidrs,
-            net.private_subnet_cidrs,
-            strict=True,
-        ):
-            public_subnets.append(
-                aws.ec2.Subnet(
-                    f"{name}-public-{az}",
-                    vpc_id=vpc.id,
-                    cidr_block=public_cidr,
-                    availability_zone=az,
-                    # The ALB's ENIs get public addresses without it; nothing else lives here.
-                    map_public_ip_on_launch=False,
-                    tags={"Name": f"{name}-public-{az}", "Tier": "public"},
-                    opts=child,
-                )
+        def tier_subnet(tier: str, az: str, cidr: str) -> aws.ec2.Subnet:
+            return aws.ec2.Subnet(
+                f"{name}-{tier}-{az}",
+                vpc_id=vpc.id,
+                cidr_block=cidr,
+                availability_zone=az,
+                # The ALB's ENIs get public addresses without it, and nothing else may have one.
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-{tier}-{az}", "Tier": tier},
+                opts=child,
             )
-            private_subnets.append(
-                aws.ec2.Subnet(
-                    f"{name}-private-{az}",
-                    vpc_id=vpc.id,
-                    cidr_block=private_cidr,
-                    availability_zone=az,
-                    map_public_ip_on_launch=False,
-                    tags={"Name": f"{name}-private-{az}", "Tier": "private"},
-                    opts=child,
-                )
-            )
+
+        public_subnets = [
+            tier_subnet("public", az, cidr)
+            for az, cidr in zip(self.availability_zones, net.public_subnet_cidrs, strict=True)
+        ]
+        private_subnets = [
+            tier_subnet("private", az, cidr)
+            for az, cidr in zip(self.availability_zones, net.private_subnet_cidrs, strict=True)
+        ]
 
         public_route_table = aws.ec2.RouteTable(
             f"{name}-public-rt", vpc_id=vpc.id, tags={"Name": f"{name}-public-rt"}, opts=child
