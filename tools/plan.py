@@ -215,7 +215,7 @@ def plan(args: argparse.Namespace, started: float) -> int:
 
 def lent_values(stack: str, project_dir: Path) -> dict[str, str]:
     """The settings the offline plan lends a stack that leaves them to its owner
-    (tools/offline.py OWNER_VALUES), so the output never passes them off as the stack's own."""
+    (tools/offline/stack_config.py OWNER_VALUES), so the output never passes them off as the stack's own."""
     own = stack_config_map(stack, project_dir, owner_values=False)
     planned = stack_config_map(stack, project_dir)
     return {key: value for key, value in planned.items() if own.get(key) != value}

@@ -1,4 +1,4 @@
-"""A resource graph (tools/offline.py's JSON) turned into the Analyzer messages the Pulumi CLI
+"""A resource graph (tools.offline's JSON) turned into the Analyzer messages the Pulumi CLI
 sends: an AnalyzeRequest per resource with its inputs, an AnalyzerResource per resource with its
 outputs, parent and dependencies for AnalyzeStack, each with its provider."""
 

@@ -216,7 +216,9 @@ def test_the_boundary_allows_every_inline_policy_of_the_stacks_roles(
                 for resource in [resources] if isinstance(resources, str) else resources:
                     if not allowed(allows, action, resource):
                         outside.append((role_policy["name"], action, resource))
-    assert outside == [], f"{variant.id}: widen boundary_policy in bootstrap/iam_documents.py"
+    assert outside == [], (
+        f"{variant.id}: widen boundary_policy in bootstrap/iam_documents/boundary.py"
+    )
 
 
 def test_stack_tags_every_resource_with_the_environment_the_deploy_role_checks(

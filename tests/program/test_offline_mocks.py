@@ -1,5 +1,5 @@
 """The offline mocks answer in AWS's formats where a rule, a check or the program reads the shape
-(tools/offline.py): EC2 ids and ARNs, load-balancer ARN suffixes, KMS key ids, IAM ids, and the
+(tools/offline/mocks.py, zones.py): EC2 ids and ARNs, load-balancer ARN suffixes, KMS key ids, IAM ids, and the
 availability-zone lookup with the filters the program passes."""
 
 from __future__ import annotations

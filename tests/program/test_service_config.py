@@ -18,7 +18,7 @@ from tools.offline import stack_config_map
 DIGEST = "@sha256:" + "1" * 64
 LOCAL_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-web" + DIGEST
 FOREIGN_REGION_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecs-fargate-web" + DIGEST
-# The offline account is 123456789012 (tools/offline.py); dev sets the bootstrap's boundary.
+# The offline account is 123456789012 (tools/offline/mocks.py); dev sets the bootstrap's boundary.
 OTHER_ACCOUNT_IMAGE = "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-web" + DIGEST
 OUTSIDE_BOUNDARY_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shared/web" + DIGEST
 
@@ -140,7 +140,7 @@ def test_the_image_check_agrees_with_the_boundary_the_bootstrap_creates(
 
 def test_prod_as_shipped_asks_for_the_owners_domain() -> None:
     # Pulumi.prod.yaml carries no domain of its own (the offline plan lends it one,
-    # tools/offline.py): a real `pulumi up --stack prod` stops at config, before Route 53.
+    # tools/offline/stack_config.py): a real `pulumi up --stack prod` stops at config, before Route 53.
     shipped = stack_config_map("prod", owner_values=False)
     with pytest.raises(ConfigError, match="ecs-fargate:domainName = '': prod serves HTTPS only"):
         parse_stack_config(shipped, stack="prod")

@@ -134,7 +134,7 @@ def test_the_retain_transform_leaves_every_other_resource_alone(type_token: str)
 
 def test_the_app_image_component_carries_the_retain_transform(stack_graph: Graph) -> None:
     # Mocks neither run transforms nor build awsx's remote children; the offline monitor
-    # records the transforms each registration sends (tools/offline.py).
+    # records the transforms each registration sends (tools/offline/monitor.py).
     options = stack_graph.one(IMAGE)["options"]
     assert options["transforms"] == [f"{retain_pushed_image.__module__}.retain_pushed_image"]
 

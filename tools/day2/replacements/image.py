@@ -21,6 +21,6 @@ IMAGE_ROW = TypeRow(
     create_minutes=3,
 )
 
-# Transforms (tools/offline.py records them per registration) that make the image a build pushed
+# Transforms (tools/offline/monitor.py records them per registration) that make the image a build pushed
 # outlive its build resource, so a rollback to an older revision still pulls (issue 10 finding 2).
 IMAGE_RETAINING_TRANSFORMS = ("components.web.image.retain_pushed_image",)
