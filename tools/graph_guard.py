@@ -33,7 +33,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CAPTURE_ENV = "GRAPH_CAPTURE_DIR"
 
-# The registration fields a refactor must keep (tools/offline.py RecordingMonitor).
+# The registration fields a refactor must keep (tools/offline/monitor.py RecordingMonitor).
 COMPARED_FIELDS = (
     "type",
     "name",
