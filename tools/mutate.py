@@ -4,7 +4,8 @@
 
 The scope (issue 12): the policy rules, config parsing and validation (components/config/:
 parse, rules_*, load), the SLO and alarm math (components/slo.py), the bootstrap's IAM documents
-(bootstrap/iam_documents/) and the cost formulas (tools/cost/pricing.py).
+(bootstrap/iam_documents/) and the cost formulas (tools/cost/: pricing.py and the modules it
+dispatches to).
 .github/workflows/mutate.yml runs it weekly.
 
 cosmic-ray mutates files on disk, so the policy pack that the tests start as a subprocess sees
@@ -82,10 +83,20 @@ def scope() -> dict[str, Target]:
         ),
         40.0,
     )
-    # Cost formulas: prices, schedules, the portfolio and the CLI that prints them.
-    modules["tools/cost/pricing.py"] = Target(
-        _tests("tests/tools/test_cost_pricing.py", "tests/tools/test_cost_*.py"), 20.0
-    )
+    # Cost formulas (pricing.py, its ledger and type tokens, one module per service family):
+    # prices, schedules, the portfolio and the CLI that prints them.
+    cost_tests = _tests("tests/tools/test_cost_pricing.py", "tests/tools/test_cost_*.py")
+    for name in (
+        "pricing",
+        "ledger",
+        "resource_types",
+        "network",
+        "compute",
+        "observability",
+        "security",
+        "storage",
+    ):
+        modules[f"tools/cost/{name}.py"] = Target(cost_tests, 20.0)
     # The bootstrap's IAM documents: CI roles, state access, the policy pack over the bootstrap.
     iam_tests = _tests(
         "tests/bootstrap/test_bootstrap_permissions.py",
