@@ -1,4 +1,4 @@
-"""make verify (tools/verify.py) against a stack held by moto where moto models the state, and
+"""make verify (tools/verify/) against a stack held by moto where moto models the state, and
 by botocore's Stubber fed API-reference-shaped responses where it does not (docs/verify.md has
 the list). Every test uses the real boto3 clients; nothing reaches AWS or the internet: the URL
 checks talk to an HTTP server on 127.0.0.1."""
@@ -867,7 +867,7 @@ def calls_made() -> set[str]:
 
 
 def test_every_call_verify_makes_is_declared(calls_made: set[str]) -> None:
-    assert calls_made - set(AWS_CALLS) == set(), "add them to AWS_CALLS in tools/verify.py"
+    assert calls_made - set(AWS_CALLS) == set(), "add them to AWS_CALLS in tools/verify/aws.py"
 
 
 def test_every_declared_call_is_made_by_the_tests(calls_made: set[str]) -> None:
