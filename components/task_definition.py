@@ -163,7 +163,7 @@ def container_definitions(
 # ECR lifecycle policy: unique priorities, and an `any` rule, if any, last (pitfall:
 # ecr-lifecycle). The rollback window: the images of the last KEEP_IMAGES builds stay in ECR
 # (docs/runbook.md quotes it), since Pulumi no longer deletes a pushed image
-# (service.retain_pushed_image) and this policy is what removes old ones.
+# (components/web/image.py retain_pushed_image) and this policy is what removes old ones.
 KEEP_IMAGES = 10
 UNTAGGED_EXPIRY_DAYS = 1
 
