@@ -52,9 +52,7 @@ class AccessLogBucket:
     alb-access-logs)."""
 
 
-def access_log_bucket(
-    scope: Scope, *, retention_days: int, region: str, account_id: str
-) -> AccessLogBucket:
+def access_log_bucket(scope: Scope, *, retention_days: int) -> AccessLogBucket:
     """The ALB's access-log bucket: SSE-S3, private, versioned, expiring with the logs."""
     name = scope.named("alb-logs")
     bucket = aws.s3.Bucket(
@@ -111,7 +109,7 @@ def access_log_bucket(
         bucket=bucket.id,
         policy=bucket.arn.apply(
             lambda arn: json.dumps(
-                access_log_bucket_policy(arn, region=region, account_id=account_id)
+                access_log_bucket_policy(arn, region=scope.region, account_id=scope.account_id)
             )
         ),
         # S3 rejects a policy while the public access block is being written.

@@ -110,20 +110,19 @@ class WebService(pulumi.ComponentResource):
         scope = Scope(
             name=name,
             component=self,
+            region=cfg.region,
+            account_id=aws.get_caller_identity().account_id,
+            partition=aws.get_partition().partition,
+            permissions_boundary_arn=general.permissions_boundary_arn,
             protect_stateful_resources=general.protect_stateful_resources,
         )
         contract = RuntimeContract.load(app_dir / "runtime-contract.json")
-        account_id = aws.get_caller_identity().account_id
-        # GovCloud and China ARNs start arn:aws-us-gov: and arn:aws-cn:, not arn:aws:.
-        partition = aws.get_partition().partition
         self.min_capacity = service.min_capacity
         self.max_capacity = service.max_capacity
 
         # image -> repository; the task's roles may pull it and write its logs
         self.repository = app_repository(scope)
-        image = app_image(
-            scope, service, repository=self.repository, partition=partition, app_dir=app_dir
-        )
+        image = app_image(scope, service, repository=self.repository, app_dir=app_dir)
         self.image_uri = image.uri
         self.log_group = log_group(scope, "app", retention_days=general.log_retention_days)
         self.log_groups = [self.log_group]
@@ -132,10 +131,6 @@ class WebService(pulumi.ComponentResource):
             pull_repository_arn=image.pull_repository_arn,
             log_group=self.log_group,
             execute_command=service.enable_execute_command,
-            permissions_boundary_arn=general.permissions_boundary_arn,
-            partition=partition,
-            region=cfg.region,
-            account_id=account_id,
         )
 
         # internet -> ALB -> tasks -> endpoints
@@ -158,12 +153,7 @@ class WebService(pulumi.ComponentResource):
             vpc=network.vpc,
             internet_route=network.internet_route,
             access_logs=(
-                access_log_bucket(
-                    scope,
-                    retention_days=general.log_retention_days,
-                    region=cfg.region,
-                    account_id=account_id,
-                )
+                access_log_bucket(scope, retention_days=general.log_retention_days)
                 if service.alb_access_logs
                 else None
             ),
@@ -180,8 +170,6 @@ class WebService(pulumi.ComponentResource):
                 vpc_id=network.vpc_id,
                 health_path=contract.health_path,
             ),
-            permissions_boundary_arn=general.permissions_boundary_arn,
-            partition=partition,
         )
         self.target_group = rollout.target_group
         self.alternate_target_group = rollout.alternate_target_group
@@ -203,7 +191,6 @@ class WebService(pulumi.ComponentResource):
             image_uri=self.image_uri,
             log_group=self.log_group,
             roles=roles,
-            region=cfg.region,
         )
         self.task_definition_arn = task_definition.arn
         self.deployment_alarms = deploy_guard_alarms(

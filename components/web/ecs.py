@@ -58,7 +58,6 @@ def app_task_definition(
     image_uri: pulumi.Input[str],
     log_group: aws.cloudwatch.LogGroup,
     roles: TaskRoles,
-    region: str,
 ) -> aws.ecs.TaskDefinition:
     runtime_platform: aws.ecs.TaskDefinitionRuntimePlatformArgsDict = {
         "cpu_architecture": service.cpu_architecture,  # pitfall: cpu-arch
@@ -70,7 +69,7 @@ def app_task_definition(
                 contract=contract,
                 image=values[0],
                 log_group_name=values[1],
-                region=region,
+                region=scope.region,
                 execute_command=service.enable_execute_command,
             )
         )

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.iam import policy_document, service_role
+from components.iam import policy_document
 from components.web.scope import Scope
 
 ECS_TASKS = "ecs-tasks.amazonaws.com"
@@ -31,19 +31,13 @@ def task_roles(
     pull_repository_arn: pulumi.Input[str],
     log_group: aws.cloudwatch.LogGroup,
     execute_command: bool,
-    permissions_boundary_arn: str,
-    partition: str,
-    region: str,
-    account_id: str,
 ) -> TaskRoles:
     # The equivalent of AmazonECSTaskExecutionRolePolicy scoped to our resources (pitfall:
     # exec-role).
-    execution_role = service_role(
-        scope.named("execution"),
+    execution_role = scope.service_role(
+        "execution",
         service=ECS_TASKS,
         description="ECS agent: pull the app image and write its logs",
-        permissions_boundary_arn=permissions_boundary_arn,
-        opts=scope.child(),
     )
     policies = [
         aws.iam.RolePolicy(
@@ -56,12 +50,8 @@ def task_roles(
         )
     ]
     # The app's own permissions: none (static nginx); ECS Exec adds its channels.
-    task_role = service_role(
-        scope.named("task"),
-        service=ECS_TASKS,
-        description="The app container's AWS permissions",
-        permissions_boundary_arn=permissions_boundary_arn,
-        opts=scope.child(),
+    task_role = scope.service_role(
+        "task", service=ECS_TASKS, description="The app container's AWS permissions"
     )
     if execute_command:
         policies.append(
@@ -71,7 +61,10 @@ def task_roles(
                 policy=log_group.arn.apply(
                     lambda arn: json.dumps(
                         execute_command_policy(
-                            arn, partition=partition, region=region, account_id=account_id
+                            arn,
+                            partition=scope.partition,
+                            region=scope.region,
+                            account_id=scope.account_id,
                         )
                     )
                 ),

@@ -89,14 +89,13 @@ def app_image(
     service: ServiceConfig,
     *,
     repository: aws.ecr.Repository,
-    partition: str,
     app_dir: Path,
 ) -> AppImage:
     """The configured image, or a build of ``app_dir`` pushed to ``repository``."""
     if service.image:
         return AppImage(
             uri=pulumi.Output.from_input(service.image),
-            pull_repository_arn=repository_arn_of_image(service.image, partition=partition),
+            pull_repository_arn=repository_arn_of_image(service.image, partition=scope.partition),
         )
     platform = docker_platform(service.cpu_architecture)  # pitfall: cpu-arch
     image = awsx.ecr.Image(

@@ -14,7 +14,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ServiceConfig
-from components.iam import service_role
 from components.task_definition import CONTAINER_NAME
 from components.web.scope import Scope
 
@@ -68,8 +67,6 @@ def rollout_for(
     service: ServiceConfig,
     *,
     new_target_group: Callable[[str], aws.lb.TargetGroup],
-    permissions_boundary_arn: str,
-    partition: str,
 ) -> Rollout:
     """``new_target_group(suffix)`` creates one target group for the service's tasks."""
     target_group = new_target_group("tg")
@@ -80,8 +77,6 @@ def rollout_for(
             # The name stays within 24 characters so auto-naming keeps it under 32 (pitfall:
             # lb-name-length).
             alternate_target_group=new_target_group("alt"),
-            permissions_boundary_arn=permissions_boundary_arn,
-            partition=partition,
         )
     return Rolling(target_group=target_group)
 
@@ -128,8 +123,6 @@ class BlueGreen:
     scope: Scope
     target_group: aws.lb.TargetGroup
     alternate_target_group: aws.lb.TargetGroup
-    permissions_boundary_arn: str
-    partition: str
 
     def listener_action(self) -> aws.lb.ListenerDefaultActionArgsDict:
         # Traffic goes through the production rule that ECS rewrites.
@@ -164,18 +157,16 @@ class BlueGreen:
             ],
             opts=scope.child(ignore_changes=["actions"]),
         )
-        role = service_role(
-            scope.named("ecs-lb"),
+        role = scope.service_role(
+            "ecs-lb",
             service="ecs.amazonaws.com",
             description="ECS blue/green: shift ALB listener-rule traffic between target groups",
-            permissions_boundary_arn=self.permissions_boundary_arn,
-            opts=scope.child(),
         )
         role_attachment = aws.iam.RolePolicyAttachment(
             scope.named("ecs-lb"),
             role=role.name,
             policy_arn=(
-                f"arn:{self.partition}:iam::aws:policy/"
+                f"arn:{scope.partition}:iam::aws:policy/"
                 "AmazonECSInfrastructureRolePolicyForLoadBalancers"
             ),
             opts=scope.child(),
