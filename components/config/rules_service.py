@@ -21,12 +21,12 @@ from components.config.parse import ipv4_network, require_choice, require_positi
 from components.config.service import CapacityProviderShare, ServiceConfig
 from components.config.settings import camel, config_error
 from components.config.stack import config_key
+from components.ecr_image import ECR_IMAGE_URI
 from components.slo import (
     ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
     RECHECK_AFTER_ALARMS_BACK_MINUTES,
     cron_minutes_later,
 )
-from components.task_definition import ECR_IMAGE_URI
 
 
 def validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) -> None:

@@ -15,8 +15,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
-from components.task_definition import RuntimeContract
 from components.web.access_logs import access_log_bucket
+from components.web.container import RuntimeContract
 from components.web.deploy_guards import deploy_guard_alarms
 from components.web.ecs import app_task_definition, fargate_cluster, fargate_service
 from components.web.iam import task_roles

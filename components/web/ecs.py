@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ServiceConfig
-from components.task_definition import RuntimeContract, container_definitions, task_volumes
+from components.web.container import RuntimeContract, container_definitions, task_volumes
 from components.web.iam import TaskRoles
 from components.web.rollout import ServiceRouting
 from components.web.scope import Scope

@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ServiceConfig
-from components.task_definition import CONTAINER_NAME
+from components.web.container import CONTAINER_NAME
 from components.web.scope import Scope
 
 BLUE_GREEN_BAKE_MINUTES = 5

@@ -9,7 +9,7 @@ import pytest
 
 from bootstrap.iam_documents import Account, boundary_policy
 from components.config import ConfigError, parse_stack_config, validate_image_pull
-from components.task_definition import repository_arn_of_image
+from components.ecr_image import repository_arn_of_image
 from tests.support.graphs import PlanVariant
 from tests.support.service import CONTRACT
 from tools.graph import json_input

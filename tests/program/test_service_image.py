@@ -9,14 +9,15 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from components.task_definition import (
+from components.ecr_image import repository_arn_of_image
+from components.web.image import (
+    DOCKER_BUILD_IMAGE,
     IMAGE_TAG_PREFIX,
     KEEP_IMAGES,
     content_hash_tag,
     ecr_lifecycle_policy,
-    repository_arn_of_image,
+    retain_pushed_image,
 )
-from components.web.image import DOCKER_BUILD_IMAGE, retain_pushed_image
 from tests.support.graphs import PlanVariant
 from tests.support.paths import REPO_ROOT
 from tests.support.service import (

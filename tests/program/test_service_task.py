@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.config import FARGATE_SIZES
-from components.task_definition import RuntimeContract, container_definitions
+from components.web.container import RuntimeContract, container_definitions
 from tests.support.graphs import PlanVariant
 from tests.support.paths import REPO_ROOT
 from tests.support.service import (

@@ -1,16 +1,11 @@
-"""Pure helpers for the WebService: the app's runtime contract, the image tag, the container
-definition, the ECR lifecycle policy and ARNs derived from an image URI.
-
-Nothing here registers a resource, so every function is tested directly as well as through the
-graph.
-"""
+"""What the app container is: the runtime contract the image promises (app/runtime-contract.json)
+and the container definition and volumes the task definition is built from. Pure functions of
+resolved values, tested directly as well as through the graph."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,38 +37,6 @@ class RuntimeContract:
             writable_paths=tuple(raw["writablePaths"]),
             keepalive_timeout_seconds=int(raw["keepaliveTimeoutSeconds"]),
         )
-
-
-IMAGE_TAG_PREFIX = "app-"
-
-
-def content_hash_tag(
-    directory: Path, *, platform: str, build_args: Mapping[str, str] | None = None
-) -> str:
-    """An image tag that changes exactly when a build input changes: a file under ``directory``,
-    the target platform or a build argument.
-
-    awsx's default tag is fixed, so the second push of a changed app would hit the repository's
-    immutable tag (pitfall: ecr-immutable); for the same reason a rebuild for another platform
-    (cpuArchitecture) or with other build arguments needs a tag of its own. Relative paths are
-    hashed with the bytes, so a rename changes the tag too; the walk is sorted, so the tag does
-    not depend on the file system order. The platform's architecture is also spelled out, so
-    the ECR console shows which build a tag is: ``app-arm64-<20 hex>``, 30 characters, well
-    within ECR's 128 (letters, digits, ``-``).
-    """
-    digest = hashlib.sha256()
-
-    def field(data: bytes) -> None:
-        digest.update(len(data).to_bytes(8, "big") + data)
-
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        field(path.relative_to(directory).as_posix().encode())
-        field(path.read_bytes())
-    field(f"platform={platform}".encode())
-    for name, value in sorted((build_args or {}).items()):
-        field(f"arg[{name}]={value}".encode())
-    architecture = re.sub(r"[^a-z0-9]+", "", platform.rsplit("/", 1)[-1].lower())
-    return f"{IMAGE_TAG_PREFIX}{architecture}-{digest.hexdigest()[:20]}"
 
 
 def volume_name(container_path: str) -> str:
@@ -158,73 +121,3 @@ def container_definitions(
             "stopTimeout": 30,
         }
     ]
-
-
-# ECR lifecycle policy: unique priorities, and an `any` rule, if any, last (pitfall:
-# ecr-lifecycle). The rollback window: the images of the last KEEP_IMAGES builds stay in ECR
-# (docs/runbook.md quotes it), since Pulumi no longer deletes a pushed image
-# (components/web/image.py retain_pushed_image) and this policy is what removes old ones.
-KEEP_IMAGES = 10
-UNTAGGED_EXPIRY_DAYS = 1
-
-
-def ecr_lifecycle_policy() -> dict[str, Any]:
-    """Expire untagged images after a day; keep the last KEEP_IMAGES tagged builds.
-
-    The keep rule counts tagged images only: a build pushed as an image index stores its
-    platform manifest and attestation manifests as untagged images, and an `any` count would
-    let those crowd builds out of the window. The untagged rule cannot take an image a kept
-    revision runs: the task pins the digest the tag points to (tagged, never selected by it),
-    and ECR refuses to delete a manifest an image index still references (BatchDeleteImage
-    failure ImageReferencedByManifestList), so an index's children go only once the index
-    itself has expired.
-    """
-    return {
-        "rules": [
-            {
-                "rulePriority": 1,
-                "description": f"Expire untagged images after {UNTAGGED_EXPIRY_DAYS} day",
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "sinceImagePushed",
-                    "countUnit": "days",
-                    "countNumber": UNTAGGED_EXPIRY_DAYS,
-                },
-                "action": {"type": "expire"},
-            },
-            {
-                "rulePriority": 2,
-                "description": f"Keep the last {KEEP_IMAGES} builds (the rollback window)",
-                "selection": {
-                    "tagStatus": "tagged",
-                    "tagPatternList": [f"{IMAGE_TAG_PREFIX}*"],
-                    "countType": "imageCountMoreThan",
-                    "countNumber": KEEP_IMAGES,
-                },
-                "action": {"type": "expire"},
-            },
-        ]
-    }
-
-
-# An ECR image pinned by digest (what config.py accepts for `image`).
-ECR_IMAGE_URI = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/"
-    r"(?P<repository>[a-z0-9._/-]+)@sha256:[0-9a-f]{64}"
-)
-
-
-def repository_arn_of_image(image_uri: str, *, partition: str) -> str:
-    """The ECR repository ARN an image URI (validated by config.py) points into. GovCloud
-    registries share the amazonaws.com domain, so the partition cannot come from the URI."""
-    match = ECR_IMAGE_URI.fullmatch(image_uri)
-    if not match:
-        raise ValueError(f"not an ECR image URI pinned by digest: {image_uri}")
-    return (
-        f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
-    )
-
-
-def docker_platform(cpu_architecture: str) -> str:
-    """The build platform for the task's CPU architecture (pitfall: cpu-arch)."""
-    return {"ARM64": "linux/arm64", "X86_64": "linux/amd64"}[cpu_architecture]
