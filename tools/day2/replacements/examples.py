@@ -1,12 +1,21 @@
-"""docs/changes.md: one representative, valid, non-default change per config key (a change of
-what the stack file sets, so it does something), with the keys it must move together (a new
-VPC CIDR needs subnets inside it). ``app/`` is the content under app/, which is no config key."""
+"""docs/changes.md's changes: each declared setting's example (components/config/, the
+``example``, ``example_with`` and ``example_stack`` of its ``setting(...)``), so a new key gets its
+row from its declaration, then a few scenarios a single example cannot show (the other stack,
+turning a feature on in dev, a change the program rejects). ``app/`` is the content under app/,
+which is no config key."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
+
+from components.config import DeclaredSetting, declared_settings
+
+# The stack an example that names none changes (the config reachability test renders the same:
+# prod, where most features are on, so most changes show).
+DEFAULT_EXAMPLE_STACK = "prod"
 
 
 @dataclass(frozen=True)
@@ -16,29 +25,35 @@ class ChangeExample:
     key: str
     change: str
     """CHANGE text, as ``make plan CHANGE=...`` takes it."""
-    stack: Literal["dev", "prod"] = "dev"
+    stack: str = "dev"
     note: str = ""
     """Said beside the change in the table (what it stands for, what to expect)."""
 
 
-STAGING_TAGS = json.dumps(
-    {"tags": {"Project": "ecs-fargate", "Environment": "staging", "ManagedBy": "pulumi",
-              "Owner": "platform-team"}}
-)  # fmt: skip
-NIGHT = json.dumps(
-    {"scaleInCron": "cron(0 21 ? * MON-FRI *)", "scaleOutCron": "cron(0 8 ? * MON-FRI *)",
-     "timezone": "Asia/Tokyo"}
-)  # fmt: skip
+def change_text(values: Mapping[str, Any]) -> str:
+    """``key=value`` items as ``make plan CHANGE=...`` takes them: what ``pulumi config set``
+    stores, plain text for a string and JSON for anything else."""
+    return "; ".join(
+        f"{key}={value if isinstance(value, str) else json.dumps(value)}"
+        for key, value in values.items()
+    )
+
+
+def declared_example(declared: DeclaredSetting) -> ChangeExample:
+    declaration = declared.declaration
+    return ChangeExample(
+        declared.key,
+        change_text({declared.key: declaration.example, **declaration.example_with}),
+        stack=declaration.example_stack or DEFAULT_EXAMPLE_STACK,
+    )
+
+
 # A VPC change replaces the ALB with the VPC (components/web, replace_with).
 VPC_OUTAGE = (
     "a full outage: a new ALB with a new DNS name (albDnsName); with a domain the alias record "
     "follows it, without one clients must move to the new name"
 )
-CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
-    ChangeExample("environment", f"environment=staging; aws:defaultTags={STAGING_TAGS}"),
-    ChangeExample("protectStatefulResources", "protectStatefulResources=true"),
-    ChangeExample("permissionsBoundaryArn", "permissionsBoundaryArn="),
-    ChangeExample("logRetentionDays", "logRetentionDays=30"),
+SCENARIOS: tuple[ChangeExample, ...] = (
     ChangeExample(
         "vpcCidr",
         'vpcCidr=10.2.0.0/16; publicSubnetCidrs=["10.2.1.0/24", "10.2.2.0/24"]; '
@@ -46,66 +61,15 @@ CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
         note=VPC_OUTAGE,
     ),
     ChangeExample(
-        "vpcCidr",
-        'vpcCidr=10.3.0.0/16; publicSubnetCidrs=["10.3.1.0/24", "10.3.2.0/24", "10.3.3.0/24"]; '
-        'privateSubnetCidrs=["10.3.101.0/24", "10.3.102.0/24", "10.3.103.0/24"]',
-        stack="prod",
-        note="prod: as in dev, and the old ALB's deletion protection stops the up at its delete",
-    ),
-    ChangeExample("publicSubnetCidrs", 'publicSubnetCidrs=["10.0.1.0/24", "10.0.3.0/24"]'),
-    ChangeExample("privateSubnetCidrs", 'privateSubnetCidrs=["10.0.101.0/24", "10.0.103.0/24"]'),
-    ChangeExample(
-        "availabilityZoneCount",
-        'availabilityZoneCount=3; publicSubnetCidrs=["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]; '
-        'privateSubnetCidrs=["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"]',
-    ),
-    ChangeExample("availabilityZones", 'availabilityZones=["ap-northeast-1a", "ap-northeast-1d"]'),
-    ChangeExample("endpointPlacement", "endpointPlacement=every-az"),
-    ChangeExample("extraEndpointServices", 'extraEndpointServices=["ssm"]'),
-    ChangeExample("flowLogs", "flowLogs=true"),
-    ChangeExample("flowLogRetentionDays", "flowLogRetentionDays=400", stack="prod"),
-    ChangeExample("containerPort", "containerPort=8081"),
-    ChangeExample("cpu", "cpu=512; memory=1024"),
-    ChangeExample("memory", "memory=1024"),
-    ChangeExample("cpuArchitecture", "cpuArchitecture=X86_64"),
-    ChangeExample("desiredCount", "desiredCount=3"),
-    ChangeExample("minCapacity", "minCapacity=1"),
-    ChangeExample("maxCapacity", "maxCapacity=6"),
-    ChangeExample(
-        "capacityProviderStrategy",
-        'capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1, "base": 0}]',
-    ),
-    ChangeExample("containerInsights", "containerInsights=true"),
-    ChangeExample(
-        "enableExecuteCommand", 'enableExecuteCommand=true; extraEndpointServices=["ssmmessages"]'
-    ),
-    ChangeExample(
-        "image",
-        "image=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-dev-app@sha256:"
-        + "0123456789abcdef" * 4,
-    ),
-    ChangeExample("deploymentStrategy", "deploymentStrategy=blue_green"),
-    ChangeExample("healthCheckGracePeriodSeconds", "healthCheckGracePeriodSeconds=60"),
-    ChangeExample("albIngressCidrs", 'albIngressCidrs=["203.0.113.0/24"]'),
-    ChangeExample("albDeletionProtection", "albDeletionProtection=true"),
-    ChangeExample("albAccessLogs", "albAccessLogs=true"),
-    ChangeExample("albIdleTimeoutSeconds", "albIdleTimeoutSeconds=30"),
-    ChangeExample("domainName", "domainName=app.acme-corp.net; hostedZoneId=Z0123456789ABCDEFGHIJ",
-                  note="on (dev); off is the reverse: the HTTPS listener, certificate and records go"),  # fmt: skip
+        "domainName",
+        "domainName=app.acme-corp.net; hostedZoneId=Z0123456789ABCDEFGHIJ",
+        note="on (dev); off is the reverse: the HTTPS listener, certificate and records go",
+    ),  # fmt: skip
     ChangeExample("domainName", "domainName=; hostedZoneId=", stack="prod", note="off (prod)"),
-    ChangeExample("hostedZoneId", "hostedZoneId=Z9876543210ABCDEFGHIJ", stack="prod"),
-    ChangeExample("waf", "waf=true"),
-    ChangeExample("wafRateLimit", "wafRateLimit=1000", stack="prod"),
-    ChangeExample("nightSchedule", f"nightSchedule={NIGHT}"),
-    ChangeExample("slo", 'slo={"availabilityPercent": 99.5, "latencyP99Seconds": 1.0, "windowDays": 30}'),
-    ChangeExample("alarmEmails", 'alarmEmails=["oncall@acme-corp.net"]'),
-    ChangeExample("alarmTopicCmk", "alarmTopicCmk=true"),
-    ChangeExample("slackWorkspaceId", "slackWorkspaceId=T0123ABCDEF; slackChannelId=C0123ABCDEF"),
-    ChangeExample("slackChannelId", "slackChannelId=C0123ABCDEF"),
-    ChangeExample("burnRateMinRequests", "burnRateMinRequests=100"),
-    ChangeExample("dashboard", "dashboard=true"),
-    ChangeExample("runningTasksAlarm", "runningTasksAlarm=true; containerInsights=true"),
-    ChangeExample("unhealthyHostsAlarm", "unhealthyHostsAlarm=true"),
-    ChangeExample("errorLogTerms", 'errorLogTerms=["[error]", "[crit]"]'),
     ChangeExample("app/", "app/", note="any edit under app/ (not a config key): a new image tag"),
-)  # fmt: skip
+)
+
+CHANGE_EXAMPLES: tuple[ChangeExample, ...] = (
+    *(declared_example(declared) for declared in declared_settings()),
+    *SCENARIOS,
+)
