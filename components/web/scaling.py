@@ -83,29 +83,27 @@ def night_schedule(
     target: aws.appautoscaling.Target,
     service: ServiceConfig,
 ) -> None:
+    def capacity_at(
+        suffix: str, cron: str, capacity: tuple[int, int], opts: pulumi.ResourceOptions
+    ) -> aws.appautoscaling.ScheduledAction:
+        return aws.appautoscaling.ScheduledAction(
+            scope.named(suffix),
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            schedule=cron,
+            timezone=schedule.timezone,
+            scalable_target_action={"min_capacity": capacity[0], "max_capacity": capacity[1]},
+            opts=opts,
+        )
+
     # While scaled to zero the ALB answers 503 (README: night schedule).
-    night = aws.appautoscaling.ScheduledAction(
-        scope.named("night-scale-in"),
-        service_namespace=target.service_namespace,
-        scalable_dimension=target.scalable_dimension,
-        resource_id=target.resource_id,
-        schedule=schedule.scale_in_cron,
-        timezone=schedule.timezone,
-        scalable_target_action={"min_capacity": 0, "max_capacity": 0},
-        opts=scope.child(),
-    )
-    aws.appautoscaling.ScheduledAction(
-        scope.named("morning-scale-out"),
-        service_namespace=target.service_namespace,
-        scalable_dimension=target.scalable_dimension,
-        resource_id=target.resource_id,
-        schedule=schedule.scale_out_cron,
-        timezone=schedule.timezone,
-        scalable_target_action={
-            "min_capacity": service.min_capacity,
-            "max_capacity": service.max_capacity,
-        },
+    night = capacity_at("night-scale-in", schedule.scale_in_cron, (0, 0), scope.child())
+    capacity_at(
+        "morning-scale-out",
+        schedule.scale_out_cron,
+        (service.min_capacity, service.max_capacity),
         # Scheduled actions of one target are written one at a time (the API serialises
         # updates to a scalable target).
-        opts=scope.child(depends_on=[night]),
+        scope.child(depends_on=[night]),
     )
