@@ -17,6 +17,8 @@ from typing import Any
 
 import boto3
 import botocore
+import botocore.loaders
+import botocore.session
 import pytest
 import yaml
 from botocore.stub import Stubber
@@ -120,6 +122,23 @@ HEALTHY_SITE = {"/health": (200, {})}
 
 
 # --- a stack in moto ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="module")
+def service_models_parsed_once() -> Iterator[None]:
+    """One botocore loader for every session the module opens: moto resets boto3's default session
+    at each test and clients() opens its own, and each new session would parse the services' JSON
+    models again (two thirds of this module's time)."""
+    loaders: dict[str | None, botocore.loaders.Loader] = {}
+
+    def shared_loader(search_paths: str | None = None) -> botocore.loaders.Loader:
+        if search_paths not in loaders:
+            loaders[search_paths] = botocore.loaders.create_loader(search_paths)
+        return loaders[search_paths]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", shared_loader)
+        yield
 
 
 @contextlib.contextmanager
