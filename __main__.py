@@ -30,7 +30,7 @@ pulumi.export("repositoryUrl", web.repository.repository_url)
 pulumi.export("imageUri", web.image_uri)
 pulumi.export("taskDefinitionArn", web.task_definition_arn)
 pulumi.export("alarmTopicArn", observability.alarm_topic_arn)
-# tools/verify.py (make verify) reads these two: the stack's alarms are the ones named with this
+# tools/verify (make verify) reads these two: the stack's alarms are the ones named with this
 # prefix, and each log group the program manages must keep the retention it was given.
 pulumi.export("alarmNamePrefix", f"{cfg.name_prefix}-")
 pulumi.export(

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-# The modules live in the `bootstrap` package and reuse components/config.py's error helpers, so
+# The modules live in the `bootstrap` package and reuse components/config's error helpers, so
 # the repository root must be importable when the CLI runs this directory as the program.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:

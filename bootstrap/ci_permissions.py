@@ -1,7 +1,7 @@
 """What the CI roles may do, as data: each resource type token of the ecs-fargate stacks mapped to
 the IAM actions its create/update/delete needs, and how those actions are confined to one stack.
 
-The deploy role of an environment gets every row; ``tests/test_bootstrap_permissions.py`` fails
+The deploy role of an environment gets every row; ``tests/bootstrap/test_bootstrap_permissions.py`` fails
 when the dev or prod resource graph holds a type with no row here, so a new resource type cannot
 reach `pulumi up` without its permissions (the portfolio's "CI cannot create half the stack").
 
@@ -497,7 +497,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
                 Scope.NAME_PREFIX,
                 arns=_SERVICE,
             ),
-            # make verify after `up` (tools/verify.py AWS_CALLS; tests/test_verify.py checks the
+            # make verify after `up` (tools/verify/aws.py AWS_CALLS; tests/tools/test_verify.py checks the
             # rendered policies allow each): the digest each running task pulled. The task ARN
             # carries the cluster's name (the long ARN format, default since 2021)
             Grant(
@@ -782,7 +782,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         ),
         name_output="dashboardName",
     ),
-    # --- notification (components/observability.py)
+    # --- notification (components/observability/notification.py)
     "aws:sns/topic:Topic": TypePermissions(
         (
             Grant(
@@ -854,7 +854,7 @@ PERMISSIONS: dict[str, TypePermissions] = {
         reads=("chatbot:DescribeSlackChannelConfigurations", "chatbot:ListTagsForResource"),
         name_output="configurationName",
     ),
-    # --- dev night schedule (components/observability.py): pauses the availability alarms
+    # --- dev night schedule (components/observability/night_pause.py): pauses the availability alarms
     "aws:scheduler/schedule:Schedule": TypePermissions(
         (
             Grant(
@@ -1169,7 +1169,7 @@ def read_actions() -> tuple[str, ...]:
 # pulumi-aws wraps: internal/service/<service>/<resource>.go, the resource...Read functions and the
 # find... helpers they call; tags come back through the service's ListTagsForResource or inside the
 # describe answer). The drift role gets exactly these, plus INVOKE_READS and the state reads of a
-# preview; tests/test_bootstrap_drift.py fails when a type of the stacks has no row. Checked
+# preview; tests/bootstrap/test_bootstrap_drift.py fails when a type of the stacks has no row. Checked
 # against the provider source (main branch, 2026): vpc_.go resourceVPCRead (DescribeVpcAttribute
 # x3, findVPCDefaultNetworkACL, findVPCMainRouteTable, findVPCDefaultSecurityGroup), elbv2
 # listener.go resourceListenerRead (findListenerAttributesByARN), route53 record.go

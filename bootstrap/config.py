@@ -49,7 +49,7 @@ DRIFT_ENVIRONMENT = "drift"
 
 # The stack features that hand one of the stack's roles to another AWS service (by the resource
 # that takes the role's ARN), and that service. Turning a feature on in a stack means adding its
-# service to passedToServices.<env> (docs/deploy.md); tests/test_bootstrap_permissions.py plans
+# service to passedToServices.<env> (docs/deploy.md); tests/bootstrap/test_bootstrap_permissions.py plans
 # every feature and fails naming the entry when this table or the defaults below fall behind.
 # Application Auto Scaling uses its service-linked role, which is never passed.
 FEATURE_PASSED_TO_SERVICES: dict[str, str] = {

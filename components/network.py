@@ -72,7 +72,7 @@ class Network(pulumi.ComponentResource):
     vpc: aws.ec2.Vpc
     """Exposed so what ELB binds to it for life (the ALB) can be replaced with it (replace_with)."""
     log_groups: list[aws.cloudwatch.LogGroup]
-    """The flow logs' group when flow logs are on (tools/verify.py checks its retention)."""
+    """The flow logs' group when flow logs are on (tools/verify/monitoring.py checks its retention)."""
 
     def __init__(
         self,

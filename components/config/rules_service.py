@@ -260,6 +260,6 @@ def validate_image_pull(image: str, *, account_id: str) -> None:
             image,
             f"with permissionsBoundaryArn set, the execution role may pull only from this "
             f"account's ({account_id}) {PULLABLE_REPOSITORY_PREFIX}* repositories in the stack "
-            "region (the bootstrap's permissions boundary, bootstrap/iam_documents.py): push the "
+            "region (the bootstrap's permissions boundary, bootstrap/iam_documents/boundary.py): push the "
             "image to such a repository, or leave image empty to build app/",
         )

@@ -88,7 +88,7 @@ def test_every_resource_type_of_the_stacks_and_their_changes_has_a_row(
     seen = {r["type"] for g in (dev_graph, prod_graph) for r in g.resources}
     seen |= {r.type for e in examples if e.impact for r in e.impact.resources if r.type != PROVIDER}
     missing = sorted(t for t in seen if t not in TABLE and not t.startswith(OWN_COMPONENT_PREFIX))
-    assert missing == [], "add these types to ROWS in tools/day2/replacements.py"
+    assert missing == [], "add these types to a table of tools/day2/replacements/ (ROWS)"
 
 
 def _sdk_inputs(type_token: str) -> set[str]:

@@ -32,7 +32,7 @@ def read_project(project_dir: Path) -> dict[str, Any]:
 
 
 # Settings a stack file leaves to its owner that the offline plan still needs. Pulumi.prod.yaml
-# ships without a domain (each owner sets theirs; components/config.py rejects the example
+# ships without a domain (each owner sets theirs; components/config rejects the example
 # values), so the offline prod graph gets a realistic one, used only here and never deployed.
 OWNER_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("ecs-fargate", "prod"): {
@@ -59,7 +59,7 @@ def stack_file(stack: str, project_dir: Path = REPO_ROOT) -> Path:
 
 
 # Secure values (`pulumi config set --secret`) the offline plan stands in for: only the
-# CLI with the stack's secrets provider decrypts them. Decided per key from components/config.py's
+# CLI with the stack's secrets provider decrypts them. Decided per key from components/config's
 # types: these are string ids and e-mail addresses that reach a resource only as an input (the
 # program sends them as secrets, components/config.secret_input), so a placeholder that passes the
 # key's validation plans the same resources. Every other key stops the plan with one line: its

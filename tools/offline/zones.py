@@ -27,7 +27,7 @@ class Zone:
 # also lists the Taipei Local Zone, opted in by this account: DescribeAvailabilityZones returns
 # opted-in Local Zones beside the AZs by default (not-opted-in ones only with
 # AllAvailabilityZones), and promises no order, so it comes first here. A program that drops
-# the opt-in-status filter then puts a subnet in it, and tests/test_offline_mocks.py fails.
+# the opt-in-status filter then puts a subnet in it, and tests/program/test_offline_mocks.py fails.
 MOCK_ZONES: dict[str, list[Zone]] = {
     "ap-northeast-1": [
         Zone("ap-northeast-1-tpe-1a", "apne1-tpe1-az1", "opted-in", "local-zone"),
