@@ -1,4 +1,5 @@
-"""Shared fixtures: the offline resource graph of each stack, planned once per test session."""
+"""Shared fixtures: the offline resource graph of each stack and of its variants, each rendered
+once per test process (tests/support/renders.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, PlanVariant, config_with
+from tests.support.renders import rendered
 from tools.graph import Graph
-from tools.offline import run_program
 
 STACKS = ("dev", "prod")
 
@@ -18,18 +19,18 @@ pytest_plugins = ("tests.support.policy_pack",)
 
 @pytest.fixture(scope="session")
 def dev_graph() -> Graph:
-    return Graph(run_program("dev"))
+    return Graph(rendered("dev"))
 
 
 @pytest.fixture(scope="session")
 def prod_graph() -> Graph:
-    return Graph(run_program("prod"))
+    return Graph(rendered("prod"))
 
 
 @pytest.fixture(scope="session", params=STACKS)
 def stack_graph(request: pytest.FixtureRequest) -> Graph:
     """Each stack's graph in turn, for properties every stack must have."""
-    return Graph(run_program(request.param))
+    return Graph(rendered(request.param))
 
 
 @pytest.fixture(scope="module", params=FEATURE_VARIANTS, ids=lambda v: v.id)
@@ -37,7 +38,7 @@ def feature_variant(request: pytest.FixtureRequest) -> tuple[FeatureVariant, Gra
     """Each optional feature turned on in turn, with the stack it was planned on."""
     variant: FeatureVariant = request.param
     config = config_with(variant.stack, variant.overrides)
-    return variant, Graph(run_program(variant.stack, config=config))
+    return variant, Graph(rendered(variant.stack, config))
 
 
 @pytest.fixture
@@ -46,6 +47,6 @@ def plan_variant() -> PlanVariant:
 
     def plan(stack: str = "dev", raise_errors: bool = True, **overrides: Any) -> Graph:
         config = config_with(stack, overrides)
-        return Graph(run_program(stack, config=config, raise_errors=raise_errors))
+        return Graph(rendered(stack, config, raise_errors=raise_errors))
 
     return plan
