@@ -13,8 +13,9 @@ from tools.graph import Graph
 
 STACKS = ("dev", "prod")
 
-# The policy pack process every policy test shares (tests/support/policy_pack.py).
-pytest_plugins = ("tests.support.policy_pack",)
+# The policy pack process every policy test shares (tests/support/policy_pack.py), and the
+# garbage collector kept off the SDK's long-lived objects (tests/support/frozen_heap.py).
+pytest_plugins = ("tests.support.policy_pack", "tests.support.frozen_heap")
 
 
 @pytest.fixture(scope="session")
