@@ -22,6 +22,8 @@ from components.config.parse import (
     parse_section,
     parse_settings,
     reject_undeclared,
+    require_choice,
+    require_match,
     require_range,
 )
 from components.config.resource_types import (
@@ -49,8 +51,8 @@ DRIFT_ENVIRONMENT = "drift"
 
 # The stack features that hand one of the stack's roles to another AWS service (by the resource
 # that takes the role's ARN), and that service. Turning a feature on in a stack means adding its
-# service to passedToServices.<env> (docs/deploy.md); tests/bootstrap/test_bootstrap_permissions.py plans
-# every feature and fails naming the entry when this table or the defaults below fall behind.
+# service to passedToServices.<env> (docs/deploy.md); tests/bootstrap/test_bootstrap_permissions.py
+# plans every feature and fails naming the entry when this table or the defaults below fall behind.
 # Application Auto Scaling uses its service-linked role, which is never passed.
 FEATURE_PASSED_TO_SERVICES: dict[str, str] = {
     "flowLogs": "vpc-flow-logs.amazonaws.com",
@@ -242,12 +244,7 @@ def _validate_github(github: GitHubRepository) -> None:
             github.name,
             "a repository name: 1-100 letters, digits, '.', '_' or '-' (no owner, no slash)",
         )
-    if github.subject_format not in SUBJECT_FORMATS:
-        raise config_error(
-            key("githubSubjectFormat"),
-            github.subject_format,
-            f"allowed values: {', '.join(SUBJECT_FORMATS)}",
-        )
+    require_choice(key("githubSubjectFormat"), github.subject_format, SUBJECT_FORMATS)
     if github.subject_format == "immutable":
         for id_name, id_value in (
             ("githubOwnerId", github.owner_id),
@@ -307,24 +304,18 @@ def _passed_to_services(
     for environment in environments:
         services = configured.get(environment, DEFAULT_PASSED_TO_SERVICES.get(environment, ()))
         for service in services:
-            if service not in PASSABLE_SERVICES:
-                raise config_error(
-                    f"{key('passedToServices')}.{environment}",
-                    service,
-                    f"allowed values: {', '.join(PASSABLE_SERVICES)}",
-                )
+            require_choice(f"{key('passedToServices')}.{environment}", service, PASSABLE_SERVICES)
         result[environment] = tuple(sorted(set(services)))
     return result
 
 
 def _validate_backend_names(cfg: BootstrapConfig) -> None:
-    provider_arn = cfg.existing_oidc_provider_arn
-    if provider_arn and not _OIDC_PROVIDER_ARN.fullmatch(provider_arn):
-        raise config_error(
-            key("existingOidcProviderArn"),
-            provider_arn,
-            f"empty (create the provider) or arn:aws:iam::<account>:oidc-provider/{GITHUB_OIDC_HOST}",
-        )
+    require_match(
+        key("existingOidcProviderArn"),
+        cfg.existing_oidc_provider_arn,
+        _OIDC_PROVIDER_ARN,
+        f"empty (create the provider) or arn:aws:iam::<account>:oidc-provider/{GITHUB_OIDC_HOST}",
+    )
     bucket = cfg.state_bucket_name
     if bucket and (not _BUCKET_NAME.fullmatch(bucket) or "--" in bucket):
         raise config_error(

@@ -173,6 +173,19 @@ def require_choice(key: str, value: str, allowed: tuple[str, ...]) -> None:
         raise config_error(key, value, f"allowed values: {', '.join(allowed)}")
 
 
+def require_match(key: str, value: str, pattern: str | re.Pattern[str], allowed: str) -> None:
+    """An optional text setting: empty, or all of it matching ``pattern``."""
+    if value and not re.fullmatch(pattern, value):
+        raise config_error(key, value, allowed)
+
+
+def require_together(first: tuple[str, str], second: tuple[str, str], allowed: str) -> None:
+    """Two (key, value) settings that are set both or neither; the error names the empty one."""
+    (first_key, first_value), (second_key, second_value) = first, second
+    if bool(first_value) != bool(second_value):
+        raise config_error(second_key if first_value else first_key, "", allowed)
+
+
 def require_positive(key: str, value: int) -> None:
     if value <= 0:
         raise config_error(key, value, "must be a positive whole number")

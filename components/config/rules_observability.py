@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from components.config.observability import ObservabilityConfig
-from components.config.parse import require_positive, require_range
+from components.config.parse import require_match, require_positive, require_range, require_together
 from components.config.service import ServiceConfig
 from components.config.settings import config_error
 from components.config.stack import config_key
@@ -46,25 +46,23 @@ def validate_observability(obs: ObservabilityConfig, svc: ServiceConfig) -> None
                 "list each address once",
             )
         seen_emails[slug] = i
-    if bool(obs.slack_workspace_id) != bool(obs.slack_channel_id):
-        missing = "slackChannelId" if obs.slack_workspace_id else "slackWorkspaceId"
-        raise config_error(
-            config_key(missing),
-            "",
-            "Slack needs both slackWorkspaceId and slackChannelId",
-        )
-    if obs.slack_workspace_id and not re.fullmatch(r"T[A-Z0-9]{6,}", obs.slack_workspace_id):
-        raise config_error(
-            config_key("slackWorkspaceId"),
-            obs.slack_workspace_id,
-            "a Slack workspace id such as T012ABCDEF",
-        )
-    if obs.slack_channel_id and not re.fullmatch(r"[CG][A-Z0-9]{6,}", obs.slack_channel_id):
-        raise config_error(
-            config_key("slackChannelId"),
-            obs.slack_channel_id,
-            "a Slack channel id such as C012ABCDEF",
-        )
+    require_together(
+        (config_key("slackWorkspaceId"), obs.slack_workspace_id),
+        (config_key("slackChannelId"), obs.slack_channel_id),
+        "Slack needs both slackWorkspaceId and slackChannelId",
+    )
+    require_match(
+        config_key("slackWorkspaceId"),
+        obs.slack_workspace_id,
+        r"T[A-Z0-9]{6,}",
+        "a Slack workspace id such as T012ABCDEF",
+    )
+    require_match(
+        config_key("slackChannelId"),
+        obs.slack_channel_id,
+        r"[CG][A-Z0-9]{6,}",
+        "a Slack channel id such as C012ABCDEF",
+    )
     require_positive(config_key("burnRateMinRequests"), obs.burn_rate_min_requests)
     if not obs.error_log_terms or any(not term.strip() for term in obs.error_log_terms):
         raise config_error(

@@ -17,7 +17,14 @@ from components.config.limits import (
     is_placeholder_domain,
 )
 from components.config.network import NetworkConfig
-from components.config.parse import ipv4_network, require_choice, require_positive, require_range
+from components.config.parse import (
+    ipv4_network,
+    require_choice,
+    require_match,
+    require_positive,
+    require_range,
+    require_together,
+)
 from components.config.service import CapacityProviderShare, ServiceConfig
 from components.config.settings import camel, config_error
 from components.config.stack import config_key
@@ -93,28 +100,23 @@ def validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) ->
         raise config_error(config_key("albIngressCidrs"), [], "at least one CIDR may reach the ALB")
     for i, cidr in enumerate(svc.alb_ingress_cidrs):
         ipv4_network(cidr, config_key(f"albIngressCidrs[{i}]"))
-    if bool(svc.domain_name) != bool(svc.hosted_zone_id):
-        key = "hostedZoneId" if svc.domain_name else "domainName"
-        raise config_error(
-            config_key(key),
-            "",
-            "domainName and hostedZoneId go together: set both or neither",
-        )
-    if svc.domain_name and not re.fullmatch(
-        r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+    require_together(
+        (config_key("domainName"), svc.domain_name),
+        (config_key("hostedZoneId"), svc.hosted_zone_id),
+        "domainName and hostedZoneId go together: set both or neither",
+    )
+    require_match(
+        config_key("domainName"),
         svc.domain_name,
-    ):
-        raise config_error(
-            config_key("domainName"),
-            svc.domain_name,
-            "a lower-case DNS name such as app.example.com",
-        )
-    if svc.hosted_zone_id and not re.fullmatch(r"Z[A-Z0-9]{4,31}", svc.hosted_zone_id):
-        raise config_error(
-            config_key("hostedZoneId"),
-            svc.hosted_zone_id,
-            "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
-        )
+        r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+        "a lower-case DNS name such as app.example.com",
+    )
+    require_match(
+        config_key("hostedZoneId"),
+        svc.hosted_zone_id,
+        r"Z[A-Z0-9]{4,31}",
+        "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+    )
     # An example value would pass every check here and fail half-way through `up`, at the
     # certificate's validation record in a zone that is not the owner's.
     if svc.domain_name and is_placeholder_domain(svc.domain_name):
