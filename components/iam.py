@@ -19,6 +19,20 @@ def policy_document(*statements: Statement) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
+def deny_insecure_transport(sid: str, bucket_arn: str) -> Statement:
+    """A bucket policy statement denying every request to the bucket and its objects that does
+    not use TLS (policy rule S3-08). ``sid`` stays what each bucket has always had: a changed
+    policy text is an update of the live bucket policy."""
+    return {
+        "Sid": sid,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
 def service_trust_policy(service: str, *, source_account: str | None = None) -> dict[str, Any]:
     """Trust policy letting one AWS service principal assume the role.
 

@@ -9,6 +9,7 @@ from typing import Any
 from bootstrap.ci_permissions import MAIN_PROJECT
 from bootstrap.iam_documents.document import Account, document
 from bootstrap.state_access import state_grants
+from components.iam import deny_insecure_transport
 
 # The secrets provider URL carries context_stack=<stack> (Pulumi CLI >= 3.41.1), so KMS sees the
 # encryption context {"stack": "<stack>"} on every Decrypt and IAM can condition on it.
@@ -16,19 +17,8 @@ SECRETS_CONTEXT_KEY = "stack"
 
 
 def state_bucket_policy(bucket_arn: str) -> dict[str, Any]:
-    """Deny every non-TLS request (policy rule S3-08)."""
-    return document(
-        [
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket_arn, f"{bucket_arn}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ]
-    )
+    """Deny every non-TLS request."""
+    return document([deny_insecure_transport("DenyInsecureTransport", bucket_arn)])
 
 
 # The account root holds the key's administration so IAM policies decide who uses it (the
