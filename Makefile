@@ -8,6 +8,7 @@
 #   make docs                 rewrite every figure README.md quotes (tools/docs/)
 #   make plan-bench           make plan's time beside the import floor (issue 13: at most 2.0x)
 #   make test                 lint, types, unit tests under mocks, policy pack, app, workflows
+#   make test-bench           each part of make test timed (issue 12: unit at most 60 s)
 STACK ?= dev
 VENV ?= venv
 PY := $(VENV)/bin/python
@@ -91,10 +92,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/basedpyright
 
+# Two worker processes (pytest-xdist); --dist loadfile keeps each test module in one worker, so
+# its module fixtures (the change examples, the reachability baselines) render once. `pytest` by
+# hand stays one process. make test-bench times this beside lint and typecheck.
+TEST_WORKERS ?= 2
 unit: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: lint typecheck unit
+
+# Each part of `make test`, median of TEST_BENCH_RUNS warm runs (tools/test_bench.py; the README
+# quotes it).
+TEST_BENCH_RUNS ?= 3
+.PHONY: test-bench
+test-bench: $(STAMP)
+	@$(PY) tools/test_bench.py --runs $(TEST_BENCH_RUNS)
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
