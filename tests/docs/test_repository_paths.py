@@ -1,5 +1,5 @@
-"""Every repository path that a comment, a docstring or a Markdown page names exists, so moving a
-module or a test leaves no pointer to where it was.
+"""Every repository path that a comment, a docstring, a Markdown page or a YAML file (stack
+files, workflows) names exists, so moving a module or a test leaves no pointer to where it was.
 
 A path counts when it starts at a top-level folder of the repository and ends in a file name
 (``components/network.py``, ``tests/program/test_network.py``); a glob (``test_*.py``) or a
@@ -46,7 +46,7 @@ def repository_paths(text: str) -> list[str]:
     return PATH.findall(text)
 
 
-def _source_files(suffix: str) -> Iterator[Path]:
+def _source_files(*suffixes: str) -> Iterator[Path]:
     for folder, subfolders, files in os.walk(REPO_ROOT):
         subfolders[:] = [
             name
@@ -55,7 +55,7 @@ def _source_files(suffix: str) -> Iterator[Path]:
             and (not name.startswith(".") or name == ".github")
             and Path(folder, name) != _OUTSIDE_COPIES
         ]
-        yield from (Path(folder, name) for name in files if name.endswith(suffix))
+        yield from (Path(folder, name) for name in files if name.endswith(suffixes))
 
 
 def _python_prose(source: str) -> Iterator[tuple[int, str]]:
@@ -73,7 +73,7 @@ def _python_prose(source: str) -> Iterator[tuple[int, str]]:
 
 
 def _prose() -> Iterator[tuple[Path, int, str]]:
-    for path in _source_files(".md"):
+    for path in _source_files(".md", ".yaml", ".yml"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             yield path, number, line
     for path in _source_files(".py"):
@@ -91,7 +91,7 @@ def test_globs_placeholders_and_paths_outside_the_repository_are_not_paths() -> 
     assert repository_paths(text) == []
 
 
-def test_every_path_named_in_comments_docstrings_and_markdown_exists() -> None:
+def test_every_path_named_in_comments_docstrings_markdown_and_yaml_exists() -> None:
     missing = [
         f"{path.relative_to(REPO_ROOT)}:{number}: {named}"
         for path, number, text in _prose()
