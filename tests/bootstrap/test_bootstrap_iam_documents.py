@@ -1,18 +1,35 @@
-"""The pieces of bootstrap/iam_documents that the whole-program tests cannot pin: IAM's limits
-and the serialisation the program sends. Each test here is the one a defect of that piece would
-break (issue 12, mutation testing)."""
+"""The pieces of bootstrap/iam_documents that the whole-program tests cannot pin: IAM's limits,
+the serialisation the program sends, the merging that keeps the policies small and the tag
+conditions of one grant. Each test here is the one a defect of that piece would break (issue 12,
+mutation testing)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from bootstrap.ci_permissions import Grant, Scope
 from bootstrap.iam_documents import (
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
+    Account,
     compact_json,
+    grant_statements,
+    merge_statements,
 )
+
+ACCOUNT = Account(
+    partition="aws",
+    region="ap-northeast-1",
+    account_id="123456789012",
+    state_bucket="state",
+    secrets_key_arn="arn:aws:kms:ap-northeast-1:123456789012:key/k",
+    boundary_arn="arn:aws:iam::123456789012:policy/b",
+)
+SECURITY_GROUPS = "arn:aws:ec2:ap-northeast-1:123456789012:security-group/*"
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +56,46 @@ def test_a_document_serialises_to_the_same_text_whatever_its_key_order() -> None
     statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
     reordered = dict(reversed(statement.items()))
     assert compact_json({"Statement": [statement]}) == compact_json({"Statement": [reordered]})
+
+
+def test_statements_that_differ_only_in_actions_merge_whatever_their_key_order() -> None:
+    read = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}
+    write = {"Resource": "*", "Action": ["s3:PutObject"], "Effect": "Allow"}
+    assert merge_statements([read, write]) == [
+        {"Effect": "Allow", "Resource": "*", "Action": ["s3:GetObject", "s3:PutObject"]}
+    ]
+
+
+def test_statements_differing_only_in_a_joinable_condition_value_join_in_any_key_order() -> None:
+    def service_linked_role(service: str) -> dict[str, Any]:
+        return {
+            "Effect": "Allow",
+            "Action": "iam:CreateServiceLinkedRole",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"iam:AWSServiceName": service}},
+        }
+
+    ecs = service_linked_role("ecs.amazonaws.com")
+    elb = dict(reversed(service_linked_role("elasticloadbalancing.amazonaws.com").items()))
+    (joined,) = merge_statements([ecs, elb])
+    assert joined["Condition"] == {
+        "StringEquals": {
+            "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"]
+        }
+    }
+
+
+def test_a_tag_grant_on_the_stacks_arns_allows_calls_on_resources_carrying_its_tag() -> None:
+    # deleting or changing an existing resource sends no request tags: only its own tag can
+    # authorise the call
+    grant = Grant(("ec2:DeleteSecurityGroup",), Scope.TAG, arns=(SECURITY_GROUPS,))
+    conditions = [s["Condition"] for s in grant_statements(grant, ACCOUNT, "dev")]
+    assert {"StringEquals": {"aws:ResourceTag/Environment": "dev"}} in conditions
+
+
+def test_a_tag_grant_on_any_resource_allows_only_requests_carrying_the_stacks_tag() -> None:
+    # a call that creates a resource without an ARN pattern has nothing to read a tag from but
+    # the request
+    grant = Grant(("ecs:RegisterTaskDefinition",), Scope.TAG, arns=("*",))
+    conditions = [s["Condition"] for s in grant_statements(grant, ACCOUNT, "dev")]
+    assert conditions == [{"StringEquals": {"aws:RequestTag/Environment": "dev"}}]
