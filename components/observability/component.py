@@ -37,14 +37,7 @@ class Observability(pulumi.ComponentResource):
     ) -> None:
         super().__init__("ecs-fargate:index:Observability", name, None, opts)
         observability = cfg.observability
-        scope = Scope(
-            name=name,
-            component=self,
-            region=cfg.region,
-            account_id=aws.get_caller_identity().account_id,
-            partition=aws.get_partition().partition,
-            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
-        )
+        scope = Scope.of(name, self, cfg)
         context = AlarmContext(
             name=name,
             service=service,
