@@ -8,11 +8,11 @@ from dataclasses import replace
 import pytest
 
 from tests.support.paths import REPO_ROOT
+from tests.support.renders import rendered
 from tools.docs.facts import METRIC_ALARM, Facts, collect, night_config, night_schedule
 from tools.docs.markers import RegionError, rewrite, stale
 from tools.docs.regions import render, stacks_table
 from tools.graph import Graph
-from tools.offline import run_program
 from tools.policy_gate import PolicyPackClient
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -20,7 +20,7 @@ README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def dev_night() -> Graph:
-    return Graph(run_program("dev", config=night_config("dev")))
+    return Graph(rendered("dev", night_config("dev")))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_an_added_alarm_changes_the_stacks_table(facts: Facts) -> None:
 def test_night_hours_follow_the_scale_in_cron(dev_night: Graph) -> None:
     config = night_config("dev")
     earlier = '{"scaleInCron": "cron(0 20 ? * MON-FRI *)"}'
-    shifted = Graph(run_program("dev", config={**config, "ecs-fargate:nightSchedule": earlier}))
+    shifted = Graph(rendered("dev", {**config, "ecs-fargate:nightSchedule": earlier}))
     # One hour earlier on each of the five weekdays.
     assert night_schedule(shifted).up_hours_per_week == (
         night_schedule(dev_night).up_hours_per_week - 5

@@ -30,8 +30,8 @@ from tests.support.metric_math import (
     composite_state,
     minutes_to_alarm,
 )
+from tests.support.renders import rendered
 from tools.graph import Graph, Resource
-from tools.offline import run_program
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 REQUESTS_PER_MINUTE = 2000
@@ -390,7 +390,7 @@ NIGHT_VARIANTS = {
 @pytest.fixture(scope="module", params=sorted(NIGHT_VARIANTS))
 def night_graph(request: pytest.FixtureRequest) -> Graph:
     # The dev stack as it runs with its night schedule on (module scope: planned once each).
-    return Graph(run_program("dev", config=config_with("dev", NIGHT_VARIANTS[request.param])))
+    return Graph(rendered("dev", config_with("dev", NIGHT_VARIANTS[request.param])))
 
 
 def scheduled_alarm_names(graph: Graph, action: str) -> list[str]:
@@ -466,9 +466,7 @@ def cron_minutes(cron: str) -> int:
 
 @pytest.fixture(scope="module")
 def blue_green_graph() -> Graph:
-    return Graph(
-        run_program("dev", config=config_with("dev", {"deploymentStrategy": "blue_green"}))
-    )
+    return Graph(rendered("dev", config_with("dev", {"deploymentStrategy": "blue_green"})))
 
 
 @pytest.mark.parametrize("serving_group", [0, 1], ids=["first-group", "second-group"])

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, config_with
+from tests.support.renders import rendered
 from tools.graph import Graph, Resource
-from tools.offline import run_program
 
 ROLE = "aws:iam/role:Role"
 # Resources that attach a policy to a role through their ``role`` input (a role name or id).
@@ -117,7 +117,7 @@ VARIANTS: tuple[FeatureVariant, ...] = (
 @pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: v.id)
 def variant_graph(request: pytest.FixtureRequest) -> Graph:
     variant: FeatureVariant = request.param
-    return Graph(run_program(variant.stack, config=config_with(variant.stack, variant.overrides)))
+    return Graph(rendered(variant.stack, config_with(variant.stack, variant.overrides)))
 
 
 def test_whatever_passes_a_new_role_waits_for_that_roles_policies(variant_graph: Graph) -> None:

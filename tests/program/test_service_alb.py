@@ -9,6 +9,7 @@ import pytest
 from components.config import MAX_STACK_NAME_LENGTH
 from components.web.access_logs import access_log_bucket_policy
 from tests.support.graphs import PlanVariant, config_with
+from tests.support.renders import rendered
 from tests.support.service import (
     BUCKET_POLICY,
     CONTRACT,
@@ -22,7 +23,6 @@ from tests.support.service import (
     rule_chain,
 )
 from tools.graph import Graph, json_input
-from tools.offline import run_program
 
 # Commercial regions that opened before August 2022: ALB log delivery there writes as the region's
 # ELB account, not (only) as the logdelivery service principal (AWS ELB guide, "Enable access logs").
@@ -117,7 +117,7 @@ def test_alb_and_target_group_names_fit_32_characters_for_the_longest_stack_name
 ) -> None:
     stack = "a" * MAX_STACK_NAME_LENGTH
     config = config_with("dev", {"deploymentStrategy": "blue_green"})
-    graph = Graph(run_program(stack, config=config))
+    graph = Graph(rendered(stack, config))
     resources = graph.of_type(type_token)
     assert resources
     for resource in resources:

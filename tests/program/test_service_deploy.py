@@ -9,6 +9,7 @@ import pytest
 
 from components.slo import error_ratio_expression
 from tests.support.graphs import PlanVariant, config_with
+from tests.support.renders import rendered
 from tests.support.service import (
     ALARM,
     LISTENER,
@@ -26,7 +27,6 @@ from tests.support.service import (
     web_resources,
 )
 from tools.graph import Graph
-from tools.offline import run_program
 
 NIGHT = {
     "scaleInCron": "cron(0 21 ? * MON-FRI *)",
@@ -37,9 +37,7 @@ NIGHT = {
 
 @pytest.fixture(scope="module")
 def blue_green() -> Graph:
-    return Graph(
-        run_program("dev", config=config_with("dev", {"deploymentStrategy": "blue_green"}))
-    )
+    return Graph(rendered("dev", config_with("dev", {"deploymentStrategy": "blue_green"})))
 
 
 def test_cluster_container_insights_follow_config(dev_graph: Graph, prod_graph: Graph) -> None:

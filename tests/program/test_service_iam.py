@@ -8,6 +8,7 @@ import pytest
 
 from components.web.iam import execute_command_policy
 from tests.support.graphs import PlanVariant, config_with
+from tests.support.renders import rendered
 from tests.support.service import (
     LOG_GROUP,
     REPOSITORY,
@@ -18,7 +19,6 @@ from tests.support.service import (
     web_resources,
 )
 from tools.graph import Graph, json_input
-from tools.offline import run_program
 
 BOUNDARY = "arn:aws:iam::123456789012:policy/ecs-fargate-boundary"
 
@@ -28,7 +28,7 @@ def exec_graph() -> Graph:
     config = config_with(
         "dev", {"enableExecuteCommand": True, "extraEndpointServices": ["ssmmessages"]}
     )
-    return Graph(run_program("dev", config=config))
+    return Graph(rendered("dev", config))
 
 
 def test_execution_role_statements_are_exactly_pull_token_and_log_writes(

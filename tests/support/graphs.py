@@ -16,12 +16,23 @@ PlanVariant = Callable[..., Graph]
 """The ``plan_variant`` fixture: plan a stack with some config keys changed."""
 
 
+_STACK_CONFIGS: dict[tuple[str, Path], Mapping[str, str]] = {}
+
+
+def _stack_config(stack: str, project_dir: Path) -> Mapping[str, str]:
+    """stack_config_map, read once per test process: the stack files do not change during a run,
+    and parsing Pulumi.yaml's config block costs a tenth of a render."""
+    if (stack, project_dir) not in _STACK_CONFIGS:
+        _STACK_CONFIGS[stack, project_dir] = stack_config_map(stack, project_dir)
+    return _STACK_CONFIGS[stack, project_dir]
+
+
 def config_with(
     stack: str, overrides: Mapping[str, Any], project_dir: Path = REPO_ROOT
 ) -> dict[str, str]:
     """The stack's merged config with ``overrides`` (short keys mean the project namespace,
     ``None`` removes a key)."""
-    config = stack_config_map(stack, project_dir)
+    config = dict(_stack_config(stack, project_dir))
     for key, value in overrides.items():
         full_key = key if ":" in key else f"ecs-fargate:{key}"
         if value is None:

@@ -18,6 +18,7 @@ import pytest
 from components.config import camel
 from tests.support.graphs import config_with
 from tests.support.paths import REPO_ROOT
+from tests.support.renders import rendered
 from tests.support.service import LOAD_BALANCER
 from tools import plan
 from tools.day2.cascade import diff_graphs
@@ -119,7 +120,7 @@ def test_a_resource_whose_replacement_can_keep_its_unique_key_is_deleted_first(
     # A replace-forcing input outside the unique key (the WAF association's webAclArn, the Slack
     # channel's workspace) replaces the resource while its key stays: created first, the
     # replacement collides with the live one.
-    slack_graph = Graph(run_program("dev", config=config_with("dev", SLACK_ON)))
+    slack_graph = Graph(rendered("dev", config_with("dev", SLACK_ON)))
     colliding = [
         r["name"]
         for graph in (dev_graph, prod_graph, slack_graph)

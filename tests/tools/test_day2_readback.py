@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, config_with
 from tests.support.paths import FIXTURES
+from tests.support.renders import rendered
 from tools.day2 import readback
 from tools.day2.container_equivalence import container_definitions_are_equivalent
 from tools.day2.ecs_read_back import ecs_read_back, registered
@@ -22,7 +23,6 @@ from tools.day2.policy_equivalence import (
 from tools.day2.policy_read_back import policy_read_back
 from tools.day2.readback import NO_DIFF, predict_second_up
 from tools.graph import Graph
-from tools.offline import run_program
 
 # Today's main before the capabilities fix (commit 4a4bca4), frozen: the model must see its diff.
 BEFORE_FIX = FIXTURES / "day2" / "dev_task_definition_4a4bca4.json"
@@ -65,7 +65,7 @@ def test_each_stack_predicts_no_diff_on_an_unchanged_second_up(stack_graph: Grap
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
 def test_each_feature_predicts_no_diff_on_an_unchanged_second_up(variant: FeatureVariant) -> None:
-    graph = run_program(variant.stack, config=config_with(variant.stack, variant.overrides))
+    graph = rendered(variant.stack, config_with(variant.stack, variant.overrides))
     assert predict_second_up(graph) == []
 
 
