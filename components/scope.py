@@ -1,7 +1,8 @@
 """Where a component's builders register their resources: under the one component, named from
 its name, so every URN and parent is the one the component always gave them; with the account
-facts the ARNs and policies they write need. A component whose builders need more (the
-WebService's protection of stateful resources, Observability's service roles) subclasses it."""
+facts the ARNs and policies they write need, and the one way its builders create a role for an
+AWS service. A component whose builders need more (the WebService's protection of stateful
+resources) subclasses it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import StackConfig
+from components.iam import service_role
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,3 +47,18 @@ class ComponentScope:
 
     def child(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.component, **options)
+
+    def service_role(
+        self, suffix: str, *, service: str, description: str, acts_for_account: bool = False
+    ) -> aws.iam.Role:
+        """A role ``service`` assumes, under the stack's boundary. ``acts_for_account``: the
+        service acts on behalf of the account (Chatbot, Scheduler), so its trust carries the
+        confused-deputy guard on this account."""
+        return service_role(
+            self.named(suffix),
+            service=service,
+            description=description,
+            permissions_boundary_arn=self.permissions_boundary_arn,
+            source_account=self.account_id if acts_for_account else None,
+            opts=self.child(),
+        )

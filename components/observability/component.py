@@ -12,9 +12,9 @@ from components.observability.dashboard import golden_signals_dashboard
 from components.observability.logs import metric_filters, query_definitions
 from components.observability.night_pause import pause_at_night
 from components.observability.notification import alarm_topic, has_slack, slack_channel
-from components.observability.scope import Scope
 from components.observability.spec import AlarmSpec, CompositeSpec, alarm_description
 from components.observability.watched import AlarmContext, WatchedService
+from components.scope import ComponentScope
 
 Alarm = aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm
 
@@ -37,7 +37,7 @@ class Observability(pulumi.ComponentResource):
     ) -> None:
         super().__init__("ecs-fargate:index:Observability", name, None, opts)
         observability = cfg.observability
-        scope = Scope.of(name, self, cfg)
+        scope = ComponentScope.of(name, self, cfg)
         context = AlarmContext(
             name=name,
             service=service,
@@ -122,7 +122,7 @@ class Observability(pulumi.ComponentResource):
         )
 
     def _metric_alarm(
-        self, scope: Scope, spec: AlarmSpec[AlarmContext], context: AlarmContext
+        self, scope: ComponentScope, spec: AlarmSpec[AlarmContext], context: AlarmContext
     ) -> aws.cloudwatch.MetricAlarm:
         """An alarm named ``<component>-<alarm id>``; a notifying one sends ALARM and OK."""
         physical_name = f"{scope.name}-{spec.alarm_id}"
@@ -139,7 +139,7 @@ class Observability(pulumi.ComponentResource):
 
     def _composite_alarm(
         self,
-        scope: Scope,
+        scope: ComponentScope,
         spec: CompositeSpec,
         context: AlarmContext,
         members: dict[str, aws.cloudwatch.MetricAlarm],

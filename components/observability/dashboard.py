@@ -19,8 +19,8 @@ from components.config import ObservabilityConfig
 from components.observability.alarms import SATURATION_PERCENT
 from components.observability.logs import LOG_METRICS
 from components.observability.metrics import CONTAINER_INSIGHTS, ECS
-from components.observability.scope import Scope
 from components.observability.watched import WatchedService
+from components.scope import ComponentScope
 from components.slo import (
     ALB_NAMESPACE,
     BURN_RATE_ALERTS,
@@ -258,7 +258,7 @@ def dashboard_body(t: DashboardTargets) -> dict[str, Any]:
 
 
 def golden_signals_dashboard(
-    scope: Scope,
+    scope: ComponentScope,
     observability: ObservabilityConfig,
     *,
     service: WatchedService,

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from components.config import ObservabilityConfig
 from components.log_patterns import any_term, json_numeric_comparison
-from components.observability.scope import Scope
+from components.scope import ComponentScope
 
 # Log-based metrics (custom metrics, $0.30 each per month: cost_model.md §1b).
 HTTP_5XX_METRIC = "Http5xxResponses"
@@ -31,7 +31,7 @@ def log_filter_patterns(observability: ObservabilityConfig) -> dict[str, str]:
 
 
 def metric_filters(
-    scope: Scope,
+    scope: ComponentScope,
     observability: ObservabilityConfig,
     *,
     log_group_name: pulumi.Input[str],
@@ -86,7 +86,7 @@ def saved_queries(name: str, error_log_terms: Sequence[str]) -> dict[str, str]:
 
 
 def query_definitions(
-    scope: Scope, error_log_terms: Sequence[str], *, log_group_name: pulumi.Input[str]
+    scope: ComponentScope, error_log_terms: Sequence[str], *, log_group_name: pulumi.Input[str]
 ) -> None:
     for query_name, query in saved_queries(scope.name, error_log_terms).items():
         aws.cloudwatch.QueryDefinition(

@@ -24,7 +24,7 @@ import pulumi_aws as aws
 
 from components.config import NightSchedule
 from components.iam import policy_document
-from components.observability.scope import Scope
+from components.scope import ComponentScope
 from components.slo import (
     ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
     RECHECK_AFTER_ALARMS_BACK_MINUTES,
@@ -40,7 +40,7 @@ Alarm = aws.cloudwatch.MetricAlarm | aws.cloudwatch.CompositeAlarm
 
 
 def pause_at_night(
-    scope: Scope,
+    scope: ComponentScope,
     night: NightSchedule,
     *,
     paused: Sequence[Alarm],
@@ -60,6 +60,7 @@ def pause_at_night(
         "alarm-schedule",
         service="scheduler.amazonaws.com",
         description="Pauses the availability alarms' actions during the night schedule",
+        acts_for_account=True,
     )
     schedule_policy = aws.iam.RolePolicy(
         f"{name}-alarm-schedule",

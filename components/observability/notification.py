@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from components.config import ObservabilityConfig, secret_input
 from components.iam import policy_document
-from components.observability.scope import Scope
+from components.scope import ComponentScope
 
 # Amazon Q Developer in chat applications (AWS Chatbot) serves its API from these regions only
 # (Chatbot API reference, "Welcome"); the stack region is used when it is one of them.
@@ -38,7 +38,7 @@ def has_slack(observability: ObservabilityConfig) -> bool:
     return bool(observability.slack_workspace_id and observability.slack_channel_id)
 
 
-def alarm_topic(scope: Scope, observability: ObservabilityConfig) -> aws.sns.Topic:
+def alarm_topic(scope: ComponentScope, observability: ObservabilityConfig) -> aws.sns.Topic:
     name = scope.name
     key = None
     if observability.alarm_topic_cmk:
@@ -78,7 +78,7 @@ def alarm_topic(scope: Scope, observability: ObservabilityConfig) -> aws.sns.Top
     return topic
 
 
-def topic_key_policy(scope: Scope) -> dict[str, Any]:
+def topic_key_policy(scope: ComponentScope) -> dict[str, Any]:
     return policy_document(
         {
             "Sid": "AccountAdministersTheKey",
@@ -99,7 +99,7 @@ def topic_key_policy(scope: Scope) -> dict[str, Any]:
     )
 
 
-def topic_policy(scope: Scope, topic_arn: str) -> dict[str, Any]:
+def topic_policy(scope: ComponentScope, topic_arn: str) -> dict[str, Any]:
     account, partition = scope.account_id, scope.partition
     return policy_document(
         {
@@ -132,7 +132,7 @@ def topic_policy(scope: Scope, topic_arn: str) -> dict[str, Any]:
 
 
 def slack_channel(
-    scope: Scope, observability: ObservabilityConfig, topic: aws.sns.Topic
+    scope: ComponentScope, observability: ObservabilityConfig, topic: aws.sns.Topic
 ) -> aws.chatbot.SlackChannelConfiguration:
     """Slack delivery through Amazon Q Developer in chat applications (AWS Chatbot).
 
@@ -147,6 +147,7 @@ def slack_channel(
         "chatbot",
         service="chatbot.amazonaws.com",
         description="Slack channel of the alarm topic: read-only CloudWatch",
+        acts_for_account=True,
     )
     read_only_attachment = aws.iam.RolePolicyAttachment(
         f"{name}-chatbot-read-only",
