@@ -121,7 +121,7 @@ mutate: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt
 	$(PY) -m tools.mutate $(MODULE) $(MODULES)
 
-# Read-only checks of the deployed stack (tools/verify.py, docs/verify.md): needs the caller's AWS
+# Read-only checks of the deployed stack (tools/verify/, docs/verify.md): needs the caller's AWS
 # credentials, and the Pulumi CLI logged in to the stack's backend unless OUTPUTS=<file.json> holds
 # its outputs (`pulumi stack output --json`). Exit 1 on any failed check, 2 when it cannot run.
 .PHONY: verify
