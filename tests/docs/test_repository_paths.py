@@ -1,5 +1,5 @@
-"""Every repository path that a comment, a docstring, a Markdown page or a YAML file (stack
-files, workflows) names exists, so moving a module or a test leaves no pointer to where it was.
+"""Every repository path that a comment, a docstring, a Markdown page, a YAML file (stack
+files, workflows) or the Makefile names exists, so moving a module or a test leaves no pointer to where it was.
 
 A path counts when it starts at a top-level folder of the repository and ends in a file name
 (``components/network.py``, ``tests/program/test_network.py``); a glob (``test_*.py``) or a
@@ -73,7 +73,7 @@ def _python_prose(source: str) -> Iterator[tuple[int, str]]:
 
 
 def _prose() -> Iterator[tuple[Path, int, str]]:
-    for path in _source_files(".md", ".yaml", ".yml"):
+    for path in _source_files(".md", ".yaml", ".yml", "Makefile"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             yield path, number, line
     for path in _source_files(".py"):
