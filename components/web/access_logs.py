@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi_aws as aws
 
-from components.iam import policy_document
+from components.iam import deny_insecure_transport, policy_document
 from components.web.scope import Scope
 
 ACCESS_LOG_PREFIX = "alb"
@@ -142,14 +142,5 @@ def access_log_bucket_policy(bucket_arn: str, *, region: str, account_id: str) -
                 "Resource": log_objects,
             }
         )
-    statements.append(
-        {
-            "Sid": "DenyPlainHttp",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [bucket_arn, f"{bucket_arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-    )
+    statements.append(deny_insecure_transport("DenyPlainHttp", bucket_arn))
     return policy_document(*statements)

@@ -107,13 +107,10 @@ class WebService(pulumi.ComponentResource):
     ) -> None:
         super().__init__("ecs-fargate:index:WebService", name, None, opts)
         service, general = cfg.service, cfg.general
-        scope = Scope(
-            name=name,
-            component=self,
-            region=cfg.region,
-            account_id=aws.get_caller_identity().account_id,
-            partition=aws.get_partition().partition,
-            permissions_boundary_arn=general.permissions_boundary_arn,
+        scope = Scope.of(
+            name,
+            self,
+            cfg,
             protect_stateful_resources=general.protect_stateful_resources,
         )
         contract = RuntimeContract.load(app_dir / "runtime-contract.json")
