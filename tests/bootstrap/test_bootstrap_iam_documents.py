@@ -85,6 +85,19 @@ def test_statements_differing_only_in_a_joinable_condition_value_join_in_any_key
     }
 
 
+def test_statements_differing_in_a_condition_value_that_cannot_be_joined_stay_apart() -> None:
+    # joining the environments' tag values would let each stack's call through on the other's
+    def tagged_for(environment: str) -> dict[str, Any]:
+        return {
+            "Effect": "Allow",
+            "Action": "ec2:DeleteSecurityGroup",
+            "Resource": SECURITY_GROUPS,
+            "Condition": {"StringEquals": {"aws:ResourceTag/Environment": environment}},
+        }
+
+    assert len(merge_statements([tagged_for("dev"), tagged_for("prod")])) == 2
+
+
 def test_a_tag_grant_on_the_stacks_arns_allows_calls_on_resources_carrying_its_tag() -> None:
     # deleting or changing an existing resource sends no request tags: only its own tag can
     # authorise the call
