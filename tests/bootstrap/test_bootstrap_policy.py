@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from bootstrap.plan import PROJECT_DIR, plan_bootstrap
-from tools.policy_gate import GateResult, load_policy_config, run_gate
+from tools.policy_gate import GateResult, PolicyPackClient, load_policy_config, run_with_client
 
 POLICY_CONFIG = PROJECT_DIR / "policy-config.json"
 
 
 @pytest.fixture(scope="module")
-def verdict() -> GateResult:
-    return run_gate(plan_bootstrap(), load_policy_config(Path(POLICY_CONFIG)), "bootstrap")
+def verdict(pack: PolicyPackClient) -> GateResult:
+    config = load_policy_config(Path(POLICY_CONFIG))
+    return run_with_client(pack, plan_bootstrap(), config, "bootstrap")
 
 
 def test_bootstrap_passes_the_policy_pack_with_no_mandatory_violation(verdict: GateResult) -> None:
