@@ -49,9 +49,11 @@ def _split_by_service(statements: Iterable[Mapping[str, Any]]) -> dict[str, dict
     return {group: document(merge_statements(s)) for group, s in grouped.items()}
 
 
+# pragma below: annotations are never evaluated here (`from __future__ import annotations`), so
+# an operator swapped in the return type changes nothing.
 def pass_role_statement(
     account: Account, environment: str, services: Sequence[str]
-) -> dict[str, Any] | None:
+) -> dict[str, Any] | None:  # pragma: no mutate
     """PassRole only on the stack's roles, only to the services the stack hands roles to
     (pitfall: ci-passrole; policy rule IAM-06)."""
     if not services:
