@@ -17,8 +17,10 @@ from bootstrap.iam_documents import (
     MANAGED_POLICY_MAX_CHARS,
     Account,
     compact_json,
+    drift_policies,
     grant_statements,
     merge_statements,
+    preview_policy,
 )
 
 ACCOUNT = Account(
@@ -112,3 +114,23 @@ def test_a_tag_grant_on_any_resource_allows_only_requests_carrying_the_stacks_ta
     grant = Grant(("ecs:RegisterTaskDefinition",), Scope.TAG, arns=("*",))
     conditions = [s["Condition"] for s in grant_statements(grant, ACCOUNT, "dev")]
     assert conditions == [{"StringEquals": {"aws:RequestTag/Environment": "dev"}}]
+
+
+def test_the_drift_roles_unscoped_reads_name_every_resource_as_the_other_roles_do() -> None:
+    # "*" and ["*"] mean the same to IAM, but Pulumi diffs the policy text: the documents must
+    # stay as they render today (issue 11)
+    resources = [
+        statement["Resource"]
+        for policy in drift_policies(ACCOUNT, ["dev", "prod"]).values()
+        for statement in policy["Statement"]
+    ]
+    assert "*" in resources
+    assert ["*"] not in resources
+
+
+def test_a_bootstrap_for_one_environment_lets_its_preview_log_in_to_ecr() -> None:
+    statements = preview_policy(ACCOUNT, ["dev"])["Statement"]
+    assert any(
+        "ecr:GetAuthorizationToken" in statement["Action"] and statement["Resource"] == "*"
+        for statement in statements
+    )
