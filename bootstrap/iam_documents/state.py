@@ -71,7 +71,11 @@ def secrets_key_policy(partition: str, account_id: str) -> dict[str, Any]:
 
 
 def state_statements(
-    account: Account, stacks: Sequence[str], commands: Iterable[str], *, write: bool
+    account: Account,
+    stacks: Sequence[str],
+    commands: Iterable[str],
+    *,  # pragma: no mutate (every caller passes `write` by keyword: `/` changes nothing)
+    write: bool,
 ) -> list[dict[str, Any]]:
     """A CI role's access to ``stacks``' state: the objects the pinned CLI reads (and with
     ``write``, writes) for ``commands`` (bootstrap/state_access.py), and the secrets key."""
