@@ -17,11 +17,13 @@ from bootstrap.iam_documents import (
     MANAGED_POLICY_MAX_CHARS,
     Account,
     compact_json,
+    deploy_policies,
     drift_policies,
     grant_statements,
     merge_statements,
     preview_policy,
 )
+from tests.support.iam import as_list
 
 ACCOUNT = Account(
     partition="aws",
@@ -133,4 +135,17 @@ def test_a_bootstrap_for_one_environment_lets_its_preview_log_in_to_ecr() -> Non
     assert any(
         "ecr:GetAuthorizationToken" in statement["Action"] and statement["Resource"] == "*"
         for statement in statements
+    )
+
+
+def test_the_deploy_role_may_have_s3_encrypt_the_state_it_writes() -> None:
+    # the state bucket is SSE-KMS: every PutObject makes S3 ask KMS for a data key on the
+    # writer's behalf, so without it no `up` can save its state
+    state = deploy_policies(ACCOUNT, "dev", [])["state"]["Statement"]
+    assert any(
+        "kms:GenerateDataKey" in as_list(statement["Action"])
+        and statement["Resource"] == ACCOUNT.secrets_key_arn
+        and statement.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService")
+        == "s3.ap-northeast-1.amazonaws.com"
+        for statement in state
     )
