@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 
+from tests.support.cost import charged, price, service_with_task
 from tools.cost.compute import ON_DEMAND, SPOT, fargate_size, split_tasks
 from tools.cost.observability import alarm_metric_count
-from tools.cost.portfolio import hand_graph, hand_resource
-from tools.cost.pricing import Estimate, estimate
-from tools.cost.tables import NoPriceTable, load_prices, load_usage
-from tools.graph import Graph
+from tools.cost.portfolio import hand_resource
+from tools.cost.tables import NoPriceTable, load_usage
 
 HOURS = 730
 # ap-northeast-1 unit prices as cost_model.md §1 states them.
@@ -24,42 +23,6 @@ SPOT_X86_VCPU = 0.01981
 ENDPOINT_AZ_HOUR, ENDPOINT_GB = 0.014, 0.01
 NAT_HOUR, NAT_GB = 0.062, 0.062
 LOG_INGEST, LOG_STORAGE = 0.76, 0.033
-
-
-def price(resources: list[dict[str, Any]], region: str = "ap-northeast-1") -> Estimate:
-    graph = Graph(hand_graph(resources, region=region))
-    return estimate(graph, load_prices(region), load_usage())
-
-
-def charged(result: Estimate, starts_with: str) -> float:
-    return sum(
-        line.monthly_usd for line in result.of_kind("charge") if line.item.startswith(starts_with)
-    )
-
-
-def service_with_task(
-    cpu: str = "256",
-    memory: str = "512",
-    architecture: str = "X86_64",
-    count: int = 1,
-    **service_inputs: Any,
-) -> list[dict[str, Any]]:
-    task = hand_resource(
-        "aws:ecs/taskDefinition:TaskDefinition",
-        "task",
-        cpu=cpu,
-        memory=memory,
-        runtimePlatform={"cpuArchitecture": architecture, "operatingSystemFamily": "LINUX"},
-    )
-    service_inputs.setdefault("launchType", "FARGATE")
-    service = hand_resource(
-        "aws:ecs/service:Service",
-        "web",
-        taskDefinition=task["outputs"]["arn"],
-        desiredCount=count,
-        **service_inputs,
-    )
-    return [task, service]
 
 
 def internet_alb(subnets: int = 2, **inputs: Any) -> dict[str, Any]:

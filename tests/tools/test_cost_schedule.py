@@ -50,7 +50,9 @@ def test_weeknight_schedule_also_keeps_tasks_off_over_the_weekend() -> None:
     assert periods[0] == pytest.approx(103 / 168)
 
 
-def scheduled_service(down: str, up: str) -> list[dict[str, object]]:
+def scheduled_service(down: str, up: str, aws_name: str = "web") -> list[dict[str, object]]:
+    """The service "web", named `aws_name` in AWS (as Pulumi's auto-naming does), with a target
+    and a scale-in and a scale-out action naming it so."""
     task = hand_resource("aws:ecs/taskDefinition:TaskDefinition", "task", cpu="256", memory="512")
     service = hand_resource(
         "aws:ecs/service:Service",
@@ -59,7 +61,8 @@ def scheduled_service(down: str, up: str) -> list[dict[str, object]]:
         desiredCount=2,
         launchType="FARGATE",
     )
-    resource_id = "service/cluster-1234567/web"
+    service["outputs"]["name"] = aws_name
+    resource_id = f"service/cluster-1234567/{aws_name}"
     target = hand_resource(
         "aws:appautoscaling/target:Target",
         "target",
@@ -92,6 +95,12 @@ def test_twelve_hours_off_every_night_halves_the_fargate_lines() -> None:
     always_on = 2 * 730 * (0.25 * 0.05056 + 0.5 * 0.00553)
     scheduled = fargate_usd(scheduled_service("cron(0 20 * * ? *)", "cron(0 8 * * ? *)"))
     assert scheduled == pytest.approx(always_on / 2)
+
+
+def test_a_schedule_finds_its_service_by_the_name_aws_gave_it() -> None:
+    always_on = 2 * 730 * (0.25 * 0.05056 + 0.5 * 0.00553)
+    resources = scheduled_service("cron(0 20 * * ? *)", "cron(0 8 * * ? *)", aws_name="web-5d1f0e2")
+    assert fargate_usd(resources) == pytest.approx(always_on / 2)
 
 
 def test_a_schedule_outside_the_subset_is_priced_always_on_with_a_note() -> None:

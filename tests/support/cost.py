@@ -1,0 +1,49 @@
+"""Pricing a small hand-built graph, for the cost formula tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.cost.ledger import Estimate
+from tools.cost.portfolio import hand_graph, hand_resource
+from tools.cost.pricing import estimate
+from tools.cost.tables import load_prices, load_usage
+from tools.graph import Graph
+
+
+def price(resources: list[dict[str, Any]], region: str = "ap-northeast-1") -> Estimate:
+    graph = Graph(hand_graph(resources, region=region))
+    return estimate(graph, load_prices(region), load_usage())
+
+
+def charged(result: Estimate, starts_with: str) -> float:
+    """USD/month of the charge lines whose item starts with the text."""
+    return sum(
+        line.monthly_usd for line in result.of_kind("charge") if line.item.startswith(starts_with)
+    )
+
+
+def service_with_task(
+    cpu: str = "256",
+    memory: str = "512",
+    architecture: str = "X86_64",
+    count: int = 1,
+    **service_inputs: Any,
+) -> list[dict[str, Any]]:
+    """A Linux Fargate task definition and the service "web" running `count` of it."""
+    task = hand_resource(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "task",
+        cpu=cpu,
+        memory=memory,
+        runtimePlatform={"cpuArchitecture": architecture, "operatingSystemFamily": "LINUX"},
+    )
+    service_inputs.setdefault("launchType", "FARGATE")
+    service = hand_resource(
+        "aws:ecs/service:Service",
+        "web",
+        taskDefinition=task["outputs"]["arn"],
+        desiredCount=count,
+        **service_inputs,
+    )
+    return [task, service]
