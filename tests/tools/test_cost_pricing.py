@@ -278,6 +278,20 @@ def test_free_types_are_listed_without_charge() -> None:
     assert not result.not_priced
 
 
+def test_a_component_resource_is_not_classified_and_the_resources_after_it_are() -> None:
+    # A ComponentResource bills nothing itself: its children carry the cost.
+    component = {**hand_resource("ecs-fargate:web:WebService", "web"), "custom": False}
+    result = price([component, hand_resource("aws:ec2/vpc:Vpc", "vpc")])
+    assert [line.item for line in result.of_kind("free")] == ["aws:ec2/vpc:Vpc"]
+    assert not result.not_priced
+
+
+def test_a_priced_resource_does_not_end_the_listing_of_the_free_ones_after_it() -> None:
+    dashboard = hand_resource("aws:cloudwatch/dashboard:Dashboard", "main")
+    result = price([dashboard, hand_resource("aws:ec2/vpc:Vpc", "vpc")])
+    assert [line.item for line in result.of_kind("free")] == ["aws:ec2/vpc:Vpc"]
+
+
 def test_free_tier_is_a_separate_line_and_leaves_the_headline_unchanged() -> None:
     dashboards = [hand_resource("aws:cloudwatch/dashboard:Dashboard", f"d{i}") for i in range(4)]
     result = price(dashboards)

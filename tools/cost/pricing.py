@@ -119,7 +119,9 @@ def unclassified(ledger: Ledger) -> None:
                 tuple(names),
                 len(names),
                 "resource",
-                0.0,
+                # pragma below: nothing reads a free line's unit price (the totals sum charge and
+                # free-tier lines; the reports print its type and resource count).
+                0.0,  # pragma: no mutate
                 "prices.json free_types",
                 kind="free",
             )
