@@ -81,3 +81,28 @@ def test_a_nat_design_on_a_graph_that_has_a_nat_gateway_sends_the_api_traffic_th
     [data] = [line for line in result.of_kind("charge") if line.item.startswith("NAT gateway data")]
     assert data.resources == ("nat",)
     assert data.monthly_usd == pytest.approx(10 * NAT_GB)
+
+
+def test_a_resource_endpoint_is_reported_not_priced_and_carries_no_interface_traffic() -> None:
+    # vpcEndpointType "Resource": a VPC Lattice resource configuration, not in the price table.
+    database = endpoint(
+        "database", "com.amazonaws.ap-northeast-1.rds", "Resource", subnetIds=["private-a-id"]
+    )
+    result = price([database])
+    assert [line.item for line in result.not_priced] == ["Resource endpoint rds"]
+    assert result.total_usd == 0
+
+
+def test_a_gateway_endpoint_line_counts_the_one_endpoint_at_no_price() -> None:
+    s3 = endpoint("s3", "com.amazonaws.ap-northeast-1.s3", "Gateway")
+    [line] = price([s3]).of_kind("charge")
+    assert (line.quantity, line.unit, line.unit_usd) == (1, "endpoint", 0.0)
+
+
+def test_a_nat_design_still_lists_the_free_gateway_endpoints() -> None:
+    logs = endpoint("logs", "com.amazonaws.ap-northeast-1.logs", "Interface", subnetIds=["a"])
+    s3 = endpoint("s3", "com.amazonaws.ap-northeast-1.s3", "Gateway")
+    result = price([logs, s3], design=Design("NAT", nat_gateways_instead_of_endpoints=1))
+    items = [line.item for line in result.of_kind("charge")]
+    assert "Gateway endpoint s3: free" in items
+    assert not [item for item in items if item.startswith("Interface endpoint")]
