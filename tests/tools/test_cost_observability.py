@@ -34,9 +34,14 @@ def test_a_log_group_that_never_expires_is_priced_as_holding_twelve_months() -> 
 
 
 def test_the_ingested_volume_is_shared_evenly_between_the_app_log_groups() -> None:
-    # 2 GB/month over two groups: 1 GB each, one kept 30 days and one 90.
-    result = price([log_group("app", retentionInDays=30), log_group("audit", retentionInDays=90)])
-    assert charged(result, "Log storage") == pytest.approx((1 * 1 + 1 * 3) * LOG_STORAGE)
+    # 2 GB/month over three groups: 2/3 GB each, two kept 30 days and one 90.
+    groups = [
+        log_group("app", retentionInDays=30),
+        log_group("proxy", retentionInDays=30),
+        log_group("audit", retentionInDays=90),
+    ]
+    stored_gb = 2 / 3 * (1 + 1 + 3)
+    assert charged(price(groups), "Log storage") == pytest.approx(stored_gb * LOG_STORAGE)
 
 
 def test_a_flow_log_delivered_to_s3_is_reported_not_priced() -> None:
@@ -124,3 +129,9 @@ def test_a_service_without_fargate_task_hours_adds_no_container_insights_logs() 
     service = service_with_task(cluster=insights["outputs"]["arn"], launchType="EC2")
     result = price([insights, *service])
     assert not [line for line in result.lines if line.item.startswith("Container Insights perf")]
+
+
+def test_a_step_scaling_policy_implies_no_alarms() -> None:
+    # Step scaling acts on alarms the stack declares itself, which are priced as MetricAlarms.
+    policy = hand_resource("aws:appautoscaling/policy:Policy", "step", policyType="StepScaling")
+    assert charged(price([policy]), "Alarms AWS creates") == 0
