@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.cost import charged, price, service_with_task
 from tools.cost.compute import ON_DEMAND, SPOT, split_tasks
-from tools.cost.ledger import Estimate, Line
+from tools.cost.ledger import Design, Estimate, Line
 from tools.cost.portfolio import hand_resource
 
 HOURS = 730
@@ -163,3 +163,24 @@ def test_the_schedule_note_states_the_hours_a_week_with_fewer_tasks() -> None:
     ]
     [vcpu, _] = fargate_lines(price([task, service, target, *actions]))
     assert vcpu.note == "730 task-h x 0.25 vCPU / 0.5 GB, scheduled: fewer tasks 84 h/week"
+
+
+def test_the_x86_spot_vcpu_line_cites_the_observed_spot_price_not_an_assumption() -> None:
+    spot = [{"capacityProvider": SPOT, "weight": 1}]
+    result = price(service_with_task(launchType=None, capacityProviderStrategies=spot))
+    [vcpu, gb] = fargate_lines(result)
+    assert vcpu.source == "theuves/fgcalc observed Spot snapshot (Spot floats) (seen 2026-11-28)"
+    assert gb.source.startswith("assumption: on-demand price less the observed x86 vCPU Spot")
+
+
+def test_the_always_on_design_prices_each_hour_of_the_month_once() -> None:
+    [task, service] = service_with_task(count=2)
+    night = hand_resource(
+        "aws:appautoscaling/scheduledAction:ScheduledAction",
+        "night",
+        resourceId="service/cluster/web",
+        schedule="cron(0 20 * * ? *)",
+        scalableTargetAction={"minCapacity": 0, "maxCapacity": 0},
+    )
+    result = price([task, service, night], design=Design("always on", schedule="always_on"))
+    assert charged(result, "Fargate") == pytest.approx(2 * HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB))

@@ -158,9 +158,11 @@ def price_service(ledger: Ledger, service: Resource) -> None:
             )
 
 
+# pragmas on annotations (here and below): annotations are never evaluated, so their mutants
+# change nothing.
 def fargate_price(
     ledger: Ledger, architecture: str, provider: str, dimension: str
-) -> UnitPrice | None:
+) -> UnitPrice | None:  # pragma: no mutate
     arch_key = "arm" if architecture == ARM else "x86"
     on_demand = ledger.prices.get(f"fargate_{arch_key}_{dimension}_hour")
     if on_demand is None or provider == ON_DEMAND:
@@ -183,10 +185,11 @@ def fargate_price(
     )
 
 
-def capacity_strategy(ledger: Ledger, service: Resource) -> Strategy | None:
+def capacity_strategy(ledger: Ledger, service: Resource) -> Strategy | None:  # pragma: no mutate
     """The service's providers, else its cluster's default; None when it is not on Fargate."""
+    # pragmas below: a lone provider takes every task whatever its base and weight.
     if ledger.design.capacity_provider:
-        return [(ledger.design.capacity_provider, 0, 1)]
+        return [(ledger.design.capacity_provider, 0, 1)]  # pragma: no mutate
     inputs = inputs_of(service)
     entries = inputs.get("capacityProviderStrategies") or []
     if not entries:
@@ -195,7 +198,7 @@ def capacity_strategy(ledger: Ledger, service: Resource) -> Strategy | None:
             return [(ON_DEMAND, 0, 1)] if launch_type == "FARGATE" else None
         entries = cluster_default_strategy(ledger, inputs.get("cluster"))
     if not entries:
-        return [(ON_DEMAND, 0, 1)]
+        return [(ON_DEMAND, 0, 1)]  # pragma: no mutate
     return [
         (
             str(e.get("capacityProvider")),
@@ -223,7 +226,7 @@ def scales_service(resource: Resource, service: Resource) -> bool:
     )
 
 
-def scalable_target(ledger: Ledger, service: Resource) -> Resource | None:
+def scalable_target(ledger: Ledger, service: Resource) -> Resource | None:  # pragma: no mutate
     for target in ledger.graph.of_type(T_SCALING_TARGET):
         if scales_service(target, service):
             return target
@@ -231,7 +234,10 @@ def scalable_target(ledger: Ledger, service: Resource) -> Resource | None:
 
 
 def scheduled_periods(
-    ledger: Ledger, service: Resource, desired: int, target: Resource | None
+    ledger: Ledger,
+    service: Resource,
+    desired: int,
+    target: Resource | None,  # pragma: no mutate
 ) -> tuple[list[WeekPeriod], str]:
     """The week split into periods of constant task count, and how the report describes it."""
     if ledger.design.schedule == "always_on":
