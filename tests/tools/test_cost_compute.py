@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -9,7 +10,10 @@ import pytest
 from tests.support.cost import charged, price, service_with_task
 from tools.cost.compute import ON_DEMAND, SPOT, split_tasks
 from tools.cost.ledger import Design, Estimate, Line
-from tools.cost.portfolio import hand_resource
+from tools.cost.portfolio import hand_graph, hand_resource
+from tools.cost.pricing import estimate
+from tools.cost.tables import load_prices, load_usage
+from tools.graph import Graph
 
 HOURS = 730
 X86_VCPU, X86_GB = 0.05056, 0.00553
@@ -184,3 +188,100 @@ def test_the_always_on_design_prices_each_hour_of_the_month_once() -> None:
     )
     result = price([task, service, night], design=Design("always on", schedule="always_on"))
     assert charged(result, "Fargate") == pytest.approx(2 * HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB))
+
+
+def test_a_task_size_that_cannot_be_read_is_reported_not_priced() -> None:
+    result = price(service_with_task(cpu="a quarter"))
+    assert [line.note for line in result.not_priced] == [
+        "cannot read 'a quarter' as a Fargate size"
+    ]
+
+
+def test_a_capacity_provider_other_than_fargate_is_reported_not_priced_by_name() -> None:
+    autoscaling_groups = [
+        {"capacityProvider": "asg-a", "weight": 1},
+        {"capacityProvider": "asg-b", "weight": 1},
+    ]
+    result = price(
+        service_with_task(launchType=None, capacityProviderStrategies=autoscaling_groups)
+    )
+    assert [line.note for line in result.not_priced] == ["capacity provider asg-a"]
+
+
+def test_one_gb_of_ephemeral_storage_above_the_included_20_is_billed() -> None:
+    [task, service] = service_with_task()
+    task["inputs"]["ephemeralStorage"] = {"sizeInGib": 21}
+    result = price([task, service])
+    assert charged(result, "Fargate ephemeral storage") == pytest.approx(HOURS * EPHEMERAL_GB_HOUR)
+
+
+def test_a_strategy_naming_fargate_is_billed_at_the_on_demand_rates() -> None:
+    on_demand = [{"capacityProvider": "FARGATE", "weight": 1}]
+    result = price(service_with_task(launchType=None, capacityProviderStrategies=on_demand))
+    assert charged(result, "Fargate FARGATE X86_64") == pytest.approx(
+        HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB)
+    )
+
+
+def test_spot_tasks_are_not_priced_where_the_table_has_no_observed_spot_price() -> None:
+    table = load_prices("ap-northeast-1")
+    prices = dataclasses.replace(
+        table,
+        prices={k: v for k, v in table.prices.items() if k != "fargate_spot_x86_vcpu_hour"},
+    )
+    spot = [{"capacityProvider": SPOT, "weight": 1}]
+    graph = Graph(hand_graph(service_with_task(launchType=None, capacityProviderStrategies=spot)))
+    result = estimate(graph, prices, load_usage())
+    assert [line.item for line in result.not_priced] == [
+        "Fargate FARGATE_SPOT X86_64 vCPU-h",
+        "Fargate FARGATE_SPOT X86_64 GB-h",
+    ]
+
+
+def test_the_scalable_targets_minimum_holds_a_lower_desired_count_up() -> None:
+    # desiredCount 1 under a minimum of 2: Application Auto Scaling runs 2; the schedule only
+    # moves the maximum.
+    [task, service] = service_with_task(count=1)
+    resource_id = "service/cluster/web"
+    target = hand_resource(
+        "aws:appautoscaling/target:Target",
+        "target",
+        resourceId=resource_id,
+        minCapacity=2,
+        maxCapacity=4,
+    )
+    actions = [
+        hand_resource(
+            "aws:appautoscaling/scheduledAction:ScheduledAction",
+            name,
+            resourceId=resource_id,
+            schedule=schedule,
+            scalableTargetAction={"maxCapacity": maximum},
+        )
+        for name, schedule, maximum in (
+            ("night", "cron(0 20 * * ? *)", 2),
+            ("morning", "cron(0 8 * * ? *)", 4),
+        )
+    ]
+    result = price([task, service, target, *actions])
+    assert charged(result, "Fargate") == pytest.approx(2 * HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB))
+
+
+def test_hours_scaled_above_the_desired_count_are_not_counted_as_fewer_tasks() -> None:
+    [task, service] = service_with_task(count=2)
+    resource_id = "service/cluster/web"
+    actions = [
+        hand_resource(
+            "aws:appautoscaling/scheduledAction:ScheduledAction",
+            name,
+            resourceId=resource_id,
+            schedule=schedule,
+            scalableTargetAction={"minCapacity": tasks, "maxCapacity": tasks},
+        )
+        for name, schedule, tasks in (
+            ("day", "cron(0 8 * * ? *)", 4),
+            ("evening", "cron(0 20 * * ? *)", 2),
+        )
+    ]
+    [vcpu, _] = fargate_lines(price([task, service, *actions]))
+    assert vcpu.note.endswith("scheduled: fewer tasks 0 h/week")
