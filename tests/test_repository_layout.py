@@ -74,3 +74,16 @@ def test_no_test_module_imports_another_test_module() -> None:
         if is_test_module(module)
     ]
     assert offenders == [], "move what they share to tests/support/"
+
+
+def test_test_file_names_are_unique_across_folders() -> None:
+    # The test folders have no __init__.py, so pytest imports each test file by its bare name:
+    # two files of one name stop the run at collection ("import file mismatch").
+    seen: dict[str, list[str]] = {}
+    for path in _python_files(TESTS):
+        if path.name.startswith("test_") or path.name == "conftest.py":
+            seen.setdefault(path.name, []).append(str(path.relative_to(REPO_ROOT)))
+    clashes = {
+        name: paths for name, paths in seen.items() if len(paths) > 1 and name != "conftest.py"
+    }
+    assert clashes == {}
