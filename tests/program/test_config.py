@@ -152,3 +152,50 @@ def test_a_settings_declared_pairs_are_readable_by_its_key() -> None:
     )
     with pytest.raises(KeyError):
         setting_affects("slo.latency")
+
+
+# The edges of the network rules (issue 12's mutation run of rules_network.py found them
+# untested): each case is rejected with the message of its own rule.
+NETWORK_EDGES_REJECTED: list[tuple[dict[str, Any], str, str]] = [
+    ({"vpcCidr": "10.0.0.0/15"}, "ecs-fargate:vpcCidr", "between /16 and /28"),
+    ({"vpcCidr": "10.0.0.0/29"}, "ecs-fargate:vpcCidr", "between /16 and /28"),
+    ({"publicSubnetCidrs": ["10.0.1.0/29", "10.0.2.0/24"]}, "publicSubnetCidrs[0]", "/28 or larger"),
+    ({"privateSubnetCidrs": ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"]}, "privateSubnetCidrs", "one subnet per AZ"),
+    ({"availabilityZones": ["ap-northeast-1a", "ap-northeast-1a"]}, "availabilityZones", "each AZ at most once"),
+    ({"extraEndpointServices": ["ssm", "ssm"]}, "extraEndpointServices", "no duplicates"),
+    ({"extraEndpointServices": ["s3"]}, "extraEndpointServices[0]", "already created"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "allowed"),
+    NETWORK_EDGES_REJECTED,
+    ids=[f"{c[1]}={json.dumps(next(iter(c[0].values())))}" for c in NETWORK_EDGES_REJECTED],
+)
+def test_network_values_just_past_a_limit_are_rejected(
+    overrides: dict[str, Any], key: str, allowed: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse("dev", **overrides)
+    assert key in str(error.value)
+    assert allowed in str(error.value)
+
+
+NETWORK_EDGES_ACCEPTED: list[dict[str, Any]] = [
+    {"vpcCidr": "10.0.0.0/17"},
+    {"publicSubnetCidrs": ["10.0.1.0/28", "10.0.2.0/28"]},
+    {"extraEndpointServices": ["ecs", "ssm"]},
+]
+
+
+@pytest.mark.parametrize("overrides", NETWORK_EDGES_ACCEPTED, ids=json.dumps)
+def test_network_values_at_a_limit_are_accepted(overrides: dict[str, Any]) -> None:
+    parse("dev", **overrides)
+
+
+def test_a_28_vpc_passes_the_size_rule_and_fails_only_for_its_subnets() -> None:
+    # /28 is the smallest VPC AWS allows; two AZs' subnets cannot fit in it.
+    with pytest.raises(ConfigError) as error:
+        parse("dev", vpcCidr="10.0.0.0/28")
+    assert "between /16 and /28" not in str(error.value)
+    assert "inside the VPC CIDR" in str(error.value)
