@@ -27,6 +27,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    run_case,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -301,6 +302,20 @@ def branch_cases() -> Iterator[Case]:
             },
         ),
     )
+    yield case(
+        p,
+        "flags GitHub's default audience, the owner's URL",
+        res(
+            "role",
+            "bad",
+            {
+                "assumeRolePolicy": github_trust(
+                    "repo:o/r:environment:prod", aud="https://github.com/o"
+                )
+            },
+        ),
+        flagged=("bad",),
+    )
     p = "github-oidc-provider-config"
     yield case(
         p,
@@ -309,6 +324,32 @@ def branch_cases() -> Iterator[Case]:
             OIDC_PROVIDER,
             "bad",
             {"url": "token.actions.githubusercontent.com", "clientIdLists": ["sts.amazonaws.com"]},
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags a GitHub URL over plain http",
+        res(
+            OIDC_PROVIDER,
+            "bad",
+            {
+                "url": "http://token.actions.githubusercontent.com",
+                "clientIdLists": ["sts.amazonaws.com"],
+            },
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags GitHub's default audience as the only client id",
+        res(
+            OIDC_PROVIDER,
+            "bad",
+            {
+                "url": "https://token.actions.githubusercontent.com",
+                "clientIdLists": ["https://github.com/o"],
+            },
         ),
         flagged=("bad",),
     )
@@ -330,6 +371,29 @@ def branch_cases() -> Iterator[Case]:
         flagged=("plan",),
     )
     yield case(p, "flags a wildcard verb", *role_with("plan", pr, allow("s3:*")), flagged=("plan",))
+    yield case(
+        p,
+        "flags an action without a service prefix",
+        *role_with("plan", pr, allow("*")),
+        flagged=("plan",),
+    )
+    yield case(
+        p,
+        "flags a write allowed after a Deny statement",
+        *role_with(
+            "plan",
+            pr,
+            {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+            allow("ecs:UpdateService"),
+        ),
+        flagged=("plan",),
+    )
+    yield case(
+        p,
+        "flags a write listed after a read in one statement",
+        *role_with("plan", pr, allow(["s3:GetObject", "s3:PutObject"])),
+        flagged=("plan",),
+    )
     yield case(
         p,
         "flags a role trusting every context",
@@ -403,3 +467,76 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def violations_of(pack: PolicyPackClient, c: Case) -> list[str]:
+    return sorted(d.message for d in run_case(pack, c).diagnostics if d.policy == c.policy)
+
+
+def test_a_pull_request_role_lists_its_first_six_write_actions_in_order(
+    pack: PolicyPackClient,
+) -> None:
+    writes = [f"ecs:{verb}" for verb in ("Tag", "Update", "Stop", "Run", "Put", "Delete", "Create")]
+    c = case(
+        "gha-deploy-role-not-from-pull-request",
+        "seven writes",
+        *role_with("plan", github_trust("repo:o/r:pull_request"), allow(writes)),
+        flagged=("plan",),
+    )
+    [message] = violations_of(pack, c)
+    assert "(ecs:Create, ecs:Delete, ecs:Put, ecs:Run, ecs:Stop, ecs:Tag)" in message
+
+
+def test_a_sub_led_by_a_claim_name_is_reported_as_producible_by_any_repository(
+    pack: PolicyPackClient,
+) -> None:
+    c = case(
+        "github-oidc-sub-pinned",
+        "workflow sub",
+        res("role", "bad", {"assumeRolePolicy": github_trust("workflow:deploy")}),
+        flagged=("bad",),
+    )
+    [message] = violations_of(pack, c)
+    assert "starts with a claim any repository can produce" in message
+
+
+def test_a_set_operator_on_aud_is_also_reported_as_missing_string_equals(
+    pack: PolicyPackClient,
+) -> None:
+    trust_policy = doc(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {
+                "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+            },
+            "Condition": {
+                "ForAnyValue:StringEquals": {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+                },
+                "StringEquals": {
+                    "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod"
+                },
+            },
+        }
+    )
+    c = case(
+        "github-oidc-aud",
+        "set operator aud",
+        res("role", "bad", {"assumeRolePolicy": trust_policy}),
+        flagged=("bad",),
+    )
+    messages = violations_of(pack, c)
+    assert any("does not require StringEquals aud" in m for m in messages)
+
+
+def test_an_account_root_trust_names_the_first_trusted_account(pack: PolicyPackClient) -> None:
+    roots = ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"]
+    c = case(
+        "iam-role-trust-no-account-root",
+        "two roots",
+        res("role", "bad", {"assumeRolePolicy": trust({"AWS": roots})}),
+        flagged=("bad",),
+    )
+    [message] = violations_of(pack, c)
+    assert "account arn:aws:iam::111111111111:root" in message
