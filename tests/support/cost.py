@@ -55,3 +55,34 @@ def service_with_task(
         **service_inputs,
     )
     return [task, service]
+
+
+def scheduled_target(
+    resource_id: str,
+    actions: list[tuple[str, str, dict[str, int]]],
+    *,
+    min_capacity: int = 2,
+    max_capacity: int = 4,
+) -> list[dict[str, Any]]:
+    """A scalable target on `resource_id` and its scheduled actions, each (name, schedule,
+    scalableTargetAction)."""
+    target = hand_resource(
+        "aws:appautoscaling/target:Target",
+        "target",
+        resourceId=resource_id,
+        minCapacity=min_capacity,
+        maxCapacity=max_capacity,
+    )
+    return [
+        target,
+        *(
+            hand_resource(
+                "aws:appautoscaling/scheduledAction:ScheduledAction",
+                name,
+                resourceId=resource_id,
+                schedule=schedule,
+                scalableTargetAction=bounds,
+            )
+            for name, schedule, bounds in actions
+        ),
+    ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cost import charged, price, service_with_task
+from tests.support.cost import charged, price, scheduled_target, service_with_task
 from tools.cost.compute import ON_DEMAND, SPOT, split_tasks
 from tools.cost.ledger import Design, Estimate, Line
 from tools.cost.portfolio import hand_graph, hand_resource
@@ -144,28 +144,14 @@ def test_a_target_on_a_table_named_like_the_service_does_not_scale_it() -> None:
 
 def test_the_schedule_note_states_the_hours_a_week_with_fewer_tasks() -> None:
     [task, service] = service_with_task(count=2)
-    resource_id = "service/cluster/web"
-    target = hand_resource(
-        "aws:appautoscaling/target:Target",
-        "target",
-        resourceId=resource_id,
-        minCapacity=2,
-        maxCapacity=4,
+    scaling = scheduled_target(
+        "service/cluster/web",
+        [
+            ("night", "cron(0 20 * * ? *)", {"minCapacity": 0, "maxCapacity": 0}),
+            ("morning", "cron(0 8 * * ? *)", {"minCapacity": 2, "maxCapacity": 2}),
+        ],
     )
-    actions = [
-        hand_resource(
-            "aws:appautoscaling/scheduledAction:ScheduledAction",
-            name,
-            resourceId=resource_id,
-            schedule=schedule,
-            scalableTargetAction={"minCapacity": tasks, "maxCapacity": tasks},
-        )
-        for name, schedule, tasks in (
-            ("night", "cron(0 20 * * ? *)", 0),
-            ("morning", "cron(0 8 * * ? *)", 2),
-        )
-    ]
-    [vcpu, _] = fargate_lines(price([task, service, target, *actions]))
+    [vcpu, _] = fargate_lines(price([task, service, *scaling]))
     assert vcpu.note == "730 task-h x 0.25 vCPU / 0.5 GB, scheduled: fewer tasks 84 h/week"
 
 
@@ -242,28 +228,14 @@ def test_the_scalable_targets_minimum_holds_a_lower_desired_count_up() -> None:
     # desiredCount 1 under a minimum of 2: Application Auto Scaling runs 2; the schedule only
     # moves the maximum.
     [task, service] = service_with_task(count=1)
-    resource_id = "service/cluster/web"
-    target = hand_resource(
-        "aws:appautoscaling/target:Target",
-        "target",
-        resourceId=resource_id,
-        minCapacity=2,
-        maxCapacity=4,
+    scaling = scheduled_target(
+        "service/cluster/web",
+        [
+            ("night", "cron(0 20 * * ? *)", {"maxCapacity": 2}),
+            ("morning", "cron(0 8 * * ? *)", {"maxCapacity": 4}),
+        ],
     )
-    actions = [
-        hand_resource(
-            "aws:appautoscaling/scheduledAction:ScheduledAction",
-            name,
-            resourceId=resource_id,
-            schedule=schedule,
-            scalableTargetAction={"maxCapacity": maximum},
-        )
-        for name, schedule, maximum in (
-            ("night", "cron(0 20 * * ? *)", 2),
-            ("morning", "cron(0 8 * * ? *)", 4),
-        )
-    ]
-    result = price([task, service, target, *actions])
+    result = price([task, service, *scaling])
     assert charged(result, "Fargate") == pytest.approx(2 * HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB))
 
 

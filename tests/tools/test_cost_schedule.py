@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.cost import scheduled_target
 from tools.cost.portfolio import hand_graph, hand_resource
 from tools.cost.pricing import estimate
 from tools.cost.schedule import (
@@ -62,28 +63,14 @@ def scheduled_service(down: str, up: str, aws_name: str = "web") -> list[dict[st
         launchType="FARGATE",
     )
     service["outputs"]["name"] = aws_name
-    resource_id = f"service/cluster-1234567/{aws_name}"
-    target = hand_resource(
-        "aws:appautoscaling/target:Target",
-        "target",
-        resourceId=resource_id,
-        minCapacity=2,
-        maxCapacity=4,
-    )
-    actions = [
-        hand_resource(
-            "aws:appautoscaling/scheduledAction:ScheduledAction",
-            name,
-            resourceId=resource_id,
-            schedule=schedule,
-            scalableTargetAction=bounds,
-        )
-        for name, schedule, bounds in (
+    scaling = scheduled_target(
+        f"service/cluster-1234567/{aws_name}",
+        [
             ("night", down, {"minCapacity": 0, "maxCapacity": 0}),
             ("morning", up, {"minCapacity": 2, "maxCapacity": 4}),
-        )
-    ]
-    return [task, service, target, *actions]
+        ],
+    )
+    return [task, service, *scaling]
 
 
 def fargate_usd(resources: list[dict[str, object]]) -> float:
