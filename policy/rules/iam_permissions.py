@@ -215,7 +215,11 @@ data_exfiltration = resource_rule(
 # --- rules whose enforcement depends on whose policy it is ------------------------------------------
 
 
-def _scoped_check(problem_finder: Any, *, ci_roles: bool) -> Any:
+def _scoped_check(
+    problem_finder: Any,
+    *,  # pragma: no mutate (every caller passes ci_roles by keyword: `/` changes nothing)
+    ci_roles: bool,
+) -> Any:
     """Run a per-document check on carriers attached to CI roles or to every other principal."""
 
     def check(stack: Stack, carrier: PolicyResource) -> Iterator[StackFinding]:

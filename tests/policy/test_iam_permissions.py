@@ -30,6 +30,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    run_case,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -398,7 +399,72 @@ def branch_cases() -> Iterator[Case]:
     )
 
 
-CASES = [*cases(), *branch_cases()]
+def later_statement_cases() -> Iterator[Case]:
+    """A statement a rule skips does not end the document: the one after it is still checked."""
+    bucket = "arn:aws:s3:::b/*"
+    deny_ec2 = {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}
+    yield case(
+        "iam-no-action-wildcards",
+        "flags a wildcard action after a Deny statement",
+        res(RP, "bad", policy_doc(deny_ec2, allow("s3:*", bucket))),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-iam-no-s3-full-access",
+        "flags s3:* after a Deny of another service",
+        res(RP, "bad", policy_doc(deny_ec2, allow("s3:*", "arn:aws:s3:::b"))),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-iam-filter-passrole-access",
+        "flags PassRole on * after a statement without PassRole",
+        res(RP, "bad", policy_doc(allow("s3:GetObject", bucket), allow("iam:PassRole", "*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-iam-filter-passrole-access",
+        "flags every role after a named bucket in the same statement",
+        res(
+            RP,
+            "bad",
+            policy_doc(
+                allow(
+                    "iam:PassRole",
+                    ["arn:aws:s3:::b", "arn:aws:iam::123456789012:role/*"],
+                    Condition=PASSED_TO_ECS,
+                )
+            ),
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        "iam-no-credentials-exposure",
+        "flags an action on * after a statement on one bucket",
+        res(
+            RP,
+            "bad",
+            policy_doc(allow("s3:GetObject", bucket), allow("iam:CreateAccessKey", "*")),
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        "iam-no-resource-wildcard-for-restrictable-actions",
+        "flags an action on * after a statement on one bucket",
+        res(RP, "bad", policy_doc(allow("s3:GetObject", bucket), allow("s3:PutObject", "*"))),
+        flagged=("bad",),
+    )
+
+
+def passrole_cases() -> Iterator[Case]:
+    yield case(
+        "aws-iam-filter-passrole-access",
+        "flags PassRole on * even with iam:PassedToService",
+        res(RP, "bad", policy_doc(allow("iam:PassRole", "*", Condition=PASSED_TO_ECS))),
+        flagged=("bad",),
+    )
+
+
+CASES = [*cases(), *branch_cases(), *later_statement_cases(), *passrole_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
@@ -412,3 +478,32 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def violations_of(pack: PolicyPackClient, c: Case) -> list[str]:
+    return sorted(d.message for d in run_case(pack, c).diagnostics if d.policy == c.policy)
+
+
+def test_a_restrictable_action_on_star_names_the_star_resource(pack: PolicyPackClient) -> None:
+    c = case(
+        "iam-no-resource-wildcard-for-restrictable-actions",
+        "star",
+        res(RP, "bad", policy_doc(allow("s3:GetObject", "*"))),
+        flagged=("bad",),
+    )
+    [message] = violations_of(pack, c)
+    assert "grants s3:GetObject on *, but" in message
+
+
+def test_a_restrictable_action_under_not_resource_names_not_resource(
+    pack: PolicyPackClient,
+) -> None:
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/*"}
+    c = case(
+        "iam-no-resource-wildcard-for-restrictable-actions",
+        "not resource",
+        res(RP, "bad", policy_doc(statement)),
+        flagged=("bad",),
+    )
+    [message] = violations_of(pack, c)
+    assert "grants s3:GetObject on NotResource, but" in message
