@@ -30,7 +30,7 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
-    run_case,
+    violations_of,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -478,10 +478,6 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
-
-
-def violations_of(pack: PolicyPackClient, c: Case) -> list[str]:
-    return sorted(d.message for d in run_case(pack, c).diagnostics if d.policy == c.policy)
 
 
 def test_a_restrictable_action_on_star_names_the_star_resource(pack: PolicyPackClient) -> None:

@@ -150,6 +150,11 @@ def run_case(pack: PolicyPackClient, c: Case) -> GateResult:
     return cached[1]
 
 
+def violations_of(pack: PolicyPackClient, c: Case) -> list[str]:
+    """The messages of `c`'s policy over `c`'s graph, sorted."""
+    return sorted(d.message for d in run_case(pack, c).diagnostics if d.policy == c.policy)
+
+
 def assert_flags_exactly(pack: PolicyPackClient, c: Case) -> None:
     found = flagged_by(run_case(pack, c), c.policy)
     assert found == set(c.flagged), f"{c.policy} flagged {sorted(found)}, not {sorted(c.flagged)}"
