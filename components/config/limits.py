@@ -13,6 +13,13 @@ ENVIRONMENTS = ("dev", "staging", "prod")
 REQUIRED_DEFAULT_TAGS = ("Project", "Environment", "ManagedBy", "Owner")
 # Interface endpoints every private Fargate task needs without NAT (pitfall: required-endpoints).
 REQUIRED_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs")
+# How private tasks reach AWS (docs/ipv6-egress.md): through the interface endpoints above and no
+# egress at all, or over IPv6 through an egress-only internet gateway, keeping only the logs
+# endpoint (AWS does not document that Fargate's awslogs driver uses the dual-stack Logs endpoint).
+EGRESS_ENDPOINTS = "endpoints"
+EGRESS_IPV6_ONLY = "ipv6-egress-only"
+EGRESS_MODES = (EGRESS_ENDPOINTS, EGRESS_IPV6_ONLY)
+IPV6_EGRESS_INTERFACE_ENDPOINTS = ("logs",)
 # The values CloudWatch Logs accepts for retentionInDays.
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,

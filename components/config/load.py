@@ -17,7 +17,7 @@ from components.config.limits import MAX_STACK_NAME_LENGTH, REQUIRED_DEFAULT_TAG
 from components.config.network import NetworkConfig
 from components.config.observability import ObservabilityConfig
 from components.config.parse import decode_json, parse_region, parse_section, reject_undeclared
-from components.config.rules_network import validate_general, validate_network
+from components.config.rules_network import validate_egress, validate_general, validate_network
 from components.config.rules_observability import validate_observability
 from components.config.rules_service import (
     validate_against_app_contract,
@@ -27,7 +27,7 @@ from components.config.rules_service import (
 )
 from components.config.service import ServiceConfig
 from components.config.settings import ConfigError, config_error
-from components.config.stack import PROJECT, SECTIONS, StackConfig, config_key
+from components.config.stack import PROJECT, SECTIONS, StackConfig, config_key, declared_keys
 
 
 def _validate_stack_name(stack: str) -> None:
@@ -64,6 +64,19 @@ def _validate_default_tags(raw_config: Mapping[str, Any], environment: str) -> d
     return {str(k): str(v) for k, v in tags.items()}
 
 
+def _ipv6_egress_defaults(
+    network: NetworkConfig, service: ServiceConfig
+) -> tuple[NetworkConfig, ServiceConfig]:
+    """What the defaults mean in the IPv6 egress-only mode: the task subnets have no IPv4 range,
+    and the default clients of the ALB, "everyone" (0.0.0.0/0), take in IPv6 (::/0) too."""
+    network = dataclasses.replace(network, private_subnet_cidrs=())
+    if service.alb_ingress_cidrs == tuple(declared_keys()["albIngressCidrs"]):
+        service = dataclasses.replace(
+            service, alb_ingress_cidrs=(*service.alb_ingress_cidrs, "::/0")
+        )
+    return network, service
+
+
 def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackConfig:
     """Turn the raw config map (``namespace:key`` -> string) into a validated StackConfig."""
     _validate_stack_name(stack)
@@ -76,6 +89,9 @@ def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackCon
     validate_general(general)
     validate_network(network)
     validate_service(service, general, region)
+    validate_egress(network, general, service)
+    if network.ipv6_egress_only:
+        network, service = _ipv6_egress_defaults(network, service)
     validate_execute_command(service, network)
     validate_against_app_contract(service)
     validate_observability(observability, service)

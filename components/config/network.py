@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components.config.limits import (
+    EGRESS_ENDPOINTS,
+    EGRESS_IPV6_ONLY,
+    IPV6_EGRESS_INTERFACE_ENDPOINTS,
+    REQUIRED_INTERFACE_ENDPOINTS,
+)
 from components.config.resource_types import (
     ECS_SERVICE,
+    EGRESS_ONLY_INTERNET_GATEWAY,
     FLOW_LOG,
     IAM_ROLE,
     IAM_ROLE_POLICY,
     LOAD_BALANCER,
     LOG_GROUP,
+    ROUTE,
     ROUTE_TABLE,
     ROUTE_TABLE_ASSOCIATION,
+    SECURITY_GROUP_EGRESS_RULE,
+    SECURITY_GROUP_INGRESS_RULE,
     SUBNET,
+    TARGET_GROUP,
+    TASK_DEFINITION,
     VPC,
     VPC_ENDPOINT,
 )
@@ -71,6 +83,39 @@ class NetworkConfig:
         example=["ap-northeast-1a", "ap-northeast-1d"],
         example_stack="dev",
     )
+    egress: str = setting(
+        EGRESS_ENDPOINTS,
+        doc="how private tasks reach AWS: endpoints (interface endpoints, no egress at all) or "
+        "ipv6-egress-only (dev: IPv6-only task subnets with an egress-only internet gateway, tcp "
+        "443 out, only the logs endpoint; docs/ipv6-egress.md)",
+        # The VPC gains an IPv6 block, the task subnets become IPv6-only (a replacement), the ALB
+        # turns dual-stack with an IPv6 target group, the ECR endpoints go and the image is pulled
+        # from ECR's dual-stack host.
+        affects=(
+            *on(VPC, "assignGeneratedIpv6CidrBlock"),
+            *on(
+                SUBNET,
+                "cidrBlock",
+                "ipv6CidrBlock",
+                "ipv6Native",
+                "assignIpv6AddressOnCreation",
+                "enableDns64",
+                "enableResourceNameDnsAaaaRecordOnLaunch",
+                "privateDnsHostnameTypeOnLaunch",
+            ),
+            *on(EGRESS_ONLY_INTERNET_GATEWAY, APPEARS),
+            *on(ROUTE, APPEARS),
+            *on(VPC_ENDPOINT, APPEARS, "ipAddressType", "dnsOptions"),
+            *on(SECURITY_GROUP_INGRESS_RULE, APPEARS),
+            *on(SECURITY_GROUP_EGRESS_RULE, APPEARS),
+            *on(LOAD_BALANCER, "ipAddressType"),
+            *on(TARGET_GROUP, "ipAddressType"),
+            *on(TASK_DEFINITION, "containerDefinitions.image"),
+            *on(ECS_SERVICE, "dependsOn"),
+        ),
+        example=EGRESS_IPV6_ONLY,
+        example_stack="dev",
+    )
     endpoint_placement: str = setting(
         "every-az",
         doc="every-az (HA) or one-az (interface endpoints bill per AZ-hour)",
@@ -102,3 +147,17 @@ class NetworkConfig:
         affects=on(LOG_GROUP, "retentionInDays"),
         example=400,
     )
+
+    @property
+    def ipv6_egress_only(self) -> bool:
+        return self.egress == EGRESS_IPV6_ONLY
+
+    @property
+    def interface_endpoint_services(self) -> tuple[str, ...]:
+        """The interface endpoints the network creates: the mode's own and the extra ones."""
+        required = (
+            IPV6_EGRESS_INTERFACE_ENDPOINTS
+            if self.ipv6_egress_only
+            else REQUIRED_INTERFACE_ENDPOINTS
+        )
+        return (*required, *self.extra_endpoint_services)

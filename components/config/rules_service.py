@@ -18,7 +18,7 @@ from components.config.limits import (
 )
 from components.config.network import NetworkConfig
 from components.config.parse import (
-    ipv4_network,
+    ip_network,
     require_choice,
     require_match,
     require_positive,
@@ -28,7 +28,7 @@ from components.config.parse import (
 from components.config.service import CapacityProviderShare, ServiceConfig
 from components.config.settings import camel, config_error
 from components.config.stack import config_key
-from components.ecr_image import ECR_IMAGE_URI
+from components.ecr_image import ECR_IMAGE_URI, image_region
 from components.slo import (
     ALARMS_BACK_AFTER_SCALE_OUT_MINUTES,
     RECHECK_AFTER_ALARMS_BACK_MINUTES,
@@ -99,7 +99,8 @@ def validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) ->
     if not svc.alb_ingress_cidrs:
         raise config_error(config_key("albIngressCidrs"), [], "at least one CIDR may reach the ALB")
     for i, cidr in enumerate(svc.alb_ingress_cidrs):
-        ipv4_network(cidr, config_key(f"albIngressCidrs[{i}]"))
+        # The family is checked against the egress mode (rules_network.validate_egress).
+        ip_network(cidr, config_key(f"albIngressCidrs[{i}]"))
     require_together(
         (config_key("domainName"), svc.domain_name),
         (config_key("hostedZoneId"), svc.hosted_zone_id),
@@ -230,16 +231,18 @@ def validate_capacity_providers(strategy: tuple[CapacityProviderShare, ...]) -> 
 
 
 def validate_image(image: str, region: str) -> None:
-    # No NAT: tasks can only pull from this region's ECR through the endpoints.
+    # No NAT: tasks can only pull from this region's ECR, through the endpoints or over IPv6
+    # (which registry host the egress mode reaches: rules_network.validate_egress).
     match = ECR_IMAGE_URI.fullmatch(image)
     if not match:
         raise config_error(
             config_key("image"),
             image,
             "an ECR image pinned by digest: "
-            "<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<64 hex>",
+            "<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<64 hex> (or, with egress "
+            "ipv6-egress-only, <account>.dkr-ecr.<region>.on.aws/<repo>@sha256:<64 hex>)",
         )
-    if match["region"] != region:
+    if image_region(match) != region:
         raise config_error(
             config_key("image"),
             image,

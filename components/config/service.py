@@ -249,7 +249,8 @@ class ServiceConfig:
     )
     alb_ingress_cidrs: tuple[str, ...] = setting(
         ("0.0.0.0/0",),
-        doc="CIDRs allowed to reach the ALB on 80/443",
+        doc="CIDRs allowed to reach the ALB on 80/443; IPv6 ones only with egress "
+        "ipv6-egress-only, where the default (everyone) takes in ::/0 too",
         affects=on(SECURITY_GROUP_INGRESS_RULE, "cidrIpv4"),
         example=["203.0.113.0/24"],
     )
