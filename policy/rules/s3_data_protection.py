@@ -89,10 +89,13 @@ public_acl = resource_rule(
 def _acls_disabled(stack: Stack, bucket: PolicyResource) -> Iterator[StackFinding]:
     controls = side(stack, bucket, OWNERSHIP)
     owners = [nested(c.props, "rule", "objectOwnership") for c in controls]
+    keeping_acls = [o for o in owners if o != "BucketOwnerEnforced"]
     if not owners:
         yield StackFinding(bucket, "object ownership is not declared, so drift to ACLs goes unseen")
-    elif any(o != "BucketOwnerEnforced" for o in owners):
-        yield StackFinding(bucket, f"object ownership is {owners[0]}, which keeps ACLs active")
+    elif keeping_acls:
+        yield StackFinding(
+            bucket, f"object ownership is {keeping_acls[0]}, which keeps ACLs active"
+        )
 
 
 acls_disabled = stack_rule(

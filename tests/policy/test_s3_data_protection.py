@@ -21,11 +21,13 @@ from tests.support.policy_cases import (
     one,
     policies_without_both_sides,
     res,
+    violations_of,
 )
 from tests.support.s3_policy_cases import PAB, S3, VERSIONING, bucket_with, log_bucket
 from tools.policy_gate import PolicyPackClient
 
 BUCKET_POLICY = S3 + "bucketPolicy:BucketPolicy"
+OWNERSHIP = S3 + "bucketOwnershipControls:BucketOwnershipControls"
 
 
 def tls_statement(effect: str = "Deny", secure_transport: Any = "false") -> dict[str, Any]:
@@ -299,3 +301,19 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def test_a_second_ownership_control_that_keeps_acls_is_the_one_named(
+    pack: PolicyPackClient,
+) -> None:
+    c = case(
+        "s3-acls-disabled",
+        "enforced then object writer",
+        *bucket_with(
+            (OWNERSHIP, {"rule": {"objectOwnership": "BucketOwnerEnforced"}}),
+            (OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}}),
+        ),
+        flagged=("data",),
+    )
+    [message] = violations_of(pack, c)
+    assert "object ownership is ObjectWriter, which keeps ACLs active" in message
