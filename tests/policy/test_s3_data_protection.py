@@ -271,6 +271,25 @@ def branch_cases() -> Iterator[Case]:
         ),
         flagged=("data",),
     )
+    dsse_rule = {
+        "applyServerSideEncryptionByDefault": {
+            "sseAlgorithm": "aws:kms:dsse",
+            "kmsMasterKeyId": "arn:k",
+        },
+        "bucketKeyEnabled": True,
+    }
+    yield case(
+        "aws-s3-encryption-customer-key",
+        "flags DSSE-KMS even with a key and a bucket key (bucket keys do not apply to it)",
+        *bucket_with(
+            (
+                S3
+                + "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                {"rules": [dsse_rule]},
+            )
+        ),
+        flagged=("data",),
+    )
     p = "s3-deny-insecure-transport"
     for operator, key in (
         ("StringEquals", "aws:SecureTransport"),
@@ -317,3 +336,22 @@ def test_a_second_ownership_control_that_keeps_acls_is_the_one_named(
     )
     [message] = violations_of(pack, c)
     assert "object ownership is ObjectWriter, which keeps ACLs active" in message
+
+
+def test_a_public_grant_is_reported_by_its_group_name(pack: PolicyPackClient) -> None:
+    grant = {
+        "grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"},
+        "permission": "READ",
+    }
+    c = case(
+        "aws-s3-no-public-access-with-acl",
+        "all users",
+        res(
+            S3 + "bucketAclV2:BucketAclV2",
+            "bad",
+            {"accessControlPolicy": {"grants": [grant], "owner": {"id": "o"}}},
+        ),
+        flagged=("bad",),
+    )
+    [message] = violations_of(pack, c)
+    assert "a grant to AllUsers" in message
