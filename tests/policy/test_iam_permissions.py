@@ -455,6 +455,20 @@ def later_statement_cases() -> Iterator[Case]:
     )
 
 
+def ci_inline_policy_cases() -> Iterator[Case]:
+    """A role's own inline policies are the role's: a CI role's inline grants meet the CI rule."""
+    ci_role_inputs = {
+        "assumeRolePolicy": github_trust("repo:o/r:environment:prod"),
+        "inlinePolicies": [{"name": "deploy", "policy": doc(allow("ecs:UpdateService", "*"))}],
+    }
+    yield case(
+        "iam-ci-role-least-privilege",
+        "flags a CI role's inline policy",
+        res("role", "deploy", ci_role_inputs),
+        flagged=("deploy",),
+    )
+
+
 def passrole_cases() -> Iterator[Case]:
     yield case(
         "aws-iam-filter-passrole-access",
@@ -464,7 +478,13 @@ def passrole_cases() -> Iterator[Case]:
     )
 
 
-CASES = [*cases(), *branch_cases(), *later_statement_cases(), *passrole_cases()]
+CASES = [
+    *cases(),
+    *branch_cases(),
+    *later_statement_cases(),
+    *passrole_cases(),
+    *ci_inline_policy_cases(),
+]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))

@@ -4,6 +4,7 @@ pack, through its Analyzer gRPC interface, must flag exactly at the named resour
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -453,7 +454,19 @@ def branch_cases() -> Iterator[Case]:
     )
 
 
-CASES = [*cases(), *branch_cases()]
+def other_claim_cases() -> Iterator[Case]:
+    """Conditions on other GitHub claims are not read as the sub."""
+    trust_policy = json.loads(github_trust("repo:o/r:environment:prod"))
+    conditions = trust_policy["Statement"][0]["Condition"]["StringEquals"]
+    conditions["token.actions.githubusercontent.com:workflow"] = "Deploy"
+    yield case(
+        "github-oidc-sub-pinned",
+        "passes a pinned sub beside a workflow condition",
+        res("role", "good", {"assumeRolePolicy": json.dumps(trust_policy)}),
+    )
+
+
+CASES = [*cases(), *branch_cases(), *other_claim_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
