@@ -13,6 +13,7 @@ from policy.rules import iam_boundaries
 from tests.support.iam_policy_cases import (
     ATTACHMENT,
     ECS_TRUST,
+    POLICY,
     ROLE_ATTACHMENT,
     RP,
     policy_doc,
@@ -125,6 +126,12 @@ def branch_cases() -> Iterator[Case]:
                 )
             ),
         ),
+    )
+
+    yield case(
+        p,
+        "passes a managed Policy, which carries no boundary of its own",
+        res(POLICY, "good", policy_doc(allow("s3:GetObject"))),
     )
 
 
