@@ -85,6 +85,26 @@ def branch_cases() -> Iterator[Case]:
         flagged=("bad",),
     )
 
+    yield case(
+        "kms-key-policy-no-wildcard-principal",
+        "passes any principal limited by a condition",
+        res(
+            KEY,
+            "good",
+            {
+                "policy": doc(
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "*"},
+                        "Action": ["kms:Encrypt", "kms:Decrypt"],
+                        "Resource": "*",
+                        "Condition": {"StringEquals": {"kms:CallerAccount": "123456789012"}},
+                    }
+                )
+            },
+        ),
+    )
+
 
 CASES = [*cases(), *branch_cases()]
 
