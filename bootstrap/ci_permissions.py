@@ -90,6 +90,7 @@ ENVIRONMENT_CONDITION_PLACEHOLDER = "{environment}"
 EC2_TAG_ON_CREATE_ACTIONS = (
     "ec2:AuthorizeSecurityGroupEgress",
     "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:CreateEgressOnlyInternetGateway",
     "ec2:CreateFlowLogs",
     "ec2:CreateInternetGateway",
     "ec2:CreateRouteTable",
@@ -144,6 +145,8 @@ _EC2_READS = (
     "ec2:DescribeSubnets",
     "ec2:DescribeRouteTables",
     "ec2:DescribeInternetGateways",
+    # the egress-only internet gateway of ecs-fargate:egress=ipv6-egress-only
+    "ec2:DescribeEgressOnlyInternetGateways",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSecurityGroupRules",
     "ec2:DescribeNetworkAcls",
@@ -248,13 +251,37 @@ _SG_RULE_ACTIONS = (
 PERMISSIONS: dict[str, TypePermissions] = {
     # --- network (components/network.py): EC2 ARNs hold generated ids -> tag scoped
     "aws:ec2/vpc:Vpc": TypePermissions(
-        (_tagged("ec2:CreateVpc", "ec2:DeleteVpc"), _on_new_ec2("ec2:ModifyVpcAttribute")),
+        (
+            # A new VPC gets its Amazon-provided IPv6 block inside CreateVpc
+            # (AmazonProvidedIpv6CidrBlock); only turning assign_generated_ipv6_cidr_block on or
+            # off later (ecs-fargate:egress on a deployed stack) associates or disassociates it
+            # (terraform-provider-aws ec2/vpc_.go@00081ce4 resourceVPCUpdate ->
+            # modifyVPCIPv6CIDRBlockAssociation): an update of a tagged VPC.
+            _tagged(
+                "ec2:CreateVpc",
+                "ec2:DeleteVpc",
+                "ec2:AssociateVpcCidrBlock",
+                "ec2:DisassociateVpcCidrBlock",
+            ),
+            _on_new_ec2("ec2:ModifyVpcAttribute"),
+        ),
         reads=_EC2_READS,
         name_output=None,
     ),
     "aws:ec2/subnet:Subnet": TypePermissions(
         (
-            _tagged("ec2:CreateSubnet", "ec2:DeleteSubnet"),
+            # A new subnet's IPv6 /64 and ipv6_native travel in CreateSubnet; an ipv6_cidr_block
+            # added to an existing one (the ALB subnets when the mode is turned on) is associated
+            # in place (ec2/vpc_subnet.go@00cda125 resourceSubnetUpdate ->
+            # modifySubnetIPv6CIDRBlockAssociation).
+            _tagged(
+                "ec2:CreateSubnet",
+                "ec2:DeleteSubnet",
+                "ec2:AssociateSubnetCidrBlock",
+                "ec2:DisassociateSubnetCidrBlock",
+            ),
+            # modifySubnetAttributesOnCreate: assign_ipv6_address_on_creation, enable_dns64 and
+            # the IPv4 ones, each its own ModifySubnetAttribute call
             _on_new_ec2("ec2:ModifySubnetAttribute"),
         ),
         reads=_EC2_READS,
@@ -269,6 +296,15 @@ PERMISSIONS: dict[str, TypePermissions] = {
             ),
             _on_new_ec2("ec2:AttachInternetGateway"),
         ),
+        reads=_EC2_READS,
+        name_output=None,
+    ),
+    # The IPv6 egress-only mode (ecs-fargate:egress, docs/ipv6-egress.md): created with its tags
+    # (TagSpecifications) and attached to the VPC by CreateEgressOnlyInternetGateway itself, no
+    # attach call; updates are tags only; vpc_id forces a new one
+    # (ec2/vpc_egress_only_internet_gateway.go@08923b68).
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": TypePermissions(
+        (_tagged("ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway"),),
         reads=_EC2_READS,
         name_output=None,
     ),
@@ -1195,6 +1231,10 @@ REFRESH_READS: dict[str, tuple[str, ...]] = {
     ),
     "aws:ec2/subnet:Subnet": ("ec2:DescribeSubnets",),
     "aws:ec2/internetGateway:InternetGateway": ("ec2:DescribeInternetGateways",),
+    # vpc_egress_only_internet_gateway.go FindEgressOnlyInternetGatewayByID (tags in the answer)
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": (
+        "ec2:DescribeEgressOnlyInternetGateways",
+    ),
     "aws:ec2/routeTable:RouteTable": ("ec2:DescribeRouteTables",),
     "aws:ec2/route:Route": ("ec2:DescribeRouteTables",),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": ("ec2:DescribeRouteTables",),

@@ -11,7 +11,12 @@ from typing import Any
 
 import pytest
 
-from bootstrap.ci_permissions import ENVIRONMENT_TAG, PERMISSIONS, Scope, missing_types
+from bootstrap.ci_permissions import (
+    ENVIRONMENT_TAG,
+    PERMISSIONS,
+    Scope,
+    missing_types,
+)
 from bootstrap.config import FEATURE_PASSED_TO_SERVICES
 from bootstrap.plan import example_config, plan_bootstrap
 from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant
@@ -117,6 +122,40 @@ def test_every_resource_type_of_every_optional_feature_has_a_permission_row(
     assert missing_types(types) == [], (
         f"{variant.id}: add these types to PERMISSIONS in bootstrap/ci_permissions.py, or the "
         "deploy role cannot turn the feature on"
+    )
+
+
+def _deploy_statements(bootstrap: Graph, environment: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in bootstrap.of_type("aws:iam/policy:Policy")
+        if policy["name"].startswith(f"ecs-fargate-bootstrap-deploy-{environment}-")
+        for statement in json.loads(policy["inputs"]["policy"])["Statement"]
+    ]
+
+
+# Turning the mode on in a deployed dev stack changes the VPC and the ALB subnets in place: the
+# provider associates the Amazon-provided /56 and each subnet's /64 with calls that are neither
+# create nor delete (terraform-provider-aws ec2/vpc_.go modifyVPCIPv6CIDRBlockAssociation,
+# ec2/vpc_subnet.go modifySubnetIPv6CIDRBlockAssociation); turning it off disassociates them.
+IN_PLACE_IPV6_CALLS = (
+    ("ec2:AssociateVpcCidrBlock", "vpc"),
+    ("ec2:DisassociateVpcCidrBlock", "vpc"),
+    ("ec2:AssociateSubnetCidrBlock", "subnet"),
+    ("ec2:DisassociateSubnetCidrBlock", "subnet"),
+)
+
+
+@pytest.mark.parametrize(("action", "resource"), IN_PLACE_IPV6_CALLS)
+def test_the_dev_deploy_role_may_change_the_ipv6_blocks_of_its_own_network(
+    bootstrap_graph: Graph, action: str, resource: str
+) -> None:
+    arn = f"arn:aws:ec2:ap-northeast-1:123456789012:{resource}/{resource}-0123456789abcdef0"
+    # the VPC and subnets exist and carry dev's tag: only a condition on that tag may apply
+    dev_tagged = {"StringEquals": {f"aws:ResourceTag/{ENVIRONMENT_TAG}": "dev"}}
+    statements = _deploy_statements(bootstrap_graph, "dev")
+    assert allowed(
+        statements, action, arn, skip=lambda s: s.get("Condition", dev_tagged) != dev_tagged
     )
 
 
