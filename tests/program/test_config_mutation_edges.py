@@ -58,13 +58,18 @@ def test_a_setting_of_another_namespace_is_left_to_its_owner() -> None:
     parse_dev({"pulumi:disable-default-providers": '["kubernetes"]'})
 
 
-# A range is inclusive at both ends (require_range, through the SLO window).
+# rules_observability.py: the SLO bounds and the error-log terms, just past and at each limit.
 OBSERVABILITY_EDGES_REJECTED: list[tuple[dict[str, Any], str, str]] = [
+    ({"slo": {"availabilityPercent": -0.5}}, "slo.availabilityPercent", "strictly between 0 and 100"),
+    ({"slo": {"latencyP99Seconds": 0}}, "slo.latencyP99Seconds", "above 0 seconds"),
+    ({"slo": {"latencyP99Seconds": -1}}, "slo.latencyP99Seconds", "above 0 seconds"),
     ({"slo": {"windowDays": 0}}, "slo.windowDays", "between 1 and 90"),
     ({"slo": {"windowDays": 91}}, "slo.windowDays", "between 1 and 90"),
+    ({"errorLogTerms": ["[error]", "  "]}, "errorLogTerms", "one or more non-empty terms"),
 ]  # fmt: skip
 
 OBSERVABILITY_EDGES_ACCEPTED: list[dict[str, Any]] = [
+    {"slo": {"availabilityPercent": 0.5}},
     {"slo": {"windowDays": 1}},
     {"slo": {"windowDays": 90}},
 ]
