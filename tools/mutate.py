@@ -111,6 +111,7 @@ def scope() -> dict[str, Target]:
     config_tests = _tests(
         "tests/program/test_config.py",
         "tests/program/test_config_mutation_*.py",
+        "tests/program/test_config_egress.py",
         "tests/program/test_service_config.py",
         "tests/program/test_observability_config.py",
         "tests/tools/test_newcomer.py",
