@@ -1,14 +1,17 @@
-"""Network: a VPC whose private subnets reach AWS only through VPC endpoints (no NAT gateway)."""
+"""Network: a VPC whose private subnets reach AWS only through VPC endpoints (no NAT gateway), or,
+in the IPv6 egress-only mode, IPv6-only private subnets with an egress-only internet gateway
+(docs/ipv6-egress.md)."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.config import (
-    REQUIRED_INTERFACE_ENDPOINTS,
     ConfigError,
     NetworkConfig,
     StackConfig,
@@ -17,6 +20,18 @@ from components.config import (
 from components.iam import policy_document, service_role
 
 HTTPS = 443
+# Subnet /64s of the VPC's Amazon-provided /56 (N3): public subnets count up from the first,
+# private ones from the middle, so adding AZs never makes the two tiers collide.
+PRIVATE_IPV6_SUBNET_OFFSET = 128
+
+
+def ipv6_subnet_cidr(vpc_block: str, index: int) -> str:
+    """The /64 number ``index`` of the VPC's IPv6 block (AWS requires /64 subnets)."""
+    block = ipaddress.IPv6Network(vpc_block)
+    available = 2 ** (64 - block.prefixlen)
+    if not 0 <= index < available:
+        raise ValueError(f"{vpc_block} has {available} /64 subnets, not a number {index}")
+    return str(ipaddress.IPv6Network((int(block.network_address) + (index << 64), 64)))
 
 
 def choose_availability_zones(network: NetworkConfig) -> list[str]:
@@ -56,7 +71,9 @@ def s3_gateway_policy(region: str) -> dict[str, object]:
 
 class Network(pulumi.ComponentResource):
     """VPC with one public and one private subnet per AZ; private subnets have no internet route
-    and reach ECR, S3 and CloudWatch Logs through endpoints."""
+    and reach ECR, S3 and CloudWatch Logs through endpoints. In the IPv6 egress-only mode the
+    private subnets are IPv6-only and leave through an egress-only internet gateway, and only the
+    logs endpoint stays (docs/ipv6-egress.md, section 1)."""
 
     vpc_id: pulumi.Output[str]
     public_subnet_ids: pulumi.Output[list[str]]
@@ -68,6 +85,13 @@ class Network(pulumi.ComponentResource):
     """Managed prefix list of the S3 gateway: task egress to image layers targets it."""
     internet_route: aws.ec2.Route
     """The public default route: an internet-facing ALB must wait for it (pitfall: alb-igw-route)."""
+    ipv6_egress_only: bool
+    ipv6_internet_route: aws.ec2.Route | None
+    """The public ``::/0`` route in the IPv6 egress-only mode (None otherwise): a dual-stack ALB
+    waits for it as for ``internet_route``."""
+    ipv6_egress_routes: list[aws.ec2.Route]
+    """The private tables' ``::/0`` routes to the egress-only gateway (empty outside the mode):
+    tasks pull their image through them, as they do through the endpoints in the default mode."""
     interface_endpoints: list[aws.ec2.VpcEndpoint]
     vpc: aws.ec2.Vpc
     """Exposed so what ELB binds to it for life (the ALB) can be replaced with it (replace_with)."""
@@ -93,12 +117,16 @@ class Network(pulumi.ComponentResource):
         self.vpc_cidr = net.vpc_cidr
         self.availability_zones = availability_zones
 
+        ipv6 = net.ipv6_egress_only
+        self.ipv6_egress_only = ipv6
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=net.vpc_cidr,
             # Private DNS on interface endpoints needs both (pitfall: vpc-dns-attrs).
             enable_dns_support=True,
             enable_dns_hostnames=True,
+            # An Amazon-provided /56 (N3); the ALB's subnets keep their IPv4 ranges as well.
+            assign_generated_ipv6_cidr_block=True if ipv6 else None,
             tags={"Name": f"{name}-vpc"},
             opts=child,
         )
@@ -111,26 +139,64 @@ class Network(pulumi.ComponentResource):
             f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child
         )
 
-        def tier_subnet(tier: str, az: str, cidr: str) -> aws.ec2.Subnet:
+        def tier_subnet(tier: str, az: str, **addressing: Any) -> aws.ec2.Subnet:
             return aws.ec2.Subnet(
                 f"{name}-{tier}-{az}",
                 vpc_id=vpc.id,
-                cidr_block=cidr,
                 availability_zone=az,
                 # The ALB's ENIs get public addresses without it, and nothing else may have one.
                 map_public_ip_on_launch=False,
                 tags={"Name": f"{name}-{tier}-{az}", "Tier": tier},
                 opts=child,
+                **addressing,
             )
 
+        def vpc_ipv6_subnet(index: int) -> pulumi.Output[str]:
+            return vpc.ipv6_cidr_block.apply(lambda block: ipv6_subnet_cidr(block, index))
+
         public_subnets = [
-            tier_subnet("public", az, cidr)
-            for az, cidr in zip(self.availability_zones, net.public_subnet_cidrs, strict=True)
+            tier_subnet(
+                "public",
+                az,
+                cidr_block=cidr,
+                # A dual-stack ALB needs an IPv6 range on its subnets (A1); ELB gives its nodes
+                # their IPv6 addresses itself, so no ENI here needs one by default. Left off,
+                # a new /64 (a new VPC block) is also re-associated in place, where the
+                # provider would replace a subnet that auto-assigns IPv6 (and the ALB with it).
+                ipv6_cidr_block=vpc_ipv6_subnet(index) if ipv6 else None,
+                assign_ipv6_address_on_creation=False if ipv6 else None,
+            )
+            for index, (az, cidr) in enumerate(
+                zip(self.availability_zones, net.public_subnet_cidrs, strict=True)
+            )
         ]
-        private_subnets = [
-            tier_subnet("private", az, cidr)
-            for az, cidr in zip(self.availability_zones, net.private_subnet_cidrs, strict=True)
-        ]
+        if ipv6:
+            # IPv6-only, not dual-stack: in a dual-stack subnet Fargate fetches its registry
+            # token from the IPv4-only ECR API and times out without NAT (E1, R3).
+            private_subnets = [
+                tier_subnet(
+                    "private",
+                    az,
+                    ipv6_native=True,
+                    ipv6_cidr_block=vpc_ipv6_subnet(PRIVATE_IPV6_SUBNET_OFFSET + index),
+                    assign_ipv6_address_on_creation=True,
+                    # No NAT64 behind it: an IPv4-only name should fail to resolve at once
+                    # rather than time out toward a synthetic address.
+                    enable_dns64=False,
+                    # EC2 names hosts in IPv6-only subnets by resource id only (EC2 API,
+                    # PrivateDnsNameOptionsRequest.HostnameType), and answers those names with
+                    # AAAA records only when asked; both stated so the provider (whose default
+                    # is false) never toggles what AWS set.
+                    private_dns_hostname_type_on_launch="resource-name",
+                    enable_resource_name_dns_aaaa_record_on_launch=True,
+                )
+                for index, az in enumerate(self.availability_zones)
+            ]
+        else:
+            private_subnets = [
+                tier_subnet("private", az, cidr_block=cidr)
+                for az, cidr in zip(self.availability_zones, net.private_subnet_cidrs, strict=True)
+            ]
 
         public_route_table = aws.ec2.RouteTable(
             f"{name}-public-rt", vpc_id=vpc.id, tags={"Name": f"{name}-public-rt"}, opts=child
@@ -142,6 +208,19 @@ class Network(pulumi.ComponentResource):
             gateway_id=igw.id,
             opts=child,
         )
+        # Only the public table routes IPv6 to the internet gateway (A1): the tasks' tables get
+        # the egress-only gateway below, never this one.
+        self.ipv6_internet_route = (
+            aws.ec2.Route(
+                f"{name}-public-ipv6-default-route",
+                route_table_id=public_route_table.id,
+                destination_ipv6_cidr_block="::/0",
+                gateway_id=igw.id,
+                opts=child,
+            )
+            if ipv6
+            else None
+        )
         for az, subnet in zip(self.availability_zones, public_subnets, strict=True):
             aws.ec2.RouteTableAssociation(
                 f"{name}-public-{az}",
@@ -151,7 +230,16 @@ class Network(pulumi.ComponentResource):
             )
 
         # One private table per AZ, none with a route to the internet: the tasks' only way out
-        # is the endpoints below.
+        # is the endpoints below, or in the IPv6 mode the egress-only gateway, which lets
+        # nothing outside the VPC open a connection in (N1).
+        egress_only_gateway = (
+            aws.ec2.EgressOnlyInternetGateway(
+                f"{name}-eigw", vpc_id=vpc.id, tags={"Name": f"{name}-eigw"}, opts=child
+            )
+            if ipv6
+            else None
+        )
+        self.ipv6_egress_routes = []
         private_route_tables: list[aws.ec2.RouteTable] = []
         for az, subnet in zip(self.availability_zones, private_subnets, strict=True):
             table = aws.ec2.RouteTable(
@@ -163,10 +251,25 @@ class Network(pulumi.ComponentResource):
             aws.ec2.RouteTableAssociation(
                 f"{name}-private-{az}", subnet_id=subnet.id, route_table_id=table.id, opts=child
             )
+            if egress_only_gateway is not None:
+                self.ipv6_egress_routes.append(
+                    aws.ec2.Route(
+                        f"{name}-private-ipv6-default-route-{az}",
+                        route_table_id=table.id,
+                        destination_ipv6_cidr_block="::/0",
+                        egress_only_gateway_id=egress_only_gateway.id,
+                        opts=child,
+                    )
+                )
             private_route_tables.append(table)
 
         # ECR serves image layers from S3: without this gateway on every private table, pulls
         # time out (pitfall: s3-gateway-path). Gateway endpoints are free.
+        # In the IPv6 mode it stays IPv4 (ip_address_type unset; the provider reads AWS's value
+        # back): which S3 host ECR's dual-stack registry sends layers to is not documented (R7),
+        # a dual-stack S3 gateway is new (AWS, 2025-11) and terraform-provider-aws#45849 fixed a
+        # create error for S3 gateways with IPv6 only in 2026-01. IPv6 layer downloads leave
+        # through the egress-only gateway instead, which the tasks' 443 egress already allows.
         s3_gateway = aws.ec2.VpcEndpoint(
             f"{name}-s3-gateway",
             vpc_id=vpc.id,
@@ -198,7 +301,9 @@ class Network(pulumi.ComponentResource):
                 ip_protocol="tcp",
                 from_port=HTTPS,
                 to_port=HTTPS,
-                cidr_ipv4=net.vpc_cidr,
+                # The IPv6 mode's endpoint has only IPv6 addresses, reached from IPv6-only subnets.
+                cidr_ipv4=None if ipv6 else net.vpc_cidr,
+                cidr_ipv6=vpc.ipv6_cidr_block if ipv6 else None,
                 opts=child,
             )
 
@@ -218,10 +323,14 @@ class Network(pulumi.ComponentResource):
                 private_dns_enabled=True,
                 subnet_ids=[subnet.id for subnet in endpoint_subnets],
                 security_group_ids=[endpoint_security_group.id],
+                # IPv6 addresses need IPv6-only subnets, and AAAA records for the service's own
+                # name let the awslogs driver reach it whichever name it resolves (L5, section 1).
+                ip_address_type="ipv6" if ipv6 else None,
+                dns_options={"dns_record_ip_type": "ipv6"} if ipv6 else None,
                 tags={"Name": f"{name}-{service}"},
                 opts=child,
             )
-            for service in (*REQUIRED_INTERFACE_ENDPOINTS, *net.extra_endpoint_services)
+            for service in net.interface_endpoint_services
         ]
 
         self.log_groups = [self._flow_logs(name, cfg, vpc)] if net.flow_logs else []

@@ -15,6 +15,7 @@ import pulumi
 from tools.offline.zones import availability_zones
 
 MOCK_ACCOUNT = "123456789012"
+MOCK_VPC_IPV6_BLOCK = "2001:db8:1200::/56"
 
 # ARN service names for the type-token modules whose service name differs.
 ARN_SERVICES = {
@@ -36,6 +37,10 @@ EC2_IDS: dict[str, tuple[str, str]] = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("sg", "security-group"),
     "aws:ec2/routeTable:RouteTable": ("rtb", "route-table"),
     "aws:ec2/internetGateway:InternetGateway": ("igw", "internet-gateway"),
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": (
+        "eigw",
+        "egress-only-internet-gateway",
+    ),
     "aws:ec2/natGateway:NatGateway": ("nat", "natgateway"),
     "aws:ec2/eip:Eip": ("eipalloc", "elastic-ip"),
     "aws:ec2/vpcEndpoint:VpcEndpoint": ("vpce", "vpc-endpoint"),
@@ -119,7 +124,11 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return f"{state.get('role')}:{state['name']}"  # the provider's role:policy id
         if args.typ == "aws:ec2/route:Route":
             # r-<route table id><hash of the destination> (the provider's route id)
-            destination = state.get("destinationCidrBlock") or state.get("destinationPrefixListId")
+            destination = (
+                state.get("destinationCidrBlock")
+                or state.get("destinationIpv6CidrBlock")
+                or state.get("destinationPrefixListId")
+            )
             return f"r-{state.get('routeTableId')}{int(_suffix(str(destination), 8), 16)}"
         kind = args.typ.split(":")[-1]
         return f"{kind[0].lower()}{kind[1:]}-{args.name}"
@@ -205,6 +214,15 @@ class ProgramMocks(pulumi.runtime.Mocks):
             }
         if typ == "aws:ec2/vpcEndpoint:VpcEndpoint":
             return {"prefixListId": f"pl-{hex16[:8]}"}
+        if typ == "aws:ec2/vpc:Vpc" and inputs.get("assignGeneratedIpv6CidrBlock"):
+            # Amazon picks the /56 (N3, docs/ipv6-egress.md); the mock's is a documentation
+            # prefix (RFC 3849), the same for every VPC, so subnet /64s can be computed offline.
+            return {
+                "ipv6CidrBlock": MOCK_VPC_IPV6_BLOCK,
+                "ipv6AssociationId": f"vpc-cidr-assoc-{_suffix(args.name, 17)}",
+            }
+        if typ == "aws:ec2/subnet:Subnet" and inputs.get("ipv6CidrBlock"):
+            return {"ipv6CidrBlockAssociationId": f"subnet-cidr-assoc-{_suffix(args.name, 17)}"}
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs.get("bucket") or (
                 inputs["bucketPrefix"] + hex16 if "bucketPrefix" in inputs else physical
