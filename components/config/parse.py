@@ -206,7 +206,9 @@ def require_range(key: str, value: float, low: float, high: float) -> None:
         raise config_error(key, value, f"must be between {low} and {high}")
 
 
-def ip_network(cidr: str, key: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+def ip_network(
+    cidr: str, key: str
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network:  # pragma: no mutate (annotations are text)
     try:
         return ipaddress.ip_network(cidr, strict=True)
     except ValueError:
