@@ -56,7 +56,7 @@ policy: graph
 	$(PY) tools/policy_gate.py --stack $(STACK)
 
 cost: graph
-	$(PY) -m tools.cost --stack $(STACK)
+	$(PY) -m tools.cost --stack $(STACK) $(if $(CHANGE),--change "$$CHANGE")
 
 compare: graph
 	$(PY) -m tools.cost --stack $(STACK) --compare

@@ -92,3 +92,25 @@ def test_a_region_without_a_price_table_stops_with_one_line_instead_of_zero_doll
     assert main(["--stack", "frankfurt", "--graph", str(graph_file), *mode]) == 1
     captured = capsys.readouterr()
     assert (captured.out, captured.err.splitlines()) == ("", [NO_FRANKFURT_TABLE])
+
+
+def test_change_prices_the_stack_with_the_changed_config(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--stack", "dev", "--change", "cpuArchitecture=X86_64"]) == 0
+    out = capsys.readouterr().out
+    assert "planned under mocks with CHANGE 'cpuArchitecture=X86_64'" in out
+    assert "Fargate FARGATE_SPOT X86_64 vCPU-h" in out
+
+
+def test_a_malformed_change_stops_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "dev", "--change", "cpuArchitecture"]) == 1
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert (captured.out, line.startswith("error: invalid CHANGE item")) == ("", True)
+
+
+def test_change_needs_exactly_one_stack(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--stack", "dev", "--stack", "prod", "--change", "cpuArchitecture=X86_64"])
+    assert "--change need exactly one --stack" in capsys.readouterr().err

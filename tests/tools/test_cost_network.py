@@ -106,3 +106,39 @@ def test_a_nat_design_still_lists_the_free_gateway_endpoints() -> None:
     items = [line.item for line in result.of_kind("charge")]
     assert "Gateway endpoint s3: free" in items
     assert not [item for item in items if item.startswith("Interface endpoint")]
+
+
+ENDPOINT_GB = 0.01
+
+
+def test_only_the_log_stream_crosses_a_logs_only_endpoint() -> None:
+    # ecs-fargate:egress=ipv6-egress-only keeps logs alone; ECR leaves through the egress-only
+    # gateway, so the basis is usage.json's 2 GB of logs, not its 10 GB of AWS-API traffic
+    logs = endpoint("logs", "com.amazonaws.ap-northeast-1.logs", "Interface", subnetIds=["a"])
+    assert charged(price([logs]), "Interface endpoint data") == pytest.approx(2 * ENDPOINT_GB)
+
+
+def test_all_aws_api_traffic_crosses_the_endpoints_when_ecr_has_them() -> None:
+    endpoints = [
+        endpoint(service, f"com.amazonaws.ap-northeast-1.{service}", "Interface", subnetIds=["a"])
+        for service in ("ecr.api", "ecr.dkr", "logs")
+    ]
+    assert charged(price(endpoints), "Interface endpoint data") == pytest.approx(10 * ENDPOINT_GB)
+
+
+def test_the_logs_only_endpoint_data_line_states_its_basis() -> None:
+    logs = endpoint("logs", "com.amazonaws.ap-northeast-1.logs", "Interface", subnetIds=["a"])
+    [line] = [
+        line for line in price([logs]).lines if line.item.startswith("Interface endpoint data")
+    ]
+    assert line.note.startswith("log_ingest_gb_per_month: only the log stream")
+
+
+def test_an_egress_only_internet_gateway_is_free_with_its_unverified_basis() -> None:
+    gateway = hand_resource(
+        "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "eigw", vpcId="vpc-id"
+    )
+    result = price([gateway])
+    [line] = result.of_kind("free")
+    assert (result.not_priced, line.monthly_usd) == ([], 0)
+    assert "UNVERIFIED on the AWS VPC pricing page" in line.note

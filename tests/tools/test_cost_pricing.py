@@ -58,14 +58,14 @@ def test_small_graph_is_priced_to_the_cent() -> None:
         + 2 * HOURS * IPV4_HOUR  # 7.30
         + HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB)  # 11.24565
         + 1 * HOURS * ENDPOINT_AZ_HOUR  # 10.22
-        + 10 * ENDPOINT_GB  # 0.10
+        + 2 * ENDPOINT_GB  # 0.02: logs is the only endpoint, so only the 2 GB log stream
         + 0.10  # one standard alarm
         + 2 * LOG_INGEST  # 1.52
         + 2 * LOG_STORAGE  # 0.066 (2 GB held for 30 days)
     )
     result = price(resources)
-    assert round(expected, 2) == 48.87
-    assert round(result.total_usd, 2) == 48.87
+    assert round(expected, 2) == 48.79
+    assert round(result.total_usd, 2) == 48.79
     assert result.total_usd == pytest.approx(expected, abs=1e-9)
 
 

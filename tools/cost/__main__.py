@@ -4,6 +4,8 @@ python -m tools.cost --stack dev                 itemised estimate (build/dev/gr
 python -m tools.cost --stack dev --total-only    one line, for `make plan`
 python -m tools.cost --stack dev --total-only --budget   and the headroom to its budget
 python -m tools.cost --stack dev --compare       the alternative designs of cost_model.md §4
+python -m tools.cost --stack dev --change 'egress=ipv6-egress-only'   the stack with a config
+                                                 change (make plan's CHANGE syntax), planned now
 python -m tools.cost --stack dev --stack prod --portfolio --markdown   README cost table
 """
 
@@ -44,6 +46,23 @@ def load_graph(stack: str, graph_file: Path | None) -> tuple[Graph, str]:
     return Graph(plan_stack(stack)), f"planned under mocks (no {path})"
 
 
+def changed_graph(stack: str, change_text: str) -> tuple[Graph, str]:
+    """The stack planned under mocks with a config change, in ``make plan CHANGE=...``'s syntax
+    (tools/day2/change.py parses it; a change of app/ content changes no price, so it is
+    ignored)."""
+    from tools.day2.change import changed_config, parse_change
+    from tools.offline import read_stack_config, run_program
+
+    change = parse_change(change_text)
+    graph = run_program(
+        stack,
+        config=changed_config(stack, change),
+        # the stack file's secure values stay secret in the changed graph too
+        secrets=read_stack_config(stack).secrets,
+    )
+    return Graph(graph), f"planned under mocks with CHANGE '{change.describe()}'"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.cost",
@@ -63,13 +82,29 @@ def main(argv: list[str] | None = None) -> int:
         "--budget", action="store_true", help="with --total-only: the headroom to the budget"
     )
     parser.add_argument("--markdown", action="store_true", help="Markdown tables for the README")
+    parser.add_argument(
+        "--change",
+        help="price the stack with this config change: key=value items separated by ';', "
+        "as make plan CHANGE=... takes them",
+    )
     args = parser.parse_args(argv)
     stacks: list[str] = args.stack or ([] if args.portfolio else ["dev"])
-    if args.graph and len(stacks) != 1:
-        parser.error("--graph needs exactly one --stack")
+    if (args.graph or args.change) and len(stacks) != 1:
+        parser.error("--graph and --change need exactly one --stack")
+    if args.graph and args.change:
+        parser.error("--change plans the stack anew: it takes no --graph")
     usage = load_usage(args.usage)
 
-    graphs = [(*load_graph(stack, args.graph), stack) for stack in stacks]
+    if args.change:
+        import pulumi
+
+        try:
+            graphs = [(*changed_graph(stacks[0], args.change), stacks[0])]
+        except pulumi.RunError as error:  # a config error: one line, as make plan prints it
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    else:
+        graphs = [(*load_graph(stack, args.graph), stack) for stack in stacks]
     if args.portfolio:
         region = args.region or (graphs[0][0].region if graphs else "ap-northeast-1")
         graphs.append((Graph(portfolio_graph(region)), "tools/cost/portfolio.py", "portfolio"))

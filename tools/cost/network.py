@@ -112,22 +112,42 @@ def endpoints(ledger: Ledger, vpc_endpoints: list[Resource]) -> None:
             ledger.not_priced("Network", f"{kind} endpoint {service}", [name], "type not in table")
 
 
+# The only interface endpoint the IPv6 egress-only mode keeps (docs/ipv6-egress.md section 1).
+LOGS_ENDPOINT = "logs"
+
+
 def endpoint_traffic(ledger: Ledger) -> None:
-    """The AWS API traffic of the tasks, through the interface endpoints or else a NAT gateway."""
-    gb = ledger.usage["aws_api_egress_gb_per_month"]
+    """The AWS API traffic of the tasks, through the interface endpoints or else a NAT gateway.
+
+    usage.json's aws_api_egress_gb_per_month is the tasks' whole AWS-API traffic (ECR API,
+    registry, logs). It crosses the endpoints when the stack has the ECR ones. When logs is the
+    only interface endpoint (ecs-fargate:egress=ipv6-egress-only), ECR traffic leaves through the
+    egress-only internet gateway instead, and only the log stream crosses an endpoint: the basis
+    is then the ingested log volume (log_ingest_gb_per_month), as docs/ipv6-egress.md section 5
+    proposes."""
     interface = interface_endpoints(ledger)
     nat_count = len(ledger.graph.of_type(T_NAT)) + (
         ledger.design.nat_gateways_instead_of_endpoints or 0
     )
     if interface:
+        services = {endpoint_service(str(inputs_of(e).get("serviceName", ""))) for e in interface}
+        logs_only = services == {LOGS_ENDPOINT}
+        basis = "log_ingest_gb_per_month" if logs_only else "aws_api_egress_gb_per_month"
+        gb = ledger.usage[basis]
         ledger.charge(
             "Network",
             f"Interface endpoint data, {format_quantity(gb)} GB (usage.json)",
             [name_of(e) for e in interface],
             gb,
             "interface_endpoint_gb",
+            f"{basis}: only the log stream crosses the logs endpoint, ECR traffic leaves "
+            "through the egress-only internet gateway"
+            if logs_only
+            else "",
         )
-    elif nat_count:
+        return
+    gb = ledger.usage["aws_api_egress_gb_per_month"]
+    if nat_count:
         nats = [name_of(n) for n in ledger.graph.of_type(T_NAT)] or [DESIGN_ALTERNATIVE]
         ledger.charge(
             "Network",

@@ -124,6 +124,7 @@ def unclassified(ledger: Ledger) -> None:
                 0.0,  # pragma: no mutate
                 "prices.json free_types",
                 kind="free",
+                note=ledger.prices.free_type_bases.get(type_token, ""),
             )
         )
     for type_token, names in sorted(unknown.items()):

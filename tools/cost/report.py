@@ -94,6 +94,7 @@ def render_text(estimate: Estimate, usage: Usage, graph_label: str) -> str:
     if free:
         out.append("No charge of their own (prices.json free_types):")
         out.append("  " + ", ".join(f"{line.item} x{len(line.resources)}" for line in free))
+        out += [f"  {line.item}: {line.note}" for line in free if line.note]
         out.append("")
     out.append("Usage assumptions (tools/cost/usage.json):")
     for key, basis in usage.basis.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class PriceTable:
     free_types: frozenset[str]
     prices_seen: str
     free_tier_source: str
+    free_type_bases: dict[str, str] = field(default_factory=dict)
+    """Why a free type is free, where cost_model.md section 1 does not say it (with its doubts)."""
 
     def get(self, item: str) -> UnitPrice | None:
         return self.prices.get(item)
@@ -78,6 +80,7 @@ def load_prices(region: str, path: Path = PRICES_FILE) -> PriceTable:
         free_types=frozenset(raw["free_types"]["types"]),
         prices_seen=raw["prices_seen"],
         free_tier_source=str(raw["free_tiers"]["source"]),
+        free_type_bases=dict(raw["free_types"].get("bases", {})),
     )
 
 
