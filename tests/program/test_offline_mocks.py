@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from pulumi.runtime import MockCallArgs
+from pulumi.runtime import MockCallArgs, MockResourceArgs
 
 from bootstrap.plan import PROJECT_DIR, plan_bootstrap
 from tools.graph import Graph
@@ -18,6 +18,10 @@ from tools.offline import MOCK_ACCOUNT, ProgramMocks
 from tools.policy_gate import PolicyPackClient, load_policy_config, run_with_client
 
 AZ_LOOKUP = "aws:index/getAvailabilityZones:getAvailabilityZones"
+VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE = "aws:ec2/route:Route"
+EGRESS_ONLY_GATEWAY = "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway"
 # The program's own request (components/network.py).
 PROGRAM_AZ_REQUEST = {
     "state": "available",
@@ -72,6 +76,54 @@ def test_a_route_id_names_its_route_table(stack_graph: Graph) -> None:
     for route in stack_graph.of_type("aws:ec2/route:Route"):
         table = route["inputs"]["routeTableId"]
         assert re.fullmatch(rf"r-{table}\d+", route["id"]), route["id"]
+
+
+def register(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """What the mocks answer for one custom resource in ap-northeast-1."""
+    args = MockResourceArgs(typ, name, inputs, custom=True)
+    return ProgramMocks("ap-northeast-1").new_resource(args)
+
+
+def test_an_egress_only_gateway_id_is_eigw_and_17_hex_digits_in_its_arn() -> None:
+    gateway_id, state = register(EGRESS_ONLY_GATEWAY, "eigw", {"vpcId": "vpc-1"})
+    assert gateway_id is not None
+    assert re.fullmatch(r"eigw-[0-9a-f]{17}", gateway_id)
+    assert state["arn"].endswith(f":egress-only-internet-gateway/{gateway_id}")
+
+
+def test_a_vpc_asking_for_an_ipv6_block_gets_the_documentation_56() -> None:
+    _, state = register(
+        VPC, "v6", {"cidrBlock": "10.0.0.0/16", "assignGeneratedIpv6CidrBlock": True}
+    )
+    assert state["ipv6CidrBlock"] == "2001:db8:1200::/56"
+    assert re.fullmatch(r"vpc-cidr-assoc-[0-9a-f]{17}", state["ipv6AssociationId"])
+
+
+def test_a_vpc_not_asking_for_ipv6_gets_no_ipv6_block() -> None:
+    _, state = register(VPC, "v4", {"cidrBlock": "10.0.0.0/16"})
+    assert "ipv6CidrBlock" not in state
+    assert "ipv6AssociationId" not in state
+
+
+def test_a_subnet_with_an_ipv6_range_gets_its_association_id() -> None:
+    _, state = register(SUBNET, "v6", {"vpcId": "vpc-1", "ipv6CidrBlock": "2001:db8:1200::/64"})
+    assert re.fullmatch(r"subnet-cidr-assoc-[0-9a-f]{17}", state["ipv6CidrBlockAssociationId"])
+    _, ipv4_only = register(SUBNET, "v4", {"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24"})
+    assert "ipv6CidrBlockAssociationId" not in ipv4_only
+
+
+def test_an_ipv6_route_id_names_its_table_and_hashes_its_destination() -> None:
+    # The provider hashes the destination, whichever family: two IPv6 routes of one table differ.
+    table = "rtb-0123456789abcdef0"
+    default_id, _ = register(
+        ROUTE, "a", {"routeTableId": table, "destinationIpv6CidrBlock": "::/0"}
+    )
+    nat64_id, _ = register(
+        ROUTE, "b", {"routeTableId": table, "destinationIpv6CidrBlock": "64:ff9b::/96"}
+    )
+    assert default_id is not None
+    assert re.fullmatch(rf"r-{table}\d+", default_id)
+    assert default_id != nat64_id
 
 
 def test_load_balancer_and_target_group_arn_suffixes_are_elbs(stack_graph: Graph) -> None:
