@@ -63,6 +63,12 @@ class ServiceNetwork(Protocol):
         ...
 
     @property
+    def ipv6_internet_route(self) -> aws.ec2.Route | None:
+        """The public ``::/0`` route in the IPv6 egress-only mode (None otherwise): a
+        dual-stack ALB waits for it as for ``internet_route``."""
+        ...
+
+    @property
     def interface_endpoints(self) -> Sequence[aws.ec2.VpcEndpoint]:
         """Tasks pull images and ship logs through these: the service waits for them."""
         ...
@@ -107,6 +113,9 @@ class WebService(pulumi.ComponentResource):
     ) -> None:
         super().__init__("ecs-fargate:index:WebService", name, None, opts)
         service, general = cfg.service, cfg.general
+        # Tasks in IPv6-only subnets: dual-stack ALB, IPv6 targets, the dual-stack image host
+        # and HTTPS out over IPv6 (docs/ipv6-egress.md section 3).
+        ipv6_egress_only = cfg.network.ipv6_egress_only
         scope = Scope.of(
             name,
             self,
@@ -119,7 +128,13 @@ class WebService(pulumi.ComponentResource):
 
         # image -> repository; the task's roles may pull it and write its logs
         self.repository = app_repository(scope)
-        image = app_image(scope, service, repository=self.repository, app_dir=app_dir)
+        image = app_image(
+            scope,
+            service,
+            repository=self.repository,
+            app_dir=app_dir,
+            dual_stack=ipv6_egress_only,
+        )
         self.image_uri = image.uri
         self.log_group = log_group(scope, "app", retention_days=general.log_retention_days)
         self.log_groups = [self.log_group]
@@ -139,6 +154,7 @@ class WebService(pulumi.ComponentResource):
             client_cidrs=service.alb_ingress_cidrs,
             endpoint_security_group_id=network.endpoint_security_group_id,
             s3_prefix_list_id=network.s3_prefix_list_id,
+            ipv6_egress_only=ipv6_egress_only,
         )
         self.alb_security_group_id = groups.alb.id
         self.task_security_group_id = groups.task.id
@@ -149,6 +165,8 @@ class WebService(pulumi.ComponentResource):
             subnet_ids=network.public_subnet_ids,
             vpc=network.vpc,
             internet_route=network.internet_route,
+            ipv6_internet_route=network.ipv6_internet_route,
+            dual_stack=ipv6_egress_only,
             access_logs=(
                 access_log_bucket(scope, retention_days=general.log_retention_days)
                 if service.alb_access_logs
@@ -166,6 +184,7 @@ class WebService(pulumi.ComponentResource):
                 port=service.container_port,
                 vpc_id=network.vpc_id,
                 health_path=contract.health_path,
+                ipv6_targets=ipv6_egress_only,
             ),
         )
         self.target_group = rollout.target_group

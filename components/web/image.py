@@ -16,7 +16,7 @@ import pulumi_aws as aws
 import pulumi_awsx as awsx
 
 from components.config import ServiceConfig
-from components.ecr_image import repository_arn_of_image
+from components.ecr_image import dual_stack_image, repository_arn_of_image
 from components.web.scope import Scope
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -173,11 +173,20 @@ def app_image(
     *,
     repository: aws.ecr.Repository,
     app_dir: Path,
+    dual_stack: bool,
 ) -> AppImage:
-    """The configured image, or a build of ``app_dir`` pushed to ``repository``."""
+    """The configured image, or a build of ``app_dir`` pushed to ``repository``.
+
+    ``dual_stack``: the task pulls through the registry's dual-stack host, as IPv6-only tasks
+    must (docs/ipv6-egress.md E3, R1, R5). It names the same repository, so the pull
+    permission does not change; only the task's reference does, the push keeps the IPv4 host.
+    """
     if service.image:
+        # Config already requires the dual-stack host with the mode (validate_egress).
         return AppImage(
-            uri=pulumi.Output.from_input(service.image),
+            uri=pulumi.Output.from_input(
+                dual_stack_image(service.image) if dual_stack else service.image
+            ),
             pull_repository_arn=repository_arn_of_image(service.image, partition=scope.partition),
         )
     platform = docker_platform(service.cpu_architecture)  # pitfall: cpu-arch
@@ -193,4 +202,7 @@ def app_image(
         # retain_on_delete here would cover only the component, not awsx's child.
         opts=scope.child(transforms=[retain_pushed_image]),
     )
-    return AppImage(uri=image.image_uri, pull_repository_arn=repository.arn)
+    return AppImage(
+        uri=image.image_uri.apply(dual_stack_image) if dual_stack else image.image_uri,
+        pull_repository_arn=repository.arn,
+    )

@@ -40,10 +40,20 @@ def application_load_balancer(
     subnet_ids: pulumi.Input[list[str]],
     vpc: aws.ec2.Vpc,
     internet_route: aws.ec2.Route,
+    ipv6_internet_route: aws.ec2.Route | None,
+    dual_stack: bool,
     access_logs: AccessLogBucket | None,
 ) -> aws.lb.LoadBalancer:
-    """Internet-facing, in the public subnets; replaced with its VPC (see below)."""
+    """Internet-facing, in the public subnets; replaced with its VPC (see below).
+
+    ``dual_stack``: IPv6-only tasks can sit only behind a dual-stack load balancer (ECS
+    developer guide, IPv6-only considerations; docs/ipv6-egress.md E2); "dualstack" keeps the
+    IPv4 clients too (A2). The address type changes in place (no ForceNew in the provider).
+    """
     depends_on: list[pulumi.Resource] = [internet_route]  # pitfall: alb-igw-route
+    if ipv6_internet_route is not None:
+        # The same pitfall over IPv6: a dual-stack ALB needs its subnets' IPv6 route (A1).
+        depends_on.append(ipv6_internet_route)
     access_log_settings: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
     if access_logs is not None:
         access_log_settings = {
@@ -70,6 +80,7 @@ def application_load_balancer(
         internal=False,
         subnets=subnet_ids,
         security_groups=[security_group.id],
+        ip_address_type="dualstack" if dual_stack else None,
         drop_invalid_header_fields=True,
         enable_deletion_protection=service.alb_deletion_protection,
         idle_timeout=service.alb_idle_timeout_seconds,
@@ -79,8 +90,16 @@ def application_load_balancer(
 
 
 def target_group(
-    scope: Scope, suffix: str, *, port: int, vpc_id: pulumi.Input[str], health_path: str
+    scope: Scope,
+    suffix: str,
+    *,
+    port: int,
+    vpc_id: pulumi.Input[str],
+    health_path: str,
+    ipv6_targets: bool,
 ) -> aws.lb.TargetGroup:
+    """``ipv6_targets``: the tasks have IPv6 addresses only, and the ALB reaches targets over
+    the group's address type (docs/ipv6-egress.md E2, A3). The type forces a new group."""
     health_check: aws.lb.TargetGroupHealthCheckArgsDict = {
         "enabled": True,
         "path": health_path,  # pitfall: healthcheck-path
@@ -97,6 +116,7 @@ def target_group(
     return aws.lb.TargetGroup(
         scope.named(suffix),
         target_type="ip",
+        ip_address_type="ipv6" if ipv6_targets else None,
         port=port,
         protocol="HTTP",
         vpc_id=vpc_id,

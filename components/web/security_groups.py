@@ -1,8 +1,10 @@
 """The security-group chain: internet -> ALB :80/:443 -> tasks :port -> endpoints :443 and
-S3 :443. Nothing else; standalone rules only (no inline rules to fight over)."""
+S3 :443 (and, with egress ipv6-egress-only, the internet over IPv6 :443). Nothing else;
+standalone rules only (no inline rules to fight over)."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -16,8 +18,8 @@ from components.web.scope import Scope
 
 @dataclass(frozen=True, kw_only=True)
 class Rule:
-    """TCP on one port between ``group`` and exactly one peer: a CIDR, a security group or a
-    prefix list."""
+    """TCP on one port between ``group`` and exactly one peer: a CIDR (either family), a
+    security group or a prefix list."""
 
     suffix: str
     direction: Literal["ingress", "egress"]
@@ -27,6 +29,13 @@ class Rule:
     cidr: str | None = None
     peer_group: pulumi.Input[str] | None = None
     prefix_list: pulumi.Input[str] | None = None
+
+    def cidr_of_family(self, version: int) -> str | None:
+        """The peer CIDR if it is an IPv``version`` one: a rule takes it as cidr_ipv4 or
+        cidr_ipv6, and a mismatched family is rejected by EC2."""
+        if self.cidr is None or ipaddress.ip_network(self.cidr).version != version:
+            return None
+        return self.cidr
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +53,7 @@ def security_groups(
     client_cidrs: Sequence[str],
     endpoint_security_group_id: pulumi.Input[str],
     s3_prefix_list_id: pulumi.Input[str],
+    ipv6_egress_only: bool,
 ) -> SecurityGroups:
     alb = aws.ec2.SecurityGroup(
         scope.named("alb-sg"),
@@ -94,7 +104,11 @@ def security_groups(
             direction="egress",
             group=task.id,
             port=HTTPS,
-            description="tasks -> interface endpoints (ECR, Logs) :443",
+            description=(
+                "tasks -> the logs interface endpoint :443"
+                if ipv6_egress_only
+                else "tasks -> interface endpoints (ECR, Logs) :443"
+            ),
             peer_group=endpoint_security_group_id,
         ),
         # Image layers come from S3 through the gateway endpoint (pitfall: s3-gateway-path).
@@ -116,6 +130,20 @@ def security_groups(
             peer_group=task.id,
         ),
     ]
+    if ipv6_egress_only:
+        # The egress-only gateway's route is the tasks' only way out besides the endpoints; the
+        # dual-stack ECR registry, ECR API and S3 all answer on 443 (docs/ipv6-egress.md R1, R6).
+        chain.append(
+            Rule(
+                suffix="tasks-to-internet-ipv6",
+                direction="egress",
+                group=task.id,
+                port=HTTPS,
+                description="tasks -> the internet over IPv6 (egress-only gateway, the only "
+                "way out) :443",
+                cidr="::/0",
+            )
+        )
     for rule in [*clients, *chain]:
         register_rule(scope, rule)
     return SecurityGroups(alb=alb, task=task)
@@ -134,7 +162,8 @@ def register_rule(scope: Scope, rule: Rule) -> None:
         ip_protocol="tcp",
         from_port=rule.port,
         to_port=rule.port,
-        cidr_ipv4=rule.cidr,
+        cidr_ipv4=rule.cidr_of_family(4),
+        cidr_ipv6=rule.cidr_of_family(6),
         referenced_security_group_id=rule.peer_group,
         prefix_list_id=rule.prefix_list,
         opts=scope.child(),

@@ -93,7 +93,7 @@ def rule_chain(graph: Graph) -> set[tuple[str, str, int, int, str]]:
                 assert len(gateway) == 1, inputs["prefixListId"]
                 peer = "prefix-list:" + gateway[0]["inputs"]["serviceName"].rsplit(".", 1)[-1]
             else:
-                peer = "cidr:" + inputs["cidrIpv4"]
+                peer = "cidr:" + (inputs.get("cidrIpv4") or inputs["cidrIpv6"])
             group = security_group_name(graph, inputs["securityGroupId"])
             chain.add((direction, group, inputs["fromPort"], inputs["toPort"], peer))
     return chain
