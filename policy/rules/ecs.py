@@ -286,7 +286,11 @@ exec_logging = stack_rule(
     check=_exec_logging,
 )
 
-ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
+# Either registry host of the project's ECR: the IPv4 one, or the dual-stack one that IPv6-only
+# tasks pull from (docs/ipv6-egress.md claims R1, E3).
+ECR_IMAGE = re.compile(
+    r"^\d{12}\.(dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|dkr-ecr\.[a-z0-9-]+\.on\.aws)/"
+)
 SHA_TAG = re.compile(r":(sha-)?[0-9a-f]{7,40}$")
 
 

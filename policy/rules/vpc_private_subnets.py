@@ -1,9 +1,12 @@
 """Private subnets, where the tasks and interface endpoints run: no internet route, and the
 endpoints that stand in for one (ECR, CloudWatch Logs, secrets, the S3 gateway) (policy_rules.md
-§1, VPC-07 to VPC-09)."""
+§1, VPC-07 to VPC-09). A VPC with an egress-only internet gateway and IPv6-only task subnets is
+the `ipv6-egress-only` network mode (docs/ipv6-egress.md): there VPC-08 asks for the logs
+endpoint only, and for images on ECR's dual-stack registry host."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,6 +15,7 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs
 from ._common import Finding, StackFinding, resource_rule, stack_rule
 from ._policy_documents import statements
 from ._resources import PUBLIC_ANY, Stack, as_list, is_false, is_true, load_json, nested
+from .ecs import containers
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -20,6 +24,7 @@ ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 ROUTE = "aws:ec2/route:Route"
 RT_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 IGW = "aws:ec2/internetGateway:InternetGateway"
+EGRESS_ONLY_IGW = "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway"
 ECS_SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -27,32 +32,59 @@ SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 
 
+def task_subnets(stack: Stack) -> list[PolicyResource]:
+    """Subnets an ECS service runs its tasks in."""
+    services = stack.of_type(ECS_SERVICE)
+    return [
+        subnet
+        for subnet in stack.of_type(SUBNET)
+        if any(stack.refers_to(service, "networkConfiguration", subnet) for service in services)
+    ]
+
+
 def private_subnets(stack: Stack) -> list[PolicyResource]:
     """Subnets the tasks or the interface endpoints run in (what makes a subnet private here)."""
-    found: list[PolicyResource] = []
-    for subnet in stack.of_type(SUBNET):
-        used_by_tasks = any(
-            stack.refers_to(service, "networkConfiguration", subnet)
-            for service in stack.of_type(ECS_SERVICE)
-        )
-        used_by_endpoints = any(
-            stack.refers_to(endpoint, "subnetIds", subnet)
-            for endpoint in stack.of_type(ENDPOINT)
-            if str(endpoint.props.get("vpcEndpointType", "")).lower() == "interface"
-        )
-        if used_by_tasks or used_by_endpoints:
-            found.append(subnet)
-    return found
+    used_by_tasks = task_subnets(stack)
+    interface_endpoints = [
+        endpoint
+        for endpoint in stack.of_type(ENDPOINT)
+        if str(endpoint.props.get("vpcEndpointType", "")).lower() == "interface"
+    ]
+    return [
+        subnet
+        for subnet in stack.of_type(SUBNET)
+        if subnet in used_by_tasks
+        or any(stack.refers_to(endpoint, "subnetIds", subnet) for endpoint in interface_endpoints)
+    ]
 
 
-def private_route_tables(stack: Stack) -> list[PolicyResource]:
-    subnets = private_subnets(stack)
+def has_egress_only_gateway(stack: Stack, vpc: PolicyResource) -> bool:
+    return bool(stack.referencing(vpc, "vpcId", EGRESS_ONLY_IGW))
+
+
+def in_egress_only_vpc(stack: Stack, subnet: PolicyResource) -> bool:
+    """The subnet's VPC has an egress-only internet gateway (the ipv6-egress-only mode)."""
+    return any(
+        has_egress_only_gateway(stack, vpc) for vpc in stack.referenced(subnet, "vpcId", VPC)
+    )
+
+
+def is_ipv6_only(subnet: PolicyResource) -> bool:
+    return is_true(subnet.props.get("ipv6Native")) and not subnet.props.get("cidrBlock")
+
+
+def route_tables_of(stack: Stack, subnets: list[PolicyResource]) -> list[PolicyResource]:
+    """The route tables associated with any of `subnets`."""
     tables: list[PolicyResource] = []
     for table in stack.of_type(ROUTE_TABLE):
         associations = stack.referencing(table, "routeTableId", RT_ASSOCIATION)
         if any(stack.refers_to(a, "subnetId", s) for a in associations for s in subnets):
             tables.append(table)
     return tables
+
+
+def private_route_tables(stack: Stack) -> list[PolicyResource]:
+    return route_tables_of(stack, private_subnets(stack))
 
 
 def _is_default_route(route: Mapping[str, Any]) -> bool:
@@ -100,6 +132,12 @@ private_rt_no_igw = stack_rule(
 # --- endpoints --------------------------------------------------------------------------------------
 
 REQUIRED_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs")
+# IPv6-only tasks pull over the egress-only gateway from ECR's dual-stack hosts, which PrivateLink
+# does not serve; no AWS document says Fargate's awslogs driver finds the dual-stack Logs endpoint,
+# so Logs keeps its endpoint (docs/ipv6-egress.md section 1; claims R1, R2, L2).
+IPV6_ONLY_INTERFACE_ENDPOINTS = ("logs",)
+# Any region's dual-stack host answers over IPv6; ECS-13 and the config pin the repository.
+DUAL_STACK_ECR_IMAGE = re.compile(r"^\d{12}\.dkr-ecr\.[a-z0-9-]+\.on\.aws/")
 
 
 def _service_suffix(endpoint: PolicyResource) -> str:
@@ -141,6 +179,39 @@ def _endpoint_ingress_ok(stack: Stack, sg: PolicyResource, vpc_cidrs: set[str]) 
     return problems
 
 
+def _ipv6_egress_only(
+    stack: Stack, vpc: PolicyResource, private_tasks: list[PolicyResource]
+) -> bool:
+    """The VPC has an egress-only internet gateway and every private task runs in IPv6-only
+    subnets: the ipv6-egress-only network mode."""
+    if not has_egress_only_gateway(stack, vpc):
+        return False
+    subnets = [
+        subnet
+        for service in private_tasks
+        for subnet in stack.referenced(service, "networkConfiguration", SUBNET)
+    ]
+    return bool(subnets) and all(is_ipv6_only(subnet) for subnet in subnets)
+
+
+def _images_off_the_dual_stack_host(
+    stack: Stack, private_tasks: list[PolicyResource]
+) -> Iterator[StackFinding]:
+    for task in stack.of_type(TASK_DEFINITION):
+        if not any(stack.refers_to(service, "taskDefinition", task) for service in private_tasks):
+            continue
+        for container in containers(task.props):
+            image = str(container.get("image", ""))
+            if not DUAL_STACK_ECR_IMAGE.match(image):
+                yield StackFinding(
+                    task,
+                    f"container {container.get('name', '?')!r} image {image!r} is not on ECR's "
+                    "dual-stack registry host, the only ECR host IPv6-only tasks can pull from",
+                    fix="name the image as <account>.dkr-ecr.<region>.on.aws/<repository>@sha256:"
+                    "<digest> (components.ecr_image.dual_stack_image)",
+                )
+
+
 def _endpoints_for_tasks(stack: Stack, vpc: PolicyResource) -> Iterator[StackFinding]:
     props = vpc.props
     if is_false(props.get("enableDnsSupport")) or not is_true(props.get("enableDnsHostnames")):
@@ -160,15 +231,27 @@ def _endpoints_for_tasks(stack: Stack, vpc: PolicyResource) -> Iterator[StackFin
     ]
     if private_tasks:
         present = {_service_suffix(e) for e in endpoints}
-        needed = set(REQUIRED_INTERFACE_ENDPOINTS) | _secret_services(stack)
-        missing = sorted(needed - present)
-        if missing:
+        ipv6_only = _ipv6_egress_only(stack, vpc, private_tasks)
+        required = IPV6_ONLY_INTERFACE_ENDPOINTS if ipv6_only else REQUIRED_INTERFACE_ENDPOINTS
+        missing = sorted((set(required) | _secret_services(stack)) - present)
+        if missing and ipv6_only:
+            yield StackFinding(
+                vpc,
+                "IPv6-only tasks reach ECR through the egress-only gateway but still need "
+                "interface endpoints for " + ", ".join(missing),
+                fix="create the logs interface endpoint (plus secretsmanager/ssm when secrets "
+                'are used) in the IPv6-only subnets with ip_address_type="ipv6" and '
+                "private_dns_enabled=True",
+            )
+        elif missing:
             yield StackFinding(
                 vpc,
                 "private tasks cannot pull images or ship logs without interface endpoints for "
                 + ", ".join(missing),
             )
-    vpc_cidrs = {str(props.get("cidrBlock", ""))}
+        if ipv6_only:
+            yield from _images_off_the_dual_stack_host(stack, private_tasks)
+    vpc_cidrs = {c for c in (props.get("cidrBlock"), props.get("ipv6CidrBlock")) if c}
     for endpoint in endpoints:
         e = endpoint.props
         if not is_true(e.get("privateDnsEnabled")):
@@ -186,7 +269,8 @@ def _endpoints_for_tasks(stack: Stack, vpc: PolicyResource) -> Iterator[StackFin
 endpoints_for_tasks = stack_rule(
     name="vpc-endpoint-interface-private-dns",
     rows=["VPC-08"],
-    description="Private tasks have private-DNS interface endpoints for ECR and CloudWatch Logs.",
+    description="Private tasks have private-DNS interface endpoints for ECR and CloudWatch Logs "
+    "(IPv6-only tasks behind an egress-only gateway: Logs, and images on ECR's dual-stack host).",
     subjects=[VPC],
     fix="create ecr.api, ecr.dkr and logs interface endpoints (plus secretsmanager/ssm when "
     "secrets are used) with private_dns_enabled=True, private subnet_ids and an endpoint SG that "

@@ -12,6 +12,14 @@ from typing import Any
 import pytest
 
 from policy.rules import vpc_private_subnets
+from tests.support.ipv6_policy_cases import (
+    DUAL_STACK_IMAGE,
+    IPV4_IMAGE,
+    VPC_IPV6_CIDR,
+    ipv6_network,
+    sg_rule,
+    task_definition,
+)
 from tests.support.policy_cases import (
     Case,
     allow,
@@ -25,6 +33,7 @@ from tests.support.policy_cases import (
     policies_without_both_sides,
     res,
     update_inputs,
+    violations_of,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -532,7 +541,133 @@ def branch_cases() -> Iterator[Case]:
     )
 
 
-CASES = [*cases(), *branch_cases()]
+def ipv6_network_with(name: str, **inputs: Any) -> list[dict[str, Any]]:
+    """The ipv6-egress-only network (tests/support/ipv6_policy_cases.py) with `name` changed."""
+    network = ipv6_network()
+    update_inputs(named(network, name), **inputs)
+    return network
+
+
+def ipv6_network_without(*names: str) -> list[dict[str, Any]]:
+    return [r for r in ipv6_network() if r["name"] not in names]
+
+
+def ipv6_default_route_to_igw() -> list[dict[str, Any]]:
+    """The ipv6-egress-only network whose task table sends ::/0 to the internet gateway."""
+    network = ipv6_network()
+    route = named(network, "private-v6")
+    for props in (route["inputs"], route["outputs"]):
+        del props["egressOnlyGatewayId"]
+        props["gatewayId"] = "igw-id"
+    route["deps"] = {"routeTableId": ["private-rt"], "gatewayId": ["igw"]}
+    return network
+
+
+def ipv6_cases() -> Iterator[Case]:
+    """::/0 routes (VPC-07) and the endpoints of IPv6-only tasks (VPC-08) in the
+    ipv6-egress-only mode."""
+    p = "private-subnet-no-igw-route"
+    yield case(p, "passes ::/0 to the egress-only gateway", *ipv6_network())
+    yield case(
+        p,
+        "flags ::/0 to the internet gateway",
+        *ipv6_default_route_to_igw(),
+        flagged=("private-v6",),
+    )
+    yield case(
+        p,
+        "passes an inline ::/0 route to an egress-only gateway id",
+        *inline_routes({"ipv6CidrBlock": "::/0", "egressOnlyGatewayId": "eigw-0abc"}),
+    )
+    p = "vpc-endpoint-interface-private-dns"
+    yield case(p, "passes IPv6-only tasks with the logs endpoint alone", *ipv6_network())
+    yield case(
+        p,
+        "flags IPv6-only tasks without the logs endpoint",
+        *ipv6_network_without("logs"),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags IPv6-only tasks pulling from the IPv4 registry host",
+        *ipv6_network_without("task"),
+        task_definition("task", IPV4_IMAGE),
+        flagged=("task",),
+    )
+    yield case(
+        p,
+        "passes an IPv4 image of a task definition no service runs",
+        *ipv6_network(),
+        task_definition("spare", IPV4_IMAGE),
+    )
+    yield case(
+        p,
+        "flags dual-stack task subnets with the logs endpoint alone",
+        *ipv6_network_with("private", ipv6Native=False),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags ipv6_native task subnets with an IPv4 range and the logs endpoint alone",
+        *ipv6_network_with("private", cidrBlock="10.0.101.0/24"),
+        flagged=("vpc",),
+    )
+    yield case(
+        p,
+        "flags IPv6-only tasks without an egress-only gateway and with the logs endpoint alone",
+        *ipv6_network_without("eigw", "private-v6"),
+        flagged=("vpc",),
+    )
+    no_subnets = ipv6_network_with(
+        "svc", networkConfiguration={"securityGroups": ["task-sg-id"], "assignPublicIp": False}
+    )
+    named(no_subnets, "svc")["deps"]["networkConfiguration"] = ["task-sg"]
+    yield case(
+        p,
+        "flags private tasks that name no subnet with the logs endpoint alone",
+        *no_subnets,
+        flagged=("vpc",),
+    )
+    secrets = ipv6_network_without("task")
+    definitions = json.dumps(
+        [
+            {
+                "name": "app",
+                "image": DUAL_STACK_IMAGE,
+                "secrets": [
+                    {
+                        "name": "S",
+                        "valueFrom": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x",
+                    }
+                ],
+            }
+        ]
+    )
+    yield case(
+        p,
+        "flags IPv6-only tasks reading a secret without its endpoint",
+        *secrets,
+        res("task", "task", {"containerDefinitions": definitions}),
+        flagged=("vpc",),
+    )
+    from_vpc_range = sg_rule("ingress", "ep-from-vpc", "ep-sg", {"cidrIpv6": VPC_IPV6_CIDR})
+    yield case(
+        p,
+        "passes an endpoint SG admitting the VPC's IPv6 range",
+        *ipv6_network(),
+        from_vpc_range,
+    )
+    from_elsewhere = sg_rule("ingress", "ep-from-elsewhere", "ep-sg", {"cidrIpv6": "2001:db8::/32"})
+    yield case(
+        p,
+        "flags an endpoint SG admitting another IPv6 range",
+        *ipv6_network(),
+        from_elsewhere,
+        flagged=("logs",),
+    )
+
+
+CASES = [*cases(), *branch_cases(), *ipv6_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
@@ -546,3 +681,22 @@ def test_every_policy_has_a_flagged_and_a_passing_fixture() -> None:
 
 def test_every_violation_names_the_resource_and_ends_with_a_fix(pack: PolicyPackClient) -> None:
     assert badly_worded_violations(pack, CASES) == []
+
+
+def test_ipv6_only_tasks_missing_the_logs_endpoint_are_told_ecr_needs_none(
+    pack: PolicyPackClient,
+) -> None:
+    c = next(c for c in CASES if c.id == "flags IPv6-only tasks without the logs endpoint")
+    [message] = violations_of(pack, c)
+    assert "IPv6-only tasks reach ECR through the egress-only gateway" in message
+    assert message.split(". Fix:")[0].endswith("interface endpoints for logs")
+
+
+def test_private_tasks_outside_the_mode_are_told_every_missing_endpoint(
+    pack: PolicyPackClient,
+) -> None:
+    c = next(
+        c for c in CASES if c.id == "flags dual-stack task subnets with the logs endpoint alone"
+    )
+    [message] = violations_of(pack, c)
+    assert "without interface endpoints for ecr.api, ecr.dkr." in message
