@@ -33,6 +33,8 @@ VARIANTS = (
     *FEATURE_VARIANTS,
     FeatureVariant("dev", "waf", {"waf": True}),
     FeatureVariant("dev", "domain", DOMAIN),
+    # a network mode rather than a feature: the IPv6 CIDRs, the IPv6-only subnets without cidrBlock
+    FeatureVariant("dev", "ipv6-egress-only", {"egress": "ipv6-egress-only"}),
 )
 
 
@@ -105,6 +107,51 @@ def test_cli_says_no_diff_for_a_clean_graph(
     path.write_text(json.dumps(dev_graph.data))
     assert readback.main(["--graph", str(path)]) == 0
     assert capsys.readouterr().out.strip() == NO_DIFF
+
+
+# --- What EC2 returns for IPv6 CIDRs (the IPv6 egress-only mode) -------------------------------
+
+
+def _resource(type_token: str, **inputs: Any) -> dict[str, Any]:
+    return {"urn": f"urn:{type_token}", "type": type_token, "custom": True, "inputs": inputs}
+
+
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+def test_a_non_canonical_ipv6_cidr_of_an_auto_assigning_subnet_replaces_it() -> None:
+    subnet = _resource(
+        SUBNET, ipv6CidrBlock="2001:DB8:1200:0080::/64", assignIpv6AddressOnCreation=True
+    )
+    (change,) = predict_second_up({"resources": [subnet]})
+    assert (change.property, change.effect) == ("ipv6CidrBlock", "replace")
+    assert change.why.startswith("EC2 returns 2001:db8:1200:80::/64 for 2001:DB8:1200:0080::/64")
+
+
+def test_a_non_canonical_ipv6_cidr_of_a_subnet_not_assigning_addresses_is_an_update() -> None:
+    subnet = _resource(SUBNET, ipv6CidrBlock="2001:db8:1200:0:0:0:0:0/64")
+    (change,) = predict_second_up({"resources": [subnet]})
+    assert (change.property, change.effect) == ("ipv6CidrBlock", "update")
+
+
+def test_a_canonical_ipv6_cidr_of_a_subnet_is_no_diff() -> None:
+    subnet = _resource(
+        SUBNET, ipv6CidrBlock="2001:db8:1200:80::/64", assignIpv6AddressOnCreation=True
+    )
+    assert predict_second_up({"resources": [subnet]}) == []
+
+
+def test_an_upper_case_ipv6_cidr_of_a_security_group_rule_is_an_update() -> None:
+    rule = _resource(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", cidrIpv6="2001:DB8::/32"
+    )
+    (change,) = predict_second_up({"resources": [rule]})
+    assert (change.property, change.effect) == ("cidrIpv6", "update")
+
+
+def test_a_route_compares_its_ipv6_destination_as_a_network() -> None:
+    route = _resource("aws:ec2/route:Route", destinationIpv6CidrBlock="0:0:0:0:0:0:0:0/0")
+    assert predict_second_up({"resources": [route]}) == []
 
 
 # --- What ECS returns -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ what is modelled, its sources and what is not.
 
 The pieces: tools/day2/container_schema.py (the SDK type as Go decodes it),
 container_equivalence.py (the provider's check), ecs_read_back.py (what ECS returns),
-policy_equivalence.py and policy_read_back.py (policy documents).
+policy_equivalence.py and policy_read_back.py (policy documents), ipv6_read_back.py (IPv6 CIDRs).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pulumi
 
 from tools.day2.container_equivalence import container_definitions_are_equivalent, reduced
 from tools.day2.ecs_read_back import ecs_read_back
+from tools.day2.ipv6_read_back import IPV6_CIDR_PROPERTIES, ipv6_read_back
 from tools.day2.policy_read_back import POLICY_PROPERTIES, Effect, policy_read_back
 from tools.offline import plan_stack
 
@@ -113,6 +114,23 @@ def _policy_changes(resource: Mapping[str, Any]) -> list[PredictedChange]:
     ]
 
 
+def _ipv6_cidr_changes(resource: Mapping[str, Any]) -> list[PredictedChange]:
+    spec = IPV6_CIDR_PROPERTIES.get(resource["type"])
+    cidr = resource["inputs"].get(spec.property) if spec else None
+    if spec is None or not isinstance(cidr, str) or ipv6_read_back(cidr) == cidr:
+        return []
+    return [
+        PredictedChange(
+            urn=resource["urn"],
+            type=resource["type"],
+            property=spec.property,
+            why=f"EC2 returns {ipv6_read_back(cidr)} for {cidr}, which the provider compares as "
+            f"text ({spec.source})",
+            effect=spec.effect(resource["inputs"]),
+        )
+    ]
+
+
 def predict_second_up(graph: Mapping[str, Any]) -> list[PredictedChange]:
     """The diff an unchanged second `up` of ``graph`` (build/<stack>/graph.json) would show."""
     changes: list[PredictedChange] = []
@@ -122,6 +140,7 @@ def predict_second_up(graph: Mapping[str, Any]) -> list[PredictedChange]:
         if resource["type"] == TASK_DEFINITION:
             changes.extend(_container_definition_changes(resource))
         changes.extend(_policy_changes(resource))
+        changes.extend(_ipv6_cidr_changes(resource))
     return changes
 
 
