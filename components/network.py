@@ -159,10 +159,10 @@ class Network(pulumi.ComponentResource):
                 "public",
                 az,
                 cidr_block=cidr,
-                # A dual-stack ALB needs an IPv6 range on its subnets (A1); ELB gives its nodes
-                # their IPv6 addresses itself, so no ENI here needs one by default. Left off,
-                # a new /64 (a new VPC block) is also re-associated in place, where the
-                # provider would replace a subnet that auto-assigns IPv6 (and the ALB with it).
+                # A dual-stack ALB needs an IPv6 range on its subnets (A1), not auto-assignment,
+                # and nothing but the ALB runs here. With it off, a new /64 (a new VPC block) is
+                # re-associated in place; the provider replaces a subnet that auto-assigns IPv6,
+                # and the ALB with it (N8).
                 ipv6_cidr_block=vpc_ipv6_subnet(index) if ipv6 else None,
                 assign_ipv6_address_on_creation=False if ipv6 else None,
             )
@@ -183,10 +183,9 @@ class Network(pulumi.ComponentResource):
                     # No NAT64 behind it: an IPv4-only name should fail to resolve at once
                     # rather than time out toward a synthetic address.
                     enable_dns64=False,
-                    # EC2 names hosts in IPv6-only subnets by resource id only (EC2 API,
-                    # PrivateDnsNameOptionsRequest.HostnameType), and answers those names with
-                    # AAAA records only when asked; both stated so the provider (whose default
-                    # is false) never toggles what AWS set.
+                    # EC2 names hosts in IPv6-only subnets by resource id only, and answers those
+                    # names with AAAA records only when asked (N7); both stated, so the provider,
+                    # whose AAAA default is false, never switches off what the subnet needs.
                     private_dns_hostname_type_on_launch="resource-name",
                     enable_resource_name_dns_aaaa_record_on_launch=True,
                 )
@@ -267,9 +266,9 @@ class Network(pulumi.ComponentResource):
         # time out (pitfall: s3-gateway-path). Gateway endpoints are free.
         # In the IPv6 mode it stays IPv4 (ip_address_type unset; the provider reads AWS's value
         # back): which S3 host ECR's dual-stack registry sends layers to is not documented (R7),
-        # a dual-stack S3 gateway is new (AWS, 2025-11) and terraform-provider-aws#45849 fixed a
-        # create error for S3 gateways with IPv6 only in 2026-01. IPv6 layer downloads leave
-        # through the egress-only gateway instead, which the tasks' 443 egress already allows.
+        # and S3 gateways with IPv6 are new (2025-11) with a provider create error fixed only in
+        # 2026-01 (R9). IPv6 layer downloads leave through the egress-only gateway instead, which
+        # the tasks' 443 egress already allows.
         s3_gateway = aws.ec2.VpcEndpoint(
             f"{name}-s3-gateway",
             vpc_id=vpc.id,
