@@ -107,8 +107,9 @@ class NetworkConfig:
             *on(ROUTE, APPEARS),
             *on(VPC_ENDPOINT, APPEARS, "ipAddressType", "dnsOptions"),
             *on(SECURITY_GROUP_INGRESS_RULE, APPEARS),
-            *on(SECURITY_GROUP_EGRESS_RULE, APPEARS),
-            *on(LOAD_BALANCER, "ipAddressType"),
+            *on(SECURITY_GROUP_EGRESS_RULE, APPEARS, "description"),
+            # The ALB also waits for the public IPv6 default route (pitfall: alb-igw-route).
+            *on(LOAD_BALANCER, "ipAddressType", "dependsOn"),
             *on(TARGET_GROUP, "ipAddressType"),
             *on(TASK_DEFINITION, "containerDefinitions.image"),
             *on(ECS_SERVICE, "dependsOn"),
