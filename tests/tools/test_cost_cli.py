@@ -114,3 +114,27 @@ def test_change_needs_exactly_one_stack(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit):
         main(["--stack", "dev", "--stack", "prod", "--change", "cpuArchitecture=X86_64"])
     assert "--change need exactly one --stack" in capsys.readouterr().err
+
+
+# docs/ipv6-egress.md section 5: dev in the mode hand-priced from list prices, the logs endpoint
+# kept and its data billed as the 2 GB log stream; the target with that endpoint is $50.
+HAND_PRICED_IPV6_EGRESS_ONLY_DEV = 49.95
+
+
+def _total(headline: str) -> float:
+    return float(headline.split("): $", 1)[1].split("/month", 1)[0].replace(",", ""))
+
+
+def test_dev_in_the_ipv6_egress_only_mode_is_within_five_percent_of_its_hand_price(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--stack", "dev", "--change", "egress=ipv6-egress-only", "--total-only"]) == 0
+    total = _total(capsys.readouterr().out)
+    assert total == pytest.approx(HAND_PRICED_IPV6_EGRESS_ONLY_DEV, rel=0.05)
+
+
+def test_dev_in_the_ipv6_egress_only_mode_costs_at_most_fifty_dollars(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--stack", "dev", "--change", "egress=ipv6-egress-only", "--total-only"]) == 0
+    assert _total(capsys.readouterr().out) <= 50.00
