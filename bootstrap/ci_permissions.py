@@ -1238,8 +1238,14 @@ REFRESH_READS: dict[str, tuple[str, ...]] = {
     "aws:ec2/routeTable:RouteTable": ("ec2:DescribeRouteTables",),
     "aws:ec2/route:Route": ("ec2:DescribeRouteTables",),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": ("ec2:DescribeRouteTables",),
-    # vpc_endpoint.go: a gateway endpoint's cidr_blocks come from its prefix list
-    "aws:ec2/vpcEndpoint:VpcEndpoint": ("ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"),
+    # vpc_endpoint.go: a gateway endpoint's cidr_blocks come from its prefix list, and (read at
+    # 008db85a) every endpoint's subnet_configuration (its IPv4/IPv6 address per subnet) from its
+    # network interfaces (findSubnetConfigurationsByNetworkInterfaceIDs)
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribePrefixLists",
+        "ec2:DescribeNetworkInterfaces",
+    ),
     "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": (
         "ec2:DescribeVpcEndpoints",
     ),

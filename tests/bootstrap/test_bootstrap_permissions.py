@@ -15,12 +15,14 @@ from bootstrap.ci_permissions import (
     ENVIRONMENT_TAG,
     PERMISSIONS,
     Scope,
+    missing_refresh_types,
     missing_types,
 )
 from bootstrap.config import FEATURE_PASSED_TO_SERVICES
 from bootstrap.plan import example_config, plan_bootstrap
-from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant
+from tests.support.graphs import FEATURE_VARIANTS, FeatureVariant, config_with
 from tests.support.iam import allowed
+from tests.support.renders import rendered
 from tools.graph import Graph, Resource
 
 ROLE = "aws:iam/role:Role"
@@ -122,6 +124,36 @@ def test_every_resource_type_of_every_optional_feature_has_a_permission_row(
     assert missing_types(types) == [], (
         f"{variant.id}: add these types to PERMISSIONS in bootstrap/ci_permissions.py, or the "
         "deploy role cannot turn the feature on"
+    )
+
+
+# The IPv6 egress-only network mode (docs/ipv6-egress.md) is a config setting, not a feature
+# with a role to pass, so it is not among FEATURE_VARIANTS; dev is the only stack it is for.
+IPV6_EGRESS_ONLY = {"egress": "ipv6-egress-only"}
+
+
+@pytest.fixture(scope="module")
+def ipv6_egress_only_graph() -> Graph:
+    return Graph(rendered("dev", config_with("dev", IPV6_EGRESS_ONLY)))
+
+
+def test_every_resource_type_of_the_ipv6_egress_only_mode_has_a_permission_row(
+    ipv6_egress_only_graph: Graph,
+) -> None:
+    types = {r["type"] for r in ipv6_egress_only_graph.resources}
+    assert missing_types(types) == [], (
+        "add these types to PERMISSIONS in bootstrap/ci_permissions.py, or the deploy role "
+        "cannot turn ecs-fargate:egress=ipv6-egress-only on"
+    )
+
+
+def test_every_resource_type_of_the_ipv6_egress_only_mode_has_its_refresh_reads(
+    ipv6_egress_only_graph: Graph,
+) -> None:
+    types = {r["type"] for r in ipv6_egress_only_graph.resources}
+    assert missing_refresh_types(types) == [], (
+        "add these types to REFRESH_READS in bootstrap/ci_permissions.py, or drift.yml's "
+        "preview --refresh fails on the mode"
     )
 
 
