@@ -194,6 +194,7 @@ class WebService(pulumi.ComponentResource):
             service,
             load_balancer=self.load_balancer,
             default_action=rollout.listener_action(),
+            dual_stack=ipv6_egress_only,
         )
         routing = rollout.route(listener, container_port=service.container_port)
 

@@ -132,11 +132,13 @@ def serving_listener(
     *,
     load_balancer: aws.lb.LoadBalancer,
     default_action: aws.lb.ListenerDefaultActionArgsDict,
+    dual_stack: bool,
 ) -> aws.lb.Listener:
     """The listener whose traffic reaches the service.
 
     Without a domain: HTTP. With one: HTTPS on the validated certificate, HTTP redirecting to
-    it, and the domain's alias record (pitfalls: https-cert, redirect-listener-tg).
+    it, and the domain's alias record (pitfalls: https-cert, redirect-listener-tg), an AAAA one
+    as well for a ``dual_stack`` load balancer.
     """
     if not serves_https(service):
         return aws.lb.Listener(
@@ -170,20 +172,24 @@ def serving_listener(
         ],
         opts=scope.child(),
     )
-    aws.route53.Record(
-        scope.named("alias"),
-        zone_id=service.hosted_zone_id,
-        name=service.domain_name,
-        type="A",
-        aliases=[
-            {
-                "name": load_balancer.dns_name,
-                "zone_id": load_balancer.zone_id,
-                "evaluate_target_health": True,
-            }
-        ],
-        opts=scope.child(),
-    )
+    # IPv6 clients look the domain up as AAAA; Route 53 aliases to an ELB load balancer take
+    # either type (Route 53 developer guide, "Values specific for simple alias records").
+    alias_records = [("alias", "A"), ("alias-ipv6", "AAAA")] if dual_stack else [("alias", "A")]
+    for suffix, record_type in alias_records:
+        aws.route53.Record(
+            scope.named(suffix),
+            zone_id=service.hosted_zone_id,
+            name=service.domain_name,
+            type=record_type,
+            aliases=[
+                {
+                    "name": load_balancer.dns_name,
+                    "zone_id": load_balancer.zone_id,
+                    "evaluate_target_health": True,
+                }
+            ],
+            opts=scope.child(),
+        )
     return serving
 
 

@@ -190,3 +190,29 @@ def test_ipv6_mode_configured_image_pull_is_granted_on_its_repository(
 
 def test_default_task_pulls_through_the_ipv4_registry_host(stack_graph: Graph) -> None:
     assert ".dkr.ecr." in container(stack_graph)["image"].split("/", 1)[0]
+
+
+def alias_record_types(graph: Graph) -> list[str]:
+    """The types of the records that alias the ALB's DNS name."""
+    dns_name = graph.one(LOAD_BALANCER)["outputs"]["dnsName"]
+    return sorted(
+        record["inputs"]["type"]
+        for record in graph.of_type("aws:route53/record:Record")
+        if [alias["name"] for alias in record["inputs"].get("aliases", [])] == [dns_name]
+    )
+
+
+def test_ipv6_mode_domain_aliases_the_alb_for_ipv4_and_ipv6_clients(
+    plan_variant: PlanVariant, prod_graph: Graph
+) -> None:
+    config = prod_graph.data["config"]
+    graph = plan_ipv6(
+        plan_variant,
+        domainName=config["ecs-fargate:domainName"],
+        hostedZoneId=config["ecs-fargate:hostedZoneId"],
+    )
+    assert alias_record_types(graph) == ["A", "AAAA"]
+
+
+def test_default_domain_aliases_the_alb_for_ipv4_only(prod_graph: Graph) -> None:
+    assert alias_record_types(prod_graph) == ["A"]
