@@ -22,7 +22,8 @@ from .vpc_private_subnets import (
     ROUTE,
     ROUTE_TABLE,
     SUBNET,
-    in_egress_only_vpc,
+    VPC,
+    has_egress_only_gateway,
     is_ipv6_only,
     route_tables_of,
     task_subnets,
@@ -30,6 +31,13 @@ from .vpc_private_subnets import (
 
 LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 DUAL_STACK_LOAD_BALANCER = ("dualstack", "dualstack-without-public-ipv4")
+
+
+def in_egress_only_vpc(stack: Stack, subnet: PolicyResource) -> bool:
+    """The subnet's VPC has an egress-only internet gateway (the ipv6-egress-only mode)."""
+    return any(
+        has_egress_only_gateway(stack, vpc) for vpc in stack.referenced(subnet, "vpcId", VPC)
+    )
 
 
 def _task_subnet_ipv6_native(stack: Stack, subnet: PolicyResource) -> Iterator[StackFinding]:

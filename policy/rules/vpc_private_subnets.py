@@ -62,13 +62,6 @@ def has_egress_only_gateway(stack: Stack, vpc: PolicyResource) -> bool:
     return bool(stack.referencing(vpc, "vpcId", EGRESS_ONLY_IGW))
 
 
-def in_egress_only_vpc(stack: Stack, subnet: PolicyResource) -> bool:
-    """The subnet's VPC has an egress-only internet gateway (the ipv6-egress-only mode)."""
-    return any(
-        has_egress_only_gateway(stack, vpc) for vpc in stack.referenced(subnet, "vpcId", VPC)
-    )
-
-
 def is_ipv6_only(subnet: PolicyResource) -> bool:
     return is_true(subnet.props.get("ipv6Native")) and not subnet.props.get("cidrBlock")
 

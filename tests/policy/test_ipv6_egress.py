@@ -377,3 +377,25 @@ def test_a_dual_stack_task_subnet_is_reported_for_both_its_native_flag_and_its_i
     c = next(c for c in CASES if c.id == "flags a dual-stack task subnet")
     messages = violations_of(pack, c)
     assert len(messages) == 2 and any("10.0.101.0/24" in m for m in messages)
+
+
+def test_a_single_port_egress_rule_names_the_port_alone(pack: PolicyPackClient) -> None:
+    c = next(c for c in CASES if c.id == "flags task egress on tcp 80")
+    [message] = violations_of(pack, c)
+    assert "task egress on tcp 80, not tcp 443" in message
+
+
+def test_a_target_group_without_an_address_type_is_reported_as_ipv4(
+    pack: PolicyPackClient,
+) -> None:
+    c = next(c for c in CASES if c.id == "flags a target group of the default address type")
+    [message] = violations_of(pack, c)
+    assert "ip_address_type is ipv4 but svc runs in IPv6-only subnets" in message
+
+
+def test_a_load_balancer_without_an_address_type_is_reported_as_ipv4(
+    pack: PolicyPackClient,
+) -> None:
+    c = next(c for c in CASES if c.id == "flags an ALB of the default address type")
+    [message] = violations_of(pack, c)
+    assert "ip_address_type is ipv4; only a dual-stack load balancer" in message
