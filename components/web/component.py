@@ -73,6 +73,12 @@ class ServiceNetwork(Protocol):
         """Tasks pull images and ship logs through these: the service waits for them."""
         ...
 
+    @property
+    def ipv6_egress_routes(self) -> Sequence[aws.ec2.Route]:
+        """The task subnets' ``::/0`` routes to the egress-only gateway in the IPv6 egress-only
+        mode (empty otherwise): image pulls go out through them, so the service waits for them."""
+        ...
+
 
 class WebService(pulumi.ComponentResource):
     """The app behind an ALB: ECR + image, cluster, task definition, service, listeners,
@@ -227,7 +233,7 @@ class WebService(pulumi.ComponentResource):
             deploy_alarm_names=[alarm.name for alarm in self.deployment_alarms],
             log_group=self.log_group,
             role_policies=roles.policies,
-            interface_endpoints=network.interface_endpoints,
+            egress_paths=[*network.interface_endpoints, *network.ipv6_egress_routes],
         )
         autoscaling(
             scope,

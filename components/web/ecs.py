@@ -109,7 +109,7 @@ def fargate_service(
     deploy_alarm_names: Sequence[pulumi.Input[str]],
     log_group: aws.cloudwatch.LogGroup,
     role_policies: Sequence[aws.iam.RolePolicy],
-    interface_endpoints: Sequence[pulumi.Resource],
+    egress_paths: Sequence[pulumi.Resource],
 ) -> aws.ecs.Service:
     """The service, created once everything its first tasks need exists."""
     dependencies: list[pulumi.Resource] = [
@@ -117,7 +117,9 @@ def fargate_service(
         cluster.capacity_providers,
         log_group,  # pitfall: awslogs-config
         *role_policies,  # pitfall: iam-propagation
-        *interface_endpoints,  # image pulls and logs go through them
+        # Image pulls and logs go through them: the interface endpoints and, in the IPv6
+        # egress-only mode, the task subnets' routes to the egress-only gateway.
+        *egress_paths,
     ]
     # The circuit breaker rolls back tasks that never get healthy; it works with the ECS
     # controller's rolling and native blue/green strategies alike (not with CODE_DEPLOY,

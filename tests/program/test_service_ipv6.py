@@ -216,3 +216,18 @@ def test_ipv6_mode_domain_aliases_the_alb_for_ipv4_and_ipv6_clients(
 
 def test_default_domain_aliases_the_alb_for_ipv4_only(prod_graph: Graph) -> None:
     assert alias_record_types(prod_graph) == ["A"]
+
+
+def test_service_waits_for_the_task_subnets_routes_to_the_egress_only_gateway(
+    ipv6_graph: Graph,
+) -> None:
+    """Image pulls leave through these routes in the mode: a task started before they exist
+    fails with CannotPullContainerError, as it would before the endpoints in endpoints mode."""
+    depends_on = set(ipv6_graph.one("aws:ecs/service:Service")["dependsOn"])
+    routes = [
+        route
+        for route in ipv6_graph.of_type("aws:ec2/route:Route")
+        if route["inputs"].get("egressOnlyGatewayId")
+    ]
+    assert len(routes) == 2
+    assert {route["urn"] for route in routes} <= depends_on
