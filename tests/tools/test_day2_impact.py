@@ -402,6 +402,34 @@ def test_a_replacement_that_keeps_its_unique_key_is_flagged() -> None:
     assert kinds(impact) == {CANNOT_COEXIST}
 
 
+SUBNET_NODE = "aws:ec2/subnet:Subnet"
+
+
+def test_an_optional_computed_input_left_out_changes_nothing() -> None:
+    # vpc_subnet.go: cidr_block is Optional and Computed, so the plan keeps the state's value
+    old = node(SUBNET_NODE, "subnet", {"cidrBlock": "10.0.101.0/24", "vpcId": "vpc-1"})
+    new = node(SUBNET_NODE, "subnet", {"vpcId": "vpc-1"})
+    assert diff_graphs({"resources": [old]}, {"resources": [new]}).resources == []
+
+
+def test_an_ipv6_only_subnet_is_replaced_for_ipv6_native_not_for_its_missing_cidr_block() -> None:
+    old = node(SUBNET_NODE, "subnet", {"cidrBlock": "10.0.101.0/24"})
+    new = node(SUBNET_NODE, "subnet", {"ipv6Native": True, "ipv6CidrBlock": "2001:db8:1:80::/64"})
+    (impact,) = diff_graphs({"resources": [old]}, {"resources": [new]}).resources
+    assert (impact.action, [p.name for p in impact.properties if p.replaces]) == (
+        "replace",
+        ["ipv6Native"],
+    )
+
+
+def test_a_subnet_ipv6_block_left_out_is_disassociated_in_place() -> None:
+    # resourceSubnetUpdate disassociates a block the config no longer names
+    old = node(SUBNET_NODE, "subnet", {"ipv6CidrBlock": "2001:db8:1::/64"})
+    new = node(SUBNET_NODE, "subnet", {})
+    (impact,) = diff_graphs({"resources": [old]}, {"resources": [new]}).resources
+    assert impact.action == "update"
+
+
 VPC_NODE = "aws:ec2/vpc:Vpc"
 
 

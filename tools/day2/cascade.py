@@ -71,6 +71,8 @@ def _value_changes(row: TypeRow | None, old: Resource, new: Resource) -> list[Pr
     for prop in sorted(set(before) | set(after)):
         if before.get(prop) == after.get(prop) or _ignored(prop, ignore):
             continue
+        if after.get(prop) is None and row is not None and prop in row.kept_when_unset:
+            continue
         if _suppressed(new, prop, before.get(prop), after.get(prop)):
             continue
         changes.append(

@@ -27,6 +27,9 @@ class TypeRow:
     """The registry page of the resource."""
     autoname: str | None = "name"
     """The property Pulumi auto-names (an explicit value makes a replacement delete-first)."""
+    kept_when_unset: tuple[str, ...] = ()
+    """Optional and Computed inputs: left out of the program, the provider plans the state's value
+    (no diff), so removing one changes nothing by itself."""
     unique_key: tuple[str, ...] = ()
     """Inputs that identify a resource that can exist only once."""
     provider_delete_before_replace: bool = False
