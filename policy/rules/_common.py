@@ -221,7 +221,7 @@ def needs_referrer(
     prop: str,
     types: Sequence[str],
     problem: str,
-    *,
+    *,  # pragma: no mutate (every caller passes unless by keyword: `/` changes nothing)
     unless: Callable[[Stack, PolicyResource], bool] | None = None,  # pragma: no mutate (annotation)
 ) -> StackCheck:
     """A check that reports `problem` on a subject no resource of `types` points at through
