@@ -77,7 +77,11 @@ def _ipv6_egress_defaults(
     return network, service
 
 
-def parse_stack_config(raw_config: Mapping[str, Any], *, stack: str) -> StackConfig:
+def parse_stack_config(
+    raw_config: Mapping[str, Any],
+    *,  # pragma: no mutate (no caller passes raw_config by keyword: `/` changes nothing)
+    stack: str,
+) -> StackConfig:
     """Turn the raw config map (``namespace:key`` -> string) into a validated StackConfig."""
     _validate_stack_name(stack)
     reject_undeclared(raw_config, PROJECT, SECTIONS)
@@ -126,7 +130,9 @@ def raw_stack_config() -> dict[str, Any]:
 
 
 def load_stack_config(
-    raw: Mapping[str, Any] | None = None, *, stack: str | None = None
+    raw: Mapping[str, Any] | None = None,  # pragma: no mutate (an annotation is only text)
+    *,  # pragma: no mutate (no caller passes raw by keyword: `/` changes nothing)
+    stack: str | None = None,  # pragma: no mutate (an annotation is only text)
 ) -> StackConfig:
     """Parse and validate the running stack's config; a boundary given by policy name becomes
     that policy's ARN in this account (stack files stay account-independent). The checks that

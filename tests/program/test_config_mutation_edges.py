@@ -92,3 +92,16 @@ def test_observability_values_just_past_a_limit_are_rejected(
 @pytest.mark.parametrize("overrides", OBSERVABILITY_EDGES_ACCEPTED, ids=json.dumps)
 def test_observability_values_at_a_limit_are_accepted(overrides: dict[str, Any]) -> None:
     parse_dev(overrides)
+
+
+# load.py: the stack name and the default tags every resource carries.
+
+
+def test_a_stack_name_of_exactly_the_longest_allowed_length_is_accepted() -> None:
+    parse_stack_config(config_with("dev", {}), stack="staging1")
+
+
+def test_an_environment_tag_that_sorts_before_the_environment_is_rejected() -> None:
+    tags = {"Project": "p", "Environment": "dev", "ManagedBy": "pulumi", "Owner": "o"}
+    with pytest.raises(ConfigError, match=r"aws:defaultTags.tags.Environment = 'dev': must equal"):
+        parse_stack_config(config_with("prod", {"aws:defaultTags": {"tags": tags}}), stack="prod")
