@@ -23,13 +23,14 @@ from tests.support.service import LOAD_BALANCER
 from tools import plan
 from tools.day2.cascade import diff_graphs
 from tools.day2.change import parse_change
-from tools.day2.changes_doc import changes_doc
+from tools.day2.changes_doc import changes_doc, traffic
 from tools.day2.impact import render_examples
 from tools.day2.impact_model import (
     ALB_VPC,
     CANNOT_COEXIST,
     IMMUTABLE_TAG,
     INTERRUPTS,
+    IPV6_BLOCK_IN_USE,
     NEEDS_FORCE_NEW_DEPLOYMENT,
     PROTECTED,
     PROVIDER,
@@ -428,6 +429,33 @@ def test_a_subnet_ipv6_block_left_out_is_disassociated_in_place() -> None:
     new = node(SUBNET_NODE, "subnet", {})
     (impact,) = diff_graphs({"resources": [old]}, {"resources": [new]}).resources
     assert impact.action == "update"
+
+
+def test_a_vpc_giving_up_its_ipv6_block_is_flagged() -> None:
+    # leaving the IPv6 egress-only mode: the VPC is updated before the subnets that use the block
+    old = node("aws:ec2/vpc:Vpc", "vpc", {"assignGeneratedIpv6CidrBlock": True})
+    new = node("aws:ec2/vpc:Vpc", "vpc", {})
+    assert kinds(diff_graphs({"resources": [old]}, {"resources": [new]})) == {IPV6_BLOCK_IN_USE}
+
+
+def test_a_subnet_giving_up_its_ipv6_block_is_flagged() -> None:
+    old = node(SUBNET_NODE, "subnet", {"ipv6CidrBlock": "2001:db8:1::/64"})
+    new = node(SUBNET_NODE, "subnet", {})
+    assert kinds(diff_graphs({"resources": [old]}, {"resources": [new]})) == {IPV6_BLOCK_IN_USE}
+
+
+def test_giving_up_an_ipv6_block_makes_the_up_fail_part_way() -> None:
+    old = node("aws:ec2/vpc:Vpc", "vpc", {"assignGeneratedIpv6CidrBlock": True})
+    new = node("aws:ec2/vpc:Vpc", "vpc", {"assignGeneratedIpv6CidrBlock": False})
+    assert traffic(diff_graphs({"resources": [old]}, {"resources": [new]})) == (
+        "**yes**; the up fails part-way"
+    )
+
+
+def test_a_vpc_taking_an_ipv6_block_is_not_flagged() -> None:
+    old = node("aws:ec2/vpc:Vpc", "vpc", {})
+    new = node("aws:ec2/vpc:Vpc", "vpc", {"assignGeneratedIpv6CidrBlock": True})
+    assert kinds(diff_graphs({"resources": [old]}, {"resources": [new]})) == set()
 
 
 VPC_NODE = "aws:ec2/vpc:Vpc"

@@ -1,6 +1,7 @@
 """What a real `up` of a change runs into, flagged per resource: a rollback that loses what it
 needs, a replacement that interrupts traffic or cannot coexist with the old one, protection,
-a new ECS deployment, an image tag pushed twice, an e-mail subscription to confirm again."""
+a new ECS deployment, an image tag pushed twice, an e-mail subscription to confirm again, an IPv6
+block given up while something still uses it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tools.day2.impact_model import (
     IMMUTABLE_TAG,
     INTERNET_GATEWAY,
     INTERRUPTS,
+    IPV6_BLOCK_IN_USE,
     LOAD_BALANCER,
     LOAD_BALANCER_TYPES,
     NEEDS_FORCE_NEW_DEPLOYMENT,
@@ -22,6 +24,7 @@ from tools.day2.impact_model import (
     RETAINED,
     ROLLBACK_USES,
     SERVICE,
+    SUBNET,
     SUBSCRIPTION,
     TASK_DEFINITION,
     VPC,
@@ -97,6 +100,8 @@ def flag_hazards(
             resource.hazards.append(
                 Hazard(INTERRUPTS, "detached and attached again: the ALB is unreachable between")
             )
+        if resource.action == "update" and old is not None and new is not None:
+            _ipv6_block_hazard(resource, old, new)
         if (
             vpc_replaced
             and resource.action == "update"
@@ -112,6 +117,29 @@ def flag_hazards(
                     "ALB with the VPC (a new name)",
                 )
             )
+
+
+# The input that holds a VPC's or subnet's IPv6 block (the IPv6 egress-only mode).
+_IPV6_BLOCK_INPUTS = {VPC: "assignGeneratedIpv6CidrBlock", SUBNET: "ipv6CidrBlock"}
+
+
+def _ipv6_block_hazard(resource: ResourceImpact, old: Resource, new: Resource) -> None:
+    """Leaving the IPv6 egress-only mode. EC2 disassociates a VPC's or subnet's IPv6 block only
+    once no gateway or resource uses it (EC2 API reference, DisassociateVpcCidrBlock and
+    DisassociateSubnetCidrBlock), and Pulumi updates a resource before what depends on it: the
+    VPC before its subnets and the egress-only gateway (deleted at the end of the up), a subnet
+    before the dual-stack ALB whose nodes hold addresses in it."""
+    block = _IPV6_BLOCK_INPUTS.get(resource.type)
+    if block is None or not old["inputs"].get(block) or new["inputs"].get(block):
+        return
+    kind = resource.type.split(":")[-1]
+    text = (
+        f"the {kind} gives up its IPv6 block ({block}) before what still uses it is updated or "
+        "deleted (subnets, the egress-only gateway, the dual-stack ALB's addresses): EC2 refuses "
+        "the disassociation, so the up fails here; leave the mode by replacing the stack "
+        "(destroy and up), not in place"
+    )
+    resource.hazards.append(Hazard(IPV6_BLOCK_IN_USE, text))
 
 
 def _service_hazards(
