@@ -241,6 +241,38 @@ def test_blue_green_adds_the_alternate_target_group_and_deploys(
     assert "Service" in types(impact, "update") and impact.deploys
 
 
+def _names(impact: Impact, action: str, type_name: str) -> set[str]:
+    return {r.name for r in impact.of(action) if r.type.endswith(f":{type_name}")}
+
+
+def test_ipv6_egress_only_replaces_only_the_task_subnets(examples: list[ExampleResult]) -> None:
+    # ipv6Native forces new subnets; the ALB subnets take a /64 in place
+    impact = example(examples, "egress")
+    # names: ecs-fargate-dev-<private|public>-<az>
+    assert {n.split("-")[3] for n in _names(impact, "replace", "Subnet")} == {"private"}
+    assert {n.split("-")[3] for n in _names(impact, "update", "Subnet")} == {"public"}
+
+
+def test_ipv6_egress_only_replaces_the_target_group_and_updates_vpc_and_alb_in_place(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "egress")
+    assert {"TargetGroup", "TaskDefinition"} <= types(impact, "replace")
+    assert {"Vpc", "LoadBalancer", "VpcEndpoint"} <= types(impact, "update")
+
+
+def test_ipv6_egress_only_deletes_the_ecr_endpoints_and_deploys_the_service(
+    examples: list[ExampleResult],
+) -> None:
+    impact = example(examples, "egress")
+    assert _names(impact, "delete", "VpcEndpoint") == {
+        "ecs-fargate-dev-ecr-api-endpoint",
+        "ecs-fargate-dev-ecr-dkr-endpoint",
+    }
+    assert "EgressOnlyInternetGateway" in types(impact, "create")
+    assert "Service" in types(impact, "update") and impact.deploys
+
+
 def test_a_new_vpc_cidr_replaces_the_network_and_the_alb_and_updates_the_service(
     examples: list[ExampleResult],
 ) -> None:
