@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.graphs import config_with
+from tests.support.renders import rendered
 from tools.cost.__main__ import main
 from tools.cost.portfolio import hand_graph, hand_resource, portfolio_graph
+from tools.cost.pricing import estimate
+from tools.cost.tables import load_prices, load_usage
+from tools.graph import Graph
 
 
 def test_total_only_prints_one_line_with_the_headline_total(
@@ -121,20 +126,22 @@ def test_change_needs_exactly_one_stack(capsys: pytest.CaptureFixture[str]) -> N
 HAND_PRICED_IPV6_EGRESS_ONLY_DEV = 49.95
 
 
-def _total(headline: str) -> float:
-    return float(headline.split("): $", 1)[1].split("/month", 1)[0].replace(",", ""))
+@pytest.fixture(scope="module")
+def ipv6_egress_only_dev_total() -> float:
+    """What `make cost STACK=dev CHANGE='egress=ipv6-egress-only'` totals: the same config
+    (changed_config merges the change into the stack's), rendered once per test process."""
+    config = config_with("dev", {"egress": "ipv6-egress-only"})
+    graph = Graph(rendered("dev", config))
+    return estimate(graph, load_prices(graph.region), load_usage()).total_usd
 
 
 def test_dev_in_the_ipv6_egress_only_mode_is_within_five_percent_of_its_hand_price(
-    capsys: pytest.CaptureFixture[str],
+    ipv6_egress_only_dev_total: float,
 ) -> None:
-    assert main(["--stack", "dev", "--change", "egress=ipv6-egress-only", "--total-only"]) == 0
-    total = _total(capsys.readouterr().out)
-    assert total == pytest.approx(HAND_PRICED_IPV6_EGRESS_ONLY_DEV, rel=0.05)
+    assert ipv6_egress_only_dev_total == pytest.approx(HAND_PRICED_IPV6_EGRESS_ONLY_DEV, rel=0.05)
 
 
 def test_dev_in_the_ipv6_egress_only_mode_costs_at_most_fifty_dollars(
-    capsys: pytest.CaptureFixture[str],
+    ipv6_egress_only_dev_total: float,
 ) -> None:
-    assert main(["--stack", "dev", "--change", "egress=ipv6-egress-only", "--total-only"]) == 0
-    assert _total(capsys.readouterr().out) <= 50.00
+    assert round(ipv6_egress_only_dev_total, 2) <= 50.00
