@@ -17,7 +17,8 @@ from components.config import (
     StackConfig,
     config_key,
 )
-from components.iam import policy_document, service_role
+from components.flow_logs import reject_flow_logs
+from components.iam import policy_document
 
 HTTPS = 443
 # Subnet /64s of the VPC's Amazon-provided /56 (N3): public subnets count up from the first,
@@ -332,7 +333,7 @@ class Network(pulumi.ComponentResource):
             for service in net.interface_endpoint_services
         ]
 
-        self.log_groups = [self._flow_logs(name, cfg, vpc)] if net.flow_logs else []
+        self.log_groups = [reject_flow_logs(name, cfg, vpc, parent=self)] if net.flow_logs else []
 
         self.vpc = vpc
         self.vpc_id = vpc.id
@@ -353,58 +354,3 @@ class Network(pulumi.ComponentResource):
                 "s3PrefixListId": self.s3_prefix_list_id,
             }
         )
-
-    def _flow_logs(self, name: str, cfg: StackConfig, vpc: aws.ec2.Vpc) -> aws.cloudwatch.LogGroup:
-        """REJECT-only flow logs: the denied traffic is what an investigation needs, at a
-        fraction of the ingestion cost of ALL."""
-        child = pulumi.ResourceOptions(parent=self)
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-flow-logs",
-            retention_in_days=cfg.network.flow_log_retention_days,
-            opts=pulumi.ResourceOptions(
-                parent=self, retain_on_delete=cfg.general.protect_stateful_resources
-            ),
-        )
-        account_id = aws.get_caller_identity().account_id
-        role = service_role(
-            f"{name}-flow-logs",
-            service="vpc-flow-logs.amazonaws.com",
-            description="VPC Flow Logs delivery to CloudWatch Logs",
-            permissions_boundary_arn=cfg.general.permissions_boundary_arn,
-            source_account=account_id,
-            opts=child,
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-flow-logs",
-            role=role.id,
-            policy=log_group.arn.apply(
-                lambda arn: json.dumps(
-                    policy_document(
-                        {
-                            "Effect": "Allow",
-                            "Action": [
-                                "logs:CreateLogStream",
-                                "logs:PutLogEvents",
-                                "logs:DescribeLogStreams",
-                            ],
-                            "Resource": [arn, f"{arn}:*"],
-                        }
-                    )
-                )
-            ),
-            opts=child,
-        )
-        aws.ec2.FlowLog(
-            f"{name}-flow-log",
-            vpc_id=vpc.id,
-            traffic_type="REJECT",
-            log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn,
-            iam_role_arn=role.arn,
-            max_aggregation_interval=600,
-            # The role's ARN alone lets the flow log be created before IAM has propagated the
-            # role and its policy; CreateFlowLogs then fails with "InvalidParameter: Unable to
-            # assume given IAM role" (terraform-provider-aws#29323; pitfall iam-propagation).
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
-        )
-        return log_group
