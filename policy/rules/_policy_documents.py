@@ -14,7 +14,7 @@ from typing import Any
 from ._resources import as_list, load_json
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # pragma: no mutate (never assigned to or hashed)
 class Statement:
     effect: str
     actions: list[str]
@@ -76,7 +76,11 @@ def anyone_principal(statement: Statement) -> bool:
     return statement.principal_star or "*" in statement.principals.get("AWS", [])
 
 
-def open_to_anyone(document: Any, *, unless_conditioned: bool = False) -> list[int]:
+def open_to_anyone(
+    document: Any,
+    *,  # pragma: no mutate (callers pass unless_conditioned by keyword: `/` changes nothing)
+    unless_conditioned: bool = False,
+) -> list[int]:
     """Indexes of the Allow statements any principal matches; with `unless_conditioned`, one
     that carries a Condition (a source account or organisation, say) does not count."""
     return [

@@ -469,6 +469,63 @@ def ci_inline_policy_cases() -> Iterator[Case]:
     )
 
 
+def resource_wildcard_cases() -> Iterator[Case]:
+    """Which `*` in a resource ARN reaches every resource (defsec's rule)."""
+    p = "iam-no-resource-wildcard-for-restrictable-actions"
+    yield case(
+        p,
+        "passes a log group's stream suffix :*",
+        res(
+            RP,
+            "good",
+            policy_doc(
+                allow(
+                    "logs:PutLogEvents",
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/app:*",
+                )
+            ),
+        ),
+    )
+    yield case(
+        p,
+        "flags the objects of every bucket a name prefix matches",
+        res(RP, "bad", policy_doc(allow("s3:GetObject", "arn:aws:s3:::app-*/*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes the objects of one bucket",
+        res(RP, "good", policy_doc(allow("s3:GetObject", "arn:aws:s3:::b/*"))),
+    )
+    yield case(
+        p,
+        "flags every service of a cluster",
+        res(
+            RP,
+            "bad",
+            policy_doc(
+                allow("ecs:UpdateService", "arn:aws:ecs:eu-west-1:123456789012:service/c/*")
+            ),
+        ),
+        flagged=("bad",),
+    )
+
+
+def statement_effect_cases() -> Iterator[Case]:
+    """What a statement allows: NotAction allows every other action, a Deny allows nothing."""
+    yield case(
+        "aws-iam-no-s3-full-access",
+        "flags NotAction iam:* on *, which allows reading and writing every bucket",
+        res(RP, "bad", policy_doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})),
+        flagged=("bad",),
+    )
+    yield case(
+        "aws-iam-filter-passrole-access",
+        "passes a Deny of iam:PassRole on *",
+        res(RP, "good", policy_doc({"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"})),
+    )
+
+
 def passrole_cases() -> Iterator[Case]:
     yield case(
         "aws-iam-filter-passrole-access",
@@ -483,6 +540,8 @@ CASES = [
     *branch_cases(),
     *later_statement_cases(),
     *passrole_cases(),
+    *resource_wildcard_cases(),
+    *statement_effect_cases(),
     *ci_inline_policy_cases(),
 ]
 

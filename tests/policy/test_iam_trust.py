@@ -466,7 +466,23 @@ def other_claim_cases() -> Iterator[Case]:
     )
 
 
-CASES = [*cases(), *branch_cases(), *other_claim_cases()]
+def conditioned_wildcard_cases() -> Iterator[Case]:
+    """A condition does not make a "*" trust safe: anyone who meets it can assume the role."""
+    statement = {
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Principal": {"AWS": "*"},
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}},
+    }
+    yield case(
+        "iam-role-trust-no-wildcard-principal",
+        "flags a * principal under a condition",
+        res("role", "bad", {"assumeRolePolicy": doc(statement)}),
+        flagged=("bad",),
+    )
+
+
+CASES = [*cases(), *branch_cases(), *other_claim_cases(), *conditioned_wildcard_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
