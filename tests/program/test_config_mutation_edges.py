@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, StackConfig, parse_stack_config
+from components.config import (
+    ConfigError,
+    StackConfig,
+    parse_stack_config,
+    validate_image_pull,
+)
 from components.config.parse import parse_value
 from tests.support.graphs import config_with
 
@@ -58,7 +63,8 @@ def test_a_setting_of_another_namespace_is_left_to_its_owner() -> None:
     parse_dev({"pulumi:disable-default-providers": '["kubernetes"]'})
 
 
-# rules_observability.py: the SLO bounds and the error-log terms, just past and at each limit.
+# Each case is a dev stack's overrides, then the key and a fragment of the allowed-values text the
+# message must name. rules_observability.py: the SLO bounds and the error-log terms.
 OBSERVABILITY_EDGES_REJECTED: list[tuple[dict[str, Any], str, str]] = [
     ({"slo": {"availabilityPercent": -0.5}}, "slo.availabilityPercent", "strictly between 0 and 100"),
     ({"slo": {"latencyP99Seconds": 0}}, "slo.latencyP99Seconds", "above 0 seconds"),
@@ -74,13 +80,80 @@ OBSERVABILITY_EDGES_ACCEPTED: list[dict[str, Any]] = [
     {"slo": {"windowDays": 90}},
 ]
 
+# A dev stack turned staging (its Environment tag must follow).
+STAGING: dict[str, Any] = {
+    "environment": "staging",
+    "aws:defaultTags": {
+        "tags": {
+            "Project": "ecs-fargate",
+            "Environment": "staging",
+            "ManagedBy": "pulumi",
+            "Owner": "platform-team",
+        }
+    },
+}
+
+# rules_service.py: the ranges AWS and app/'s contract allow, the capacity providers' shares, the
+# image's region, and what only prod requires.
+SERVICE_EDGES_REJECTED: list[tuple[dict[str, Any], str, str]] = [
+    ({"containerPort": 80}, "containerPort", "1024-65535"),
+    ({"containerPort": 1023}, "containerPort", "1024-65535"),
+    ({"containerPort": 65536}, "containerPort", "1024-65535"),
+    # Inside the non-root range, so only app/'s contract (port 8080) rejects them.
+    ({"containerPort": 1024}, "containerPort", "the task runs the app contract: port 8080"),
+    ({"containerPort": 65535}, "containerPort", "the task runs the app contract: port 8080"),
+    ({"containerPort": 8079}, "containerPort", "the task runs the app contract: port 8080"),
+    ({"healthCheckGracePeriodSeconds": -1}, "healthCheckGracePeriodSeconds", "between 0 and 2147483647"),
+    ({"healthCheckGracePeriodSeconds": 2147483648}, "healthCheckGracePeriodSeconds", "between 0 and 2147483647"),
+    ({"albIdleTimeoutSeconds": 4001}, "albIdleTimeoutSeconds", "between 1 and 4000"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": -1}]}, "capacityProviderStrategy[0].weight", "between 0 and 1000"),
+    ({"albIdleTimeoutSeconds": 76}, "albIdleTimeoutSeconds", "below nginx's keepalive_timeout (75 s"),
+    ({"wafRateLimit": 9}, "wafRateLimit", "between 10 and 2000000000"),
+    ({"wafRateLimit": 2_000_000_001}, "wafRateLimit", "between 10 and 2000000000"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1001}]}, "capacityProviderStrategy[0].weight", "between 0 and 1000"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": -1}]}, "capacityProviderStrategy[0].base", "between 0 and 100000"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 0}, {"capacityProvider": "FARGATE_SPOT", "weight": 0}]}, "capacityProviderStrategy", "at least one provider needs a weight above 0"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 1}]}, "capacityProviderStrategy", "only one provider may have a base above 0"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}, {"capacityProvider": "FARGATE", "weight": 2}]}, "capacityProviderStrategy", "each capacity provider at most once"),
+    ({"albIdleTimeoutSeconds": 0}, "albIdleTimeoutSeconds", "between 1 and 4000"),
+    # AWS's upper limit passes the range and is rejected by app/'s keepalive alone.
+    ({"albIdleTimeoutSeconds": 4000}, "albIdleTimeoutSeconds", "below nginx's keepalive_timeout (75 s"),
+    ({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 100001}]}, "capacityProviderStrategy[0].base", "between 0 and 100000"),
+    ({"nightSchedule": {"scaleInCron": "0 22 * * *"}}, "nightSchedule.scaleInCron", "an Application Auto Scaling cron"),
+    # ap-east-1 sorts before the stack's ap-northeast-1.
+    ({"image": "123456789012.dkr.ecr.ap-east-1.amazonaws.com/ecs-fargate-web@sha256:" + "1" * 64}, "image", "must be in the stack region ap-northeast-1"),
+]  # fmt: skip
+
+SERVICE_EDGES_ACCEPTED: list[dict[str, Any]] = [
+    {"healthCheckGracePeriodSeconds": 0},
+    {"healthCheckGracePeriodSeconds": 2147483647},
+    {"albIdleTimeoutSeconds": 1},
+    {"wafRateLimit": 10},
+    {"wafRateLimit": 2_000_000_000},
+    {"maxCapacity": 2},
+    {"desiredCount": 4},
+    {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1000}]},
+    {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 0}]},
+    {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 100000}]},
+    # One base above 0 beside a base of 0: only bases above 0 count against the one allowed.
+    {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]},
+    # Only prod must serve HTTPS: staging ("staging" sorts after "prod") may run without a domain.
+    STAGING,
+    {"nightSchedule": {"scaleInCron": "cron(0 22 ? * MON-FRI *)", "scaleOutCron": "cron(0 7 ? * MON-FRI *)", "timezone": "Asia/Tokyo"}},
+    # The night schedule is refused only on prod.
+    {**STAGING, "nightSchedule": {"scaleInCron": "cron(0 22 ? * MON-FRI *)"}},
+]  # fmt: skip
+
+EDGES_REJECTED = OBSERVABILITY_EDGES_REJECTED + SERVICE_EDGES_REJECTED
+EDGES_ACCEPTED = OBSERVABILITY_EDGES_ACCEPTED + SERVICE_EDGES_ACCEPTED
+
 
 @pytest.mark.parametrize(
     ("overrides", "key", "allowed"),
-    OBSERVABILITY_EDGES_REJECTED,
-    ids=[json.dumps(c[0]) for c in OBSERVABILITY_EDGES_REJECTED],
+    EDGES_REJECTED,
+    ids=[json.dumps(c[0]) for c in EDGES_REJECTED],
 )
-def test_observability_values_just_past_a_limit_are_rejected(
+def test_values_just_past_a_limit_are_rejected_by_their_own_rule(
     overrides: dict[str, Any], key: str, allowed: str
 ) -> None:
     with pytest.raises(ConfigError) as error:
@@ -89,9 +162,22 @@ def test_observability_values_just_past_a_limit_are_rejected(
     assert allowed in str(error.value)
 
 
-@pytest.mark.parametrize("overrides", OBSERVABILITY_EDGES_ACCEPTED, ids=json.dumps)
-def test_observability_values_at_a_limit_are_accepted(overrides: dict[str, Any]) -> None:
+@pytest.mark.parametrize("overrides", EDGES_ACCEPTED, ids=json.dumps)
+def test_values_at_a_limit_are_accepted(overrides: dict[str, Any]) -> None:
     parse_dev(overrides)
+
+
+def test_an_image_of_an_account_that_sorts_before_the_deploying_one_is_not_pullable() -> None:
+    image = "012345678901.dkr.ecr.ap-northeast-1.amazonaws.com/ecs-fargate-web@sha256:" + "1" * 64
+    with pytest.raises(ConfigError, match=r"this account's \(123456789012\) ecs-fargate-\*"):
+        validate_image_pull(image, account_id="123456789012")
+
+
+def test_deletion_protection_on_a_stack_destroy_must_remove_is_reported_as_set_true() -> None:
+    with pytest.raises(
+        ConfigError, match="albDeletionProtection = 'true': protectStatefulResources"
+    ):
+        parse_dev({"albDeletionProtection": True})
 
 
 # load.py: the stack name and the default tags every resource carries.
