@@ -20,6 +20,7 @@ from tests.support.policy_cases import (
     policies_without_both_sides,
     res,
     run,
+    violations_of,
 )
 from tools.policy_gate import PolicyPackClient
 
@@ -244,3 +245,9 @@ def test_an_all_protocol_nacl_message_says_which_direction(pack: PolicyPackClien
         d.message for d in result.diagnostics if d.policy == "aws-ec2-no-excessive-port-access"
     ]
     assert len(messages) == 1 and "an egress allow entry" in messages[0]
+
+
+def test_a_nacl_entry_open_to_both_ssh_and_rdp_is_reported_once(pack: PolicyPackClient) -> None:
+    c = next(c for c in CASES if c.id == "flags all protocols")
+    [message] = violations_of(pack, c)
+    assert "allowed to port 22" in message
