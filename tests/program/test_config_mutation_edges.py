@@ -144,8 +144,18 @@ SERVICE_EDGES_ACCEPTED: list[dict[str, Any]] = [
     {**STAGING, "nightSchedule": {"scaleInCron": "cron(0 22 ? * MON-FRI *)"}},
 ]  # fmt: skip
 
-EDGES_REJECTED = OBSERVABILITY_EDGES_REJECTED + SERVICE_EDGES_REJECTED
-EDGES_ACCEPTED = OBSERVABILITY_EDGES_ACCEPTED + SERVICE_EDGES_ACCEPTED
+# rules_network.py: the IPv6 egress-only mode (issue 14).
+IPV6_EGRESS_ONLY: dict[str, Any] = {"egress": "ipv6-egress-only"}
+NETWORK_EDGES_REJECTED: list[tuple[dict[str, Any], str, str]] = [
+    # A list that sorts before the default ["10.0.101.0/24", "10.0.102.0/24"] is not the default.
+    ({**IPV6_EGRESS_ONLY, "privateSubnetCidrs": ["10.0.100.0/24", "10.0.102.0/24"]}, "privateSubnetCidrs", "left at its default"),
+]  # fmt: skip
+
+# Only prod is refused the mode: staging ("staging" sorts after "prod") may run it.
+NETWORK_EDGES_ACCEPTED: list[dict[str, Any]] = [{**STAGING, **IPV6_EGRESS_ONLY}]
+
+EDGES_REJECTED = OBSERVABILITY_EDGES_REJECTED + SERVICE_EDGES_REJECTED + NETWORK_EDGES_REJECTED
+EDGES_ACCEPTED = OBSERVABILITY_EDGES_ACCEPTED + SERVICE_EDGES_ACCEPTED + NETWORK_EDGES_ACCEPTED
 
 
 @pytest.mark.parametrize(
@@ -178,6 +188,11 @@ def test_deletion_protection_on_a_stack_destroy_must_remove_is_reported_as_set_t
         ConfigError, match="albDeletionProtection = 'true': protectStatefulResources"
     ):
         parse_dev({"albDeletionProtection": True})
+
+
+def test_ecs_exec_in_the_ipv6_mode_is_reported_as_set_true() -> None:
+    with pytest.raises(ConfigError, match="enableExecuteCommand = 'true': false with"):
+        parse_dev({**IPV6_EGRESS_ONLY, "enableExecuteCommand": True})
 
 
 # load.py: the stack name and the default tags every resource carries.
