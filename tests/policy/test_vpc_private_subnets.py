@@ -474,6 +474,40 @@ def branch_cases() -> Iterator[Case]:
     update_inputs(s3, vpcId="vpc-id")
     s3["deps"]["vpcId"] = ["vpc"]
     yield case(p, "passes the S3 gateway endpoint of the VPC", *network)
+    s3_interface = res(
+        ENDPOINT,
+        "s3-interface",
+        {
+            "vpcEndpointType": "Interface",
+            "serviceName": "com.amazonaws.ap-northeast-1.s3",
+            "routeTableIds": ["private-rt-id"],
+        },
+        deps={"routeTableIds": ["private-rt"]},
+    )
+    yield case(
+        "vpc-endpoint-s3-gateway-on-private-rts",
+        "flags a private table that only an S3 interface endpoint names",
+        *private_network(False, False),
+        s3_interface,
+        flagged=("private-rt",),
+    )
+    dynamodb_gateway = res(
+        ENDPOINT,
+        "dynamodb",
+        {
+            "vpcEndpointType": "Gateway",
+            "serviceName": "com.amazonaws.ap-northeast-1.dynamodb",
+            "routeTableIds": ["private-rt-id"],
+        },
+        deps={"routeTableIds": ["private-rt"]},
+    )
+    yield case(
+        "vpc-endpoint-s3-gateway-on-private-rts",
+        "flags a private table that only a DynamoDB gateway endpoint routes",
+        *private_network(False, False),
+        dynamodb_gateway,
+        flagged=("private-rt",),
+    )
     p = "vpc-endpoint-s3-gateway-policy"
     yield case(
         p,
@@ -591,6 +625,14 @@ def ipv6_cases() -> Iterator[Case]:
         p,
         "flags IPv6-only tasks pulling from the IPv4 registry host",
         *ipv6_network_without("task"),
+        task_definition("task", IPV4_IMAGE),
+        flagged=("task",),
+    )
+    yield case(
+        p,
+        "flags an IPv4 image of the service's task definition after one no service runs",
+        *ipv6_network_without("task"),
+        task_definition("spare", IPV4_IMAGE),
         task_definition("task", IPV4_IMAGE),
         flagged=("task",),
     )
