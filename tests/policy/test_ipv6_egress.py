@@ -218,6 +218,9 @@ def target_group_cases() -> Iterator[Case]:
     yield case(
         p, "flags an instance target group", *changed("tg", targetType="instance"), flagged=("tg",)
     )
+    yield case(
+        p, "flags a lambda target group", *changed("tg", targetType="lambda"), flagged=("tg",)
+    )
     yield case(p, "flags an IPv4 ALB", *changed("alb", ipAddressType="ipv4"), flagged=("alb",))
     yield case(
         p,
@@ -399,3 +402,16 @@ def test_a_load_balancer_without_an_address_type_is_reported_as_ipv4(
     c = next(c for c in CASES if c.id == "flags an ALB of the default address type")
     [message] = violations_of(pack, c)
     assert "ip_address_type is ipv4; only a dual-stack load balancer" in message
+
+
+def test_a_single_port_egress_rule_on_443_names_the_port_alone(pack: PolicyPackClient) -> None:
+    # Unlike two 80s, two equal ports above 256 are distinct int objects: `is` for `==` fails here.
+    c = next(c for c in CASES if c.id == "flags task egress on udp 443")
+    [message] = violations_of(pack, c)
+    assert "task egress on udp 443, not tcp 443" in message
+
+
+def test_a_port_range_egress_rule_names_both_ends(pack: PolicyPackClient) -> None:
+    c = next(c for c in CASES if c.id == "flags task egress on tcp 443-444")
+    [message] = violations_of(pack, c)
+    assert "task egress on tcp 443-444, not tcp 443" in message
