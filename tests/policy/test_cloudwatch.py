@@ -307,6 +307,15 @@ def branch_cases() -> Iterator[Case]:
     )
     yield case(p, "passes a service principal name", res(TOPIC_POLICY, "good", grant("cloudwatch")))
     yield case(
+        p,
+        "passes a principal ARN whose account field is not an account id",
+        res(
+            TOPIC_POLICY,
+            "good",
+            grant("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"),
+        ),
+    )
+    yield case(
         "sns-subscription-no-plain-http",
         "passes https",
         res("aws:sns/topicSubscription:TopicSubscription", "good", {"protocol": "https"}),

@@ -143,7 +143,56 @@ def cases() -> Iterator[Case]:
     )
 
 
-CASES = list(cases())
+def string_boolean_cases() -> Iterator[Case]:
+    """A boolean input given as a string (any case) reads as that boolean, and only as it."""
+    key = "aws:kms/key:Key"
+    p = "aws-kms-auto-rotate-keys"
+    yield case(p, "reads the string True as true", res(key, "good", {"enableKeyRotation": "True"}))
+    yield case(
+        p,
+        "reads the string false as not true",
+        res(key, "bad", {"enableKeyRotation": "false"}),
+        flagged=("bad",),
+    )
+    p = "kms-key-enabled"
+    yield case(
+        p,
+        "reads the string False as false",
+        res(key, "bad", {"isEnabled": "False"}),
+        flagged=("bad",),
+    )
+    yield case(p, "reads the string true as not false", res(key, "good", {"isEnabled": "true"}))
+
+
+def cidr_cases() -> Iterator[Case]:
+    yield case(
+        "sg-public-ingress-only-on-alb",
+        "reads a private CIDR with host bits set as its network",
+        res(
+            "ingress",
+            "good",
+            {
+                "description": "d",
+                "ipProtocol": "tcp",
+                "fromPort": 443,
+                "toPort": 443,
+                "cidrIpv4": "10.1.2.3/8",
+            },
+        ),
+    )
+
+
+def reference_by_value_cases() -> Iterator[Case]:
+    """Without a property dependency, a reference is found by a target's name inside a block."""
+    yield case(
+        "aws-s3-enable-versioning",
+        "finds a bucket named inside another resource's block",
+        res("bucket", "logs", {"bucket": "alb-logs-bucket"}),
+        res("lb", "alb", {"accessLogs": {"bucket": "alb-logs-bucket", "enabled": True}}),
+    )
+
+
+CASES = [*cases(), *string_boolean_cases(), *cidr_cases(), *reference_by_value_cases()]
 
 
 @pytest.mark.parametrize("c", CASES, ids=case_ids(CASES))
