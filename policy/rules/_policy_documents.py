@@ -7,6 +7,7 @@ string or a list; a condition value may be a JSON boolean or number.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,11 +130,13 @@ def wildcard_resource(resource: str) -> bool:
     """A resource with `*` other than an S3 object path or log-stream suffix (defsec rule)."""
     if "*" not in resource:
         return False
-    head = resource[:-2]
-    if "*" in head:
-        return True
-    s3_object_path = resource.startswith("arn:aws:s3:::") and resource.endswith("/*")
-    log_stream_suffix = resource.endswith(":*") and resource != "*"
+    # Only a trailing `/*` after a named bucket, or `:*` after a named log group (its streams),
+    # is narrow: `arn:aws:s3:::*` is every bucket and `arn:aws:logs:<region>:<account>:*` every
+    # log resource, though both end in `:*`.
+    s3_object_path = re.fullmatch(r"arn:aws[a-z-]*:s3:::[^*/]+(/[^*]*)?/\*", resource)
+    log_stream_suffix = re.fullmatch(
+        r"arn:aws[a-z-]*:logs:[^:*]*:[^:*]*:log-group:[^:*]+(:log-stream)?:\*", resource
+    )
     return not (s3_object_path or log_stream_suffix)
 
 

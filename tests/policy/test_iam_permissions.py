@@ -499,6 +499,36 @@ def resource_wildcard_cases() -> Iterator[Case]:
     )
     yield case(
         p,
+        "flags every bucket, although its ARN ends in :* like a log group's streams",
+        res(RP, "bad", policy_doc(allow("s3:GetObject", "arn:aws:s3:::*"))),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "flags every log resource of an account, although its ARN ends in :*",
+        res(
+            RP,
+            "bad",
+            policy_doc(allow("logs:PutLogEvents", "arn:aws:logs:eu-west-1:123456789012:*")),
+        ),
+        flagged=("bad",),
+    )
+    yield case(
+        p,
+        "passes the streams of one log group named by log-stream:*",
+        res(
+            RP,
+            "good",
+            policy_doc(
+                allow(
+                    "logs:PutLogEvents",
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/app:log-stream:*",
+                )
+            ),
+        ),
+    )
+    yield case(
+        p,
         "flags every service of a cluster",
         res(
             RP,
