@@ -52,7 +52,10 @@ TEMP_PATH_DIRECTIVES = frozenset(
     }
 )
 PATH_DIRECTIVES = TEMP_PATH_DIRECTIVES | {"pid", "root"}
-REWRITTEN_DIRECTIVES = PATH_DIRECTIVES | {"listen"}
+# An include of the writable volume (the IPv6 listen, app/listen-on-ipv6.sh) moves with it; the
+# image's own files (mime.types) stay where Debian has them too.
+WRITABLE_INCLUDE = "include"
+REWRITTEN_DIRECTIVES = PATH_DIRECTIVES | {"listen", WRITABLE_INCLUDE}
 DEAD_UPSTREAM_PATH = "/__test__/dead-upstream"
 DIRECTORY_PROBE = "/section"
 # Set this to regenerate tests/fixtures/nginx_log_lines.json from a live run.
@@ -101,6 +104,11 @@ def render_for_loopback(config: str, *, port: int, fake_root: Path, dead_upstrea
                 raise ValueError(f"unexpected listen directive: {line!r}")
             rendered.append(line)
             rendered.append(dead_upstream_location(dead_upstream_port))
+        elif directive == WRITABLE_INCLUDE and any(
+            f" {path}/" in line for path in CONTRACT["writablePaths"]
+        ):
+            line, count = re.subn(r"(?<=\s)(/\S*);", rf"{fake_root}\1;", line)
+            rendered.append(line)
         elif directive in PATH_DIRECTIVES:
             line, count = re.subn(r"(?<=\s)(/\S*);", rf"{fake_root}\1;", line)
             if count != 1:
@@ -228,35 +236,46 @@ def stop_gracefully(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=WAIT_SECONDS)
 
 
+@contextmanager
+def running_nginx(
+    nginx_binary: str, fake_root: Path, *, port: int, dead_port: int, ipv6_listen: str = ""
+) -> Iterator[LoopbackNginx]:
+    """nginx on the rendered config under fake_root; ``ipv6_listen``: the snippet the image's
+    start script (app/listen-on-ipv6.sh) would write into the writable volume."""
+    # Run as root, nginx's workers drop to `nobody`, which must traverse into the content.
+    fake_root.chmod(0o755)
+    config_path = prepare_fake_root(fake_root, port=port, dead_upstream_port=dead_port)
+    if ipv6_listen:
+        writable = mirrored(fake_root, CONTRACT["writablePaths"][0])
+        (writable / "listen-ipv6.conf").write_text(ipv6_listen)
+    stdout_path = fake_root / "stdout.log"
+    stderr_path = fake_root / "stderr.log"
+    with stdout_path.open("ab") as stdout, stderr_path.open("ab") as stderr:
+        process = subprocess.Popen(
+            [nginx_binary, "-c", str(config_path), "-p", f"{fake_root}/", "-g", "daemon off;"],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+        )
+    try:
+        wait_until_listening(process, port, stderr_path)
+        yield LoopbackNginx(nginx_binary, process, port, fake_root, stdout_path, stderr_path)
+    finally:
+        stop_gracefully(process)
+
+
 @pytest.fixture(scope="module")
 def loopback_nginx(nginx_binary: str) -> Iterator[LoopbackNginx]:
     with (
         tempfile.TemporaryDirectory(prefix="nginx-loopback-") as tmp,
         refusing_port() as dead_port,
+        running_nginx(nginx_binary, Path(tmp), port=unused_port(), dead_port=dead_port) as nginx,
     ):
-        fake_root = Path(tmp)
-        # Run as root, nginx's workers drop to `nobody`, which must traverse into the content.
-        fake_root.chmod(0o755)
-        port = unused_port()
-        config_path = prepare_fake_root(fake_root, port=port, dead_upstream_port=dead_port)
         # Test content, not config: a directory to request without its trailing slash.
-        section = mirrored(fake_root, IMAGE_DOCUMENT_ROOT) / DIRECTORY_PROBE.strip("/")
+        section = mirrored(nginx.fake_root, IMAGE_DOCUMENT_ROOT) / DIRECTORY_PROBE.strip("/")
         section.mkdir()
         (section / "index.html").write_text("<p>section</p>\n")
-        stdout_path = fake_root / "stdout.log"
-        stderr_path = fake_root / "stderr.log"
-        with stdout_path.open("ab") as stdout, stderr_path.open("ab") as stderr:
-            process = subprocess.Popen(
-                [nginx_binary, "-c", str(config_path), "-p", f"{fake_root}/", "-g", "daemon off;"],
-                stdin=subprocess.DEVNULL,
-                stdout=stdout,
-                stderr=stderr,
-            )
-        try:
-            wait_until_listening(process, port, stderr_path)
-            yield LoopbackNginx(nginx_binary, process, port, fake_root, stdout_path, stderr_path)
-        finally:
-            stop_gracefully(process)
+        yield nginx
 
 
 def fetch_on_one_connection(
@@ -309,6 +328,58 @@ def test_nginx_accepts_the_config_without_warnings(nginx_binary: str, tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
     assert "[warn]" not in result.stderr
+
+
+def run_listen_script(if_inet6: str, snippet_dir: Path) -> subprocess.CompletedProcess[str]:
+    interfaces = snippet_dir / "if_inet6"
+    interfaces.write_text(if_inet6)
+    return subprocess.run(
+        ["sh", str(APP_DIR / "listen-on-ipv6.sh")],
+        env={**os.environ, "IF_INET6": str(interfaces), "LISTEN_SNIPPET_DIR": str(snippet_dir)},
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+        check=True,
+    )
+
+
+def test_start_script_adds_the_ipv6_listen_on_the_contract_port_when_the_task_has_ipv6(
+    tmp_path: Path,
+) -> None:
+    """An IPv6-only task (ecs-fargate:egress ipv6-egress-only): the ALB reaches it over IPv6."""
+    run_listen_script("fd000000000000000000000000000002 02 40 00 80     eth0\n", tmp_path)
+    snippet = (tmp_path / "listen-ipv6.conf").read_text()
+    assert snippet == f"listen [::]:{CONTAINER_PORT} default_server;\n"
+
+
+def test_start_script_adds_no_ipv6_listen_when_ecs_turned_ipv6_off(tmp_path: Path) -> None:
+    """An IPv4-only awsvpc task: a [::] listen there would keep nginx from starting."""
+    (tmp_path / "listen-ipv6.conf").write_text("listen [::]:8080 default_server;\n")
+    run_listen_script("", tmp_path)
+    assert not (tmp_path / "listen-ipv6.conf").exists()
+
+
+def test_nginx_serves_over_ipv6_when_the_start_script_wrote_the_listen(
+    nginx_binary: str, tmp_path: Path
+) -> None:
+    ipv6_port = unused_port()
+    with (
+        refusing_port() as dead_port,
+        running_nginx(
+            nginx_binary,
+            tmp_path,
+            port=unused_port(),
+            dead_port=dead_port,
+            ipv6_listen=f"listen [::1]:{ipv6_port};\n",
+        ),
+    ):
+        connection = http.client.HTTPConnection("::1", ipv6_port, timeout=WAIT_SECONDS)
+        try:
+            connection.request("GET", HEALTH_PATH)
+            response = connection.getresponse()
+            assert response.status == 200
+        finally:
+            connection.close()
 
 
 def test_master_pid_is_written_under_the_writable_path(loopback_nginx: LoopbackNginx) -> None:

@@ -59,10 +59,11 @@ def arguments_of(keyword: str) -> list[str]:
 
 
 def copy_targets() -> dict[str, str]:
-    """COPY source -> destination, for single-source COPY instructions without flags."""
+    """COPY source -> destination, for single-source COPY instructions (flags such as --chmod
+    set aside)."""
     targets: dict[str, str] = {}
     for arguments in arguments_of("COPY"):
-        source, destination = arguments.split()
+        source, destination = [word for word in arguments.split() if not word.startswith("--")]
         targets[source] = destination
     return targets
 
@@ -201,3 +202,14 @@ def test_nginx_serves_the_contract_health_path() -> None:
 def test_nginx_keepalive_timeout_is_the_contract_value() -> None:
     keepalive = single_nginx_argument("keepalive_timeout")
     assert keepalive == f"{CONTRACT['keepaliveTimeoutSeconds']}s"
+
+
+def test_ipv6_listen_script_runs_from_the_entrypoint_directory_as_an_executable() -> None:
+    """The nginx image's /docker-entrypoint.sh runs only executable *.sh files found in
+    /docker-entrypoint.d/ before nginx; anywhere else, or without the mode, the IPv6-only task of
+    ecs-fargate:egress ipv6-egress-only would never answer the ALB's health checks."""
+    target = copy_targets()["listen-on-ipv6.sh"]
+    assert PurePosixPath(target).parent == PurePosixPath("/docker-entrypoint.d")
+    assert target.endswith(".sh")
+    copy = next(a for a in arguments_of("COPY") if "listen-on-ipv6.sh" in a)
+    assert "--chmod=0755" in copy.split()
