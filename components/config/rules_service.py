@@ -100,7 +100,12 @@ def validate_service(svc: ServiceConfig, general: GeneralConfig, region: str) ->
         raise config_error(config_key("albIngressCidrs"), [], "at least one CIDR may reach the ALB")
     for i, cidr in enumerate(svc.alb_ingress_cidrs):
         # The family is checked against the egress mode (rules_network.validate_egress).
-        ip_network(cidr, config_key(f"albIngressCidrs[{i}]"))
+        key = config_key(f"albIngressCidrs[{i}]")
+        canonical = str(ip_network(cidr, key))
+        # EC2 stores an IPv6 rule's CIDR in its compressed lower-case form (RFC 5952), and the
+        # provider compares cidr_ipv6 as text: any other spelling is a diff on every `up`.
+        if cidr != canonical:
+            raise config_error(key, cidr, f"write it as AWS returns it: {canonical}")
     require_together(
         (config_key("domainName"), svc.domain_name),
         (config_key("hostedZoneId"), svc.hosted_zone_id),
