@@ -77,6 +77,12 @@ EGRESS_ERRORS: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "dev",
+        {**IPV6, "albIngressCidrs": ["2001:db8::0/32"]},
+        "albIngressCidrs[0]",
+        "as AWS returns it: 2001:db8::/32",
+    ),
+    (
+        "dev",
         {**IPV6, "image": DUAL_STACK_IMAGE.replace("ap-northeast-1", "us-east-1")},
         "ecs-fargate:image",
         "stack region",
